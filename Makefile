@@ -1,0 +1,34 @@
+# The README's two commands: `make demo` and `make test`. Each creates .venv if missing
+# and installs exactly what uv.lock pins before running.
+PYTHON ?= python3
+VENV := .venv
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+
+.PHONY: install demo test check lint clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+
+# --inexact keeps uv (and pip) in the venv; --frozen refuses to change the lock.
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --inexact --compile-bytecode --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/arshjul demo
+
+test: install
+	$(VENV)/bin/python -m pytest
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

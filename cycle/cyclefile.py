@@ -1,0 +1,407 @@
+"""Read a cycle file (TOML text) into a checked :class:`CycleDefinition`.
+
+The file format is documented in ``docs/cycle-files.md``. Every problem becomes a
+:class:`DefinitionError` naming the file, line, field and value, because the people who
+edit these files are coordinators, not programmers. This module takes text, not a path:
+reading the file is the caller's I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from .definitions import (
+    Assignee,
+    AssigneeKind,
+    Body,
+    Chain,
+    CycleDefinition,
+    HolidayPolicy,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+    Series,
+    SeriesKind,
+    Side,
+    Step,
+    SummerBreak,
+)
+from .errors import DefinitionError
+from .locator import Locator, Path, format_path
+from .recurrence import check_rrule
+
+FORMAT_VERSION = 1
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_TYPE_NAMES = {str: "text", bool: "sant/falskt", int: "heltal", dt.date: "datum (ÅÅÅÅ-MM-DD)"}
+E = TypeVar("E")
+
+
+class _Context:
+    """Source name and line locator shared by every table of one file."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.locator = Locator(text)
+
+    def error(self, path: Path, message: str, value: object = None) -> DefinitionError:
+        return DefinitionError(
+            message,
+            source=self.source,
+            line=self.locator.line_of(path),
+            field=format_path(path) or None,
+            value=value,
+        )
+
+
+class _Table:
+    """A TOML table being read: typed getters, and an error for keys nobody asked for."""
+
+    def __init__(self, data: dict[str, Any], path: Path, ctx: _Context) -> None:
+        self.data, self.path, self.ctx = data, path, ctx
+        self._seen: set[str] = set()
+
+    def error(self, key: str | None, message: str, value: object = None) -> DefinitionError:
+        return self.ctx.error(self.path if key is None else (*self.path, key), message, value)
+
+    def _get(self, key: str, kind: type, required: bool) -> Any:
+        self._seen.add(key)
+        if key not in self.data:
+            if required:
+                raise self.error(None, f"obligatoriskt fält {key!r} saknas")
+            return None
+        value = self.data[key]
+        # bool is an int subclass in Python; TOML keeps them apart, and so do we.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.error(key, f"ska vara {_TYPE_NAMES.get(kind, kind.__name__)}", value)
+        if kind is dt.date and isinstance(value, dt.datetime):
+            raise self.error(key, "ska vara ett datum utan klockslag", value.isoformat())
+        return value
+
+    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
+        value = self._get(key, str, required)
+        if value is None:
+            return default
+        if required and not value.strip():
+            raise self.error(key, "får inte vara tomt", value)
+        return str(value)
+
+    def optional_text(self, key: str) -> str | None:
+        value = self._get(key, str, False)
+        return str(value) if value is not None and value.strip() else None
+
+    def slug(self, key: str) -> str:
+        value = self.text(key)
+        if not _SLUG.match(value):
+            raise self.error(key, "får bara innehålla a–z, 0–9 och bindestreck (utan å, ä, ö)", value)
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._get(key, bool, False)
+        return default if value is None else bool(value)
+
+    def integer(self, key: str) -> int:
+        return int(self._get(key, int, True))
+
+    def date(self, key: str) -> dt.date | None:
+        value = self._get(key, dt.date, False)
+        return None if value is None else value  # type: ignore[no-any-return]
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self._get(key, list, False) or []
+        if not all(isinstance(item, str) for item in value):
+            raise self.error(key, "ska vara en lista med texter", value)
+        return tuple(value)
+
+    def choice(self, key: str, enum: Callable[[str], E], names: Iterable[str], *,
+               required: bool = True) -> E | None:
+        value = self._get(key, str, required)
+        if value is None:
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(repr(n) for n in names)
+            raise self.error(key, f"okänt värde; tillåtna är {allowed}", value) from None
+
+    def table(self, key: str) -> _Table | None:
+        value = self._get(key, dict, False)
+        return None if value is None else _Table(value, (*self.path, key), self.ctx)
+
+    def tables(self, key: str) -> list[_Table]:
+        self._seen.add(key)
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.error(key, f"ska skrivas som [[{key}]]-tabeller")
+        return [_Table(item, (*self.path, key, i), self.ctx) for i, item in enumerate(value)]
+
+    def done(self) -> None:
+        for key in self.data:
+            if key not in self._seen:
+                raise self.error(key, f"okänt fält {key!r}", self.data[key])
+
+
+def parse_cycle(text: str, source: str) -> CycleDefinition:
+    """Parse and check one cycle file.
+
+    Args:
+        text: the TOML text.
+        source: the file name to show in errors.
+
+    Returns:
+        The checked definition.
+
+    Raises:
+        DefinitionError: the first problem found, with file, line, field and value.
+    """
+    ctx = _Context(source, text)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"at line (\d+), column (\d+)", str(error))
+        line = int(match.group(1)) if match else None
+        detail = re.sub(r"\s*\(at line.*\)$", "", str(error))
+        raise DefinitionError(
+            f"filen är inte giltig TOML ({detail})", source=source, line=line
+        ) from None
+    root = _Table(raw, (), ctx)
+    version = root._get("format", int, True)
+    if version != FORMAT_VERSION:
+        raise root.error("format", f"filformatet {FORMAT_VERSION} stöds, inte detta", version)
+    org_table = root.table("organisation")
+    if org_table is None:
+        raise root.error(None, "tabellen [organisation] saknas")
+    organisation = _organisation(org_table)
+    bodies = tuple(_body(t) for t in root.tables("body"))
+    people = tuple(_person(t) for t in root.tables("person"))
+    membership_tables = root.tables("membership")
+    memberships = tuple(_membership(t) for t in membership_tables)
+    chain_tables = root.tables("chain")
+    chains = tuple(_chain(t) for t in chain_tables)
+    series_tables = root.tables("series")
+    series = tuple(_series(t) for t in series_tables)
+    root.done()
+    _unique(ctx, ("body",), [b.slug for b in bodies], "slug")
+    _unique(ctx, ("person",), [p.id for p in people], "id")
+    _unique(ctx, ("series",), [s.id for s in series], "id")
+    _unique(ctx, ("chain",), [c.id for c in chains], "id")
+    definition = CycleDefinition(source, organisation, bodies, people, memberships, series, chains)
+    _check_references(ctx, definition, membership_tables, series_tables, chain_tables)
+    return definition
+
+
+def _unique(ctx: _Context, table: Path, values: list[str], key: str) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise ctx.error((*table, index, key), "id:t finns redan tidigare i filen", value)
+        seen.add(value)
+
+
+def _organisation(t: _Table) -> Organisation:
+    org = Organisation(
+        slug=t.slug("slug"),
+        name=t.text("name"),
+        holiday_policy=t.choice("holiday_policy", HolidayPolicy, _values(HolidayPolicy),
+                                required=False) or HolidayPolicy.NEXT,
+        avoid_klamdagar=t.flag("avoid_klamdagar", True),
+        parties=t.texts("parties"),
+        description=t.text("description", required=False),
+    )
+    t.done()
+    return org
+
+
+def _body(t: _Table) -> Body:
+    body = Body(
+        slug=t.slug("slug"),
+        name=t.text("name"),
+        kind=t.text("kind"),
+        public=t.flag("public", True),
+        description=t.text("description", required=False),
+    )
+    t.done()
+    return body
+
+
+def _person(t: _Table) -> Person:
+    email = t.optional_text("email")
+    if email is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        raise t.error("email", "är inte en e-postadress", email)
+    person = Person(
+        id=t.slug("id"),
+        name=t.text("name"),
+        title=t.text("title", required=False),
+        organisation=t.text("organisation", required=False),
+        party=t.optional_text("party"),
+        email=email,
+        phone=t.optional_text("phone"),
+        example=t.flag("example", False),
+    )
+    t.done()
+    return person
+
+
+def _membership(t: _Table) -> Membership:
+    membership = Membership(
+        person=t.slug("person"),
+        body=t.slug("body"),
+        role=t.choice("role", Role, _values(Role)),  # type: ignore[arg-type]
+        side=t.choice("side", Side, _values(Side), required=False),
+        valid_from=t.date("from"),
+        valid_to=t.date("to"),
+    )
+    t.done()
+    if membership.valid_from and membership.valid_to and membership.valid_to < membership.valid_from:
+        raise t.error("to", f"uppdraget slutar innan det börjar ({membership.valid_from})",
+                      membership.valid_to.isoformat())
+    return membership
+
+
+def _series(t: _Table) -> Series:
+    rrule = t.text("rrule")
+    if problem := check_rrule(rrule):
+        raise t.error("rrule", problem, rrule)
+    start = t.text("start")
+    clock = _CLOCK.match(start)
+    if not clock:
+        raise t.error("start", "ska vara ett klockslag TT:MM, t.ex. \"08:30\"", start)
+    duration = t.integer("duration_minutes")
+    if not 0 < duration <= 24 * 60:
+        raise t.error("duration_minutes", "ska vara mellan 1 och 1440 minuter", duration)
+    pause = t.table("summer_break")
+    series = Series(
+        id=t.slug("id"),
+        body=t.slug("body"),
+        title=t.text("title"),
+        kind=t.choice("kind", SeriesKind, _values(SeriesKind), required=False) or SeriesKind.MOTE,
+        rrule=rrule,
+        start=dt.time(int(clock.group(1)), int(clock.group(2))),
+        duration_minutes=duration,
+        location=t.text("location", required=False),
+        chain=t.optional_text("chain"),
+        summer_break=None if pause is None else _summer_break(pause),
+        holiday_policy=t.choice("holiday_policy", HolidayPolicy, _values(HolidayPolicy),
+                                required=False),
+        description=t.text("description", required=False),
+    )
+    t.done()
+    return series
+
+
+def _summer_break(t: _Table) -> SummerBreak:
+    ends = []
+    for key in ("from", "to"):
+        value = t.text(key)
+        match = _MONTH_DAY.match(value)
+        try:
+            if not match:
+                raise ValueError
+            dt.date(2000, int(match.group(1)), int(match.group(2)))  # 2000: leap year
+        except ValueError:
+            raise t.error(key, "ska vara månad-dag MM-DD, t.ex. \"06-22\"", value) from None
+        ends.append((int(match.group(1)), int(match.group(2))))
+    t.done()
+    return SummerBreak(ends[0], ends[1])
+
+
+def _chain(t: _Table) -> Chain:
+    chain_id = t.slug("id")
+    name = t.text("name")
+    steps = tuple(_step(s) for s in t.tables("step"))
+    if not steps:
+        raise t.error(None, "kedjan har inga steg ([[chain.step]])")
+    _unique(t.ctx, (*t.path, "step"), [s.id for s in steps], "id")
+    t.done()
+    return Chain(chain_id, name, steps)
+
+
+def _step(t: _Table) -> Step:
+    step_id = t.slug("id")
+    title = t.text("title")
+    offset = t.integer("offset")
+    if not -260 <= offset <= 260:
+        raise t.error("offset", "ska vara högst 260 arbetsdagar före eller efter mötet", offset)
+    spec = t.optional_text("assign")
+    if spec is None:
+        raise t.error("assign", "steget är inte tilldelat någon; ange t.ex. "
+                      "\"body:beredningsgrupp\", \"role:sammankallande\" eller \"person:id\"")
+    step = Step(step_id, title, offset, _assignee(t, spec),
+                t.text("description", required=False))
+    t.done()
+    return step
+
+
+def _assignee(t: _Table, spec: str) -> Assignee:
+    kind_text, _, rest = spec.partition(":")
+    ref, _, body = rest.partition("@")
+    try:
+        kind = AssigneeKind(kind_text)
+    except ValueError:
+        raise t.error("assign", "ska börja med body:, role: eller person:", spec) from None
+    if not ref or (body and kind is not AssigneeKind.ROLE):
+        raise t.error("assign", "ofullständig tilldelning", spec)
+    if kind is AssigneeKind.ROLE and ref not in _values(Role):
+        raise t.error("assign", f"okänd roll; tillåtna är {', '.join(map(repr, _values(Role)))}",
+                      spec)
+    return Assignee(kind, ref, body or None)
+
+
+def _check_references(
+    ctx: _Context,
+    d: CycleDefinition,
+    membership_tables: list[_Table],
+    series_tables: list[_Table],
+    chain_tables: list[_Table],
+) -> None:
+    """Every reference points at something declared, and every step has someone to do it."""
+    bodies = {b.slug for b in d.bodies}
+    people = {p.id for p in d.people}
+    chains = {c.id for c in d.chains}
+    for m, t in zip(d.memberships, membership_tables, strict=True):
+        if m.person not in people:
+            raise t.error("person", "okänd person; deklarera den som [[person]]", m.person)
+        if m.body not in bodies:
+            raise t.error("body", "okänt organ; deklarera det som [[body]]", m.body)
+    for s, t in zip(d.series, series_tables, strict=True):
+        if s.body not in bodies:
+            raise t.error("body", "okänt organ; deklarera det som [[body]]", s.body)
+        if s.chain is not None and s.chain not in chains:
+            raise t.error("chain", "okänd förberedelsekedja; deklarera den som [[chain]]", s.chain)
+    series_bodies: dict[str, set[str]] = {}
+    for s in d.series:
+        if s.chain is not None:
+            series_bodies.setdefault(s.chain, set()).add(s.body)
+    for chain, t in zip(d.chains, chain_tables, strict=True):
+        for step, st in zip(chain.steps, t.tables("step"), strict=True):
+            _check_assignee(st, d, step.assignee, bodies, people, series_bodies.get(chain.id, set()))
+
+
+def _check_assignee(t: _Table, d: CycleDefinition, a: Assignee, bodies: set[str],
+                    people: set[str], meeting_bodies: set[str]) -> None:
+    if a.kind is AssigneeKind.PERSON:
+        if a.ref not in people:
+            raise t.error("assign", "okänd person", str(a))
+        return
+    if a.kind is AssigneeKind.BODY or a.body:
+        target = a.ref if a.kind is AssigneeKind.BODY else str(a.body)
+        if target not in bodies:
+            raise t.error("assign", "okänt organ", str(a))
+        targets = {target}
+    else:
+        targets = meeting_bodies
+    for body in sorted(targets):
+        if not any(m.body == body and (a.kind is AssigneeKind.BODY or m.role == a.ref)
+                   for m in d.memberships):
+            raise t.error("assign", f"steget är tilldelat ingen: {body!r} har ingen sådan medlem",
+                          str(a))
+
+
+def _values(enum: Iterable[Any]) -> list[str]:
+    return [member.value for member in enum]

@@ -1,0 +1,210 @@
+"""What a cycle file declares: the organisation, its bodies, people, memberships,
+meeting series and preparation chains, as frozen values.
+
+These are the rules the plan is computed from. They carry no database ids and no
+clock: the same definitions always give the same plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A person's role in a body, in the Swedish terms the cycle files use."""
+
+    ORDFORANDE = "ordförande"
+    VICE_ORDFORANDE = "vice ordförande"
+    LEDAMOT = "ledamot"
+    ERSATTARE = "ersättare"
+    ADJUNGERAD = "adjungerad"
+    FOREDRAGANDE = "föredragande"
+    SAMMANKALLANDE = "sammankallande"
+
+
+class Side(StrEnum):
+    """Whether an elected member belongs to the governing majority or the opposition."""
+
+    MAJORITET = "majoritet"
+    OPPOSITION = "opposition"
+
+
+class HolidayPolicy(StrEnum):
+    """Which way a meeting moves when its rule lands on a non-working day."""
+
+    NEXT = "nästa"
+    PREVIOUS = "föregående"
+
+
+class SeriesKind(StrEnum):
+    """What a meeting series is for; the yearly processes look series up by kind."""
+
+    MOTE = "möte"
+    BEREDNING = "beredning"
+    PRIORITERING = "prioritering"
+    UPPFOLJNING = "uppföljning"
+    FORUM = "forum"
+    SAMVERKANSGRUPP = "samverkansgrupp"
+    UTBILDNING = "utbildning"
+
+
+class AssigneeKind(StrEnum):
+    """How a preparation step names who does it."""
+
+    BODY = "body"
+    ROLE = "role"
+    PERSON = "person"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """The organisation whose annual wheel a cycle file describes."""
+
+    slug: str
+    name: str
+    holiday_policy: HolidayPolicy = HolidayPolicy.NEXT
+    avoid_klamdagar: bool = True
+    parties: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A council, group or forum that meets; ``public`` bodies get public feeds."""
+
+    slug: str
+    name: str
+    kind: str
+    public: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who sits in a body or prepares its meetings.
+
+    ``example`` marks invented people, so nobody mistakes sample data for a real register.
+    """
+
+    id: str
+    name: str
+    title: str = ""
+    organisation: str = ""
+    party: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    example: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A person's role in a body over a mandate period (both ends inclusive)."""
+
+    person: str
+    body: str
+    role: Role
+    side: Side | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """True when ``day`` lies inside the mandate period."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Assignee:
+    """Who a preparation step is for: a whole body, a role, or one person.
+
+    A ``ROLE`` without ``body`` means that role in the meeting's own body.
+    """
+
+    kind: AssigneeKind
+    ref: str
+    body: str | None = None
+
+    def __str__(self) -> str:
+        suffix = f"@{self.body}" if self.body else ""
+        return f"{self.kind.value}:{self.ref}{suffix}"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One task in a preparation chain, ``offset`` working days from the meeting."""
+
+    id: str
+    title: str
+    offset: int
+    assignee: Assignee
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """The ordered preparation steps shared by the meetings of one or more series."""
+
+    id: str
+    name: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SummerBreak:
+    """Month-day span (inclusive) in which a series does not meet."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+    def contains(self, day: dt.date) -> bool:
+        """True when ``day`` falls in the break; a span may wrap over New Year."""
+        key = (day.month, day.day)
+        if self.start <= self.end:
+            return self.start <= key <= self.end
+        return key >= self.start or key <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A recurring meeting: an RFC 5545 RRULE plus local time, place and policies."""
+
+    id: str
+    body: str
+    title: str
+    kind: SeriesKind
+    rrule: str
+    start: dt.time
+    duration_minutes: int
+    location: str = ""
+    chain: str | None = None
+    summer_break: SummerBreak | None = None
+    holiday_policy: HolidayPolicy | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CycleDefinition:
+    """Everything one cycle file declares, checked for consistency."""
+
+    source: str
+    organisation: Organisation
+    bodies: tuple[Body, ...]
+    people: tuple[Person, ...]
+    memberships: tuple[Membership, ...]
+    series: tuple[Series, ...]
+    chains: tuple[Chain, ...]
+    _chains_by_id: dict[str, Chain] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_chains_by_id", {c.id: c for c in self.chains})
+
+    def chain(self, chain_id: str) -> Chain:
+        """Return the chain with ``chain_id`` (validated to exist at load time)."""
+        return self._chains_by_id[chain_id]
+
+    def members_on(self, body: str, day: dt.date) -> tuple[Membership, ...]:
+        """Memberships of ``body`` valid on ``day``, in file order."""
+        return tuple(m for m in self.memberships if m.body == body and m.is_valid_on(day))

@@ -1,0 +1,238 @@
+"""The year's plan as a pure query: definitions + year + work calendar -> meetings and tasks.
+
+Nothing here reads a clock, a file or a database, so planning twice gives the same
+values, and every calendar edge case can be tested with a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from .definitions import (
+    AssigneeKind,
+    CycleDefinition,
+    HolidayPolicy,
+    Role,
+    Series,
+    SeriesKind,
+    Step,
+)
+from .errors import PlanError
+from .ids import meeting_id, task_id
+from .recurrence import expand_rrule
+from .swedish import format_date
+from .workdays import WorkCalendar
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """A person invited to a meeting, in the role they hold on the meeting day."""
+
+    person: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMeeting:
+    """One meeting of a series, placed on a working day in Europe/Stockholm time.
+
+    ``moved_because`` says in Swedish why the meeting is not on the rule's date.
+    """
+
+    id: str
+    organisation: str
+    series: str
+    body: str
+    title: str
+    kind: SeriesKind
+    original_date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    location: str
+    moved_because: str | None
+    invitations: tuple[Invitation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTask:
+    """One preparation step of one meeting, due on a working day."""
+
+    id: str
+    meeting: str
+    step: str
+    title: str
+    due: dt.date
+    offset: int
+    assignee: str
+    assignees: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YearPlan:
+    """All meetings (sorted by start) and tasks (sorted by due date) of one year."""
+
+    organisation: str
+    year: int
+    meetings: tuple[PlannedMeeting, ...]
+    tasks: tuple[PlannedTask, ...]
+
+
+def plan_year(definition: CycleDefinition, year: int, calendar: WorkCalendar) -> YearPlan:
+    """Plan every series of ``definition`` for ``year``.
+
+    Args:
+        definition: a validated cycle definition.
+        year: the calendar year whose rule dates are planned.
+        calendar: working days covering ``year`` and its neighbours (chains cross New Year).
+
+    Returns:
+        The year's meetings and tasks; re-planning gives equal values and ids.
+
+    Raises:
+        PlanError: when a step has nobody to do it on its due date, or the calendar
+            does not cover a day the plan needs.
+    """
+    meetings: list[PlannedMeeting] = []
+    tasks: list[PlannedTask] = []
+    for series in definition.series:
+        for original in expand_rrule(series.rrule, year):
+            if series.summer_break and series.summer_break.contains(original):
+                continue
+            meeting = place_meeting(definition, series, original, calendar)
+            meetings.append(meeting)
+            tasks.extend(plan_chain(definition, series, meeting.id, meeting.start.date(), calendar))
+    meetings.sort(key=lambda m: (m.start, m.id))
+    tasks.sort(key=lambda t: (t.due, t.id))
+    return YearPlan(definition.organisation.slug, year, tuple(meetings), tuple(tasks))
+
+
+def place_meeting(
+    definition: CycleDefinition, series: Series, original: dt.date, calendar: WorkCalendar
+) -> PlannedMeeting:
+    """Place the meeting the rule gives on ``original`` onto an allowed day.
+
+    The series' (or organisation's) policy says which way to move; if that would leave
+    the year, the meeting moves the other way instead, so a year's plan stays in its year.
+    """
+    policy = series.holiday_policy or definition.organisation.holiday_policy
+    avoid = definition.organisation.avoid_klamdagar
+    reason = _blocked_because(series, original, calendar, avoid)
+    day = original
+    if reason is not None:
+        first = 1 if policy is HolidayPolicy.NEXT else -1
+        for direction in (first, -first):
+            day = _next_allowed(series, original, direction, calendar, avoid)
+            if day.year == original.year:
+                break
+        else:
+            raise PlanError(
+                f"serien {series.id} hittar ingen tillåten dag för mötet {original} inom året",
+                field=f"series.{series.id}",
+            )
+    start = dt.datetime.combine(day, series.start, tzinfo=STOCKHOLM)
+    end = start + dt.timedelta(minutes=series.duration_minutes)
+    org = definition.organisation.slug
+    invitations = tuple(
+        Invitation(m.person, m.role) for m in definition.members_on(series.body, day)
+    )
+    return PlannedMeeting(
+        id=meeting_id(org, series.id, original),
+        organisation=org,
+        series=series.id,
+        body=series.body,
+        title=series.title,
+        kind=series.kind,
+        original_date=original,
+        start=start,
+        end=end,
+        location=series.location,
+        moved_because=None if reason is None else f"flyttat från {format_date(original)} ({reason})",
+        invitations=invitations,
+    )
+
+
+def _blocked_because(
+    series: Series, day: dt.date, calendar: WorkCalendar, avoid_klamdagar: bool
+) -> str | None:
+    """Why a meeting of ``series`` cannot be held on ``day``, or ``None`` if it can."""
+    if reason := calendar.day_off_reason(day, avoid_klamdagar=avoid_klamdagar):
+        return reason
+    half = calendar.half_days.get(day)
+    if half is not None:
+        ends = dt.datetime.combine(day, series.start) + dt.timedelta(minutes=series.duration_minutes)
+        if ends.time() > half.ends_at or ends.date() > day:
+            return half.name
+    return None
+
+
+def _next_allowed(
+    series: Series, day: dt.date, direction: int, calendar: WorkCalendar, avoid: bool
+) -> dt.date:
+    while True:
+        day += dt.timedelta(days=direction)
+        if _blocked_because(series, day, calendar, avoid) is None:
+            return day
+
+
+def plan_chain(
+    definition: CycleDefinition,
+    series: Series,
+    meeting: str,
+    meeting_day: dt.date,
+    calendar: WorkCalendar,
+) -> tuple[PlannedTask, ...]:
+    """Tasks of the series' preparation chain for a meeting held on ``meeting_day``.
+
+    Called again with the new day when a meeting moves, which moves its whole chain.
+    """
+    if series.chain is None:
+        return ()
+    avoid = definition.organisation.avoid_klamdagar
+    tasks = []
+    for step in definition.chain(series.chain).steps:
+        due = calendar.add_working_days(meeting_day, step.offset, avoid_klamdagar=avoid)
+        tasks.append(
+            PlannedTask(
+                id=task_id(meeting, step.id),
+                meeting=meeting,
+                step=step.id,
+                title=step.title,
+                due=due,
+                offset=step.offset,
+                assignee=str(step.assignee),
+                assignees=resolve_assignees(definition, series, step, due),
+            )
+        )
+    return tuple(tasks)
+
+
+def resolve_assignees(
+    definition: CycleDefinition, series: Series, step: Step, day: dt.date
+) -> tuple[str, ...]:
+    """People who hold the step's assignment on ``day``, so mandate changes take effect.
+
+    Raises:
+        PlanError: when nobody holds it on that day.
+    """
+    target = step.assignee
+    if target.kind is AssigneeKind.PERSON:
+        return (target.ref,)
+    if target.kind is AssigneeKind.BODY:
+        people = [m.person for m in definition.members_on(target.ref, day)]
+    else:
+        body = target.body or series.body
+        people = [m.person for m in definition.members_on(body, day) if m.role == target.ref]
+    unique = tuple(dict.fromkeys(people))
+    if not unique:
+        raise PlanError(
+            f"steget {step.id!r} i serien {series.id!r} har ingen ansvarig den "
+            f"{format_date(day)}: ingen giltig medlem för {target}",
+            source=definition.source,
+            field=f"chain.{series.chain}.step.{step.id}.assign",
+            value=str(target),
+        )
+    return unique

@@ -1,0 +1,115 @@
+"""Engines and sessions for SQLite (the embedded default) and PostgreSQL.
+
+Nothing is created at import time: ``make_engine`` is called at the edge with the URL from
+the settings. Connection problems become a :class:`StorageError` in Swedish that names the
+database (without its password), so the CLI can print it and exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine
+
+from . import tables, work  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+DEFAULT_URL = "sqlite:///arshjul.db"
+_IMMEDIATE = "arshjul_sqlite_immediate"
+
+
+class StorageError(ValueError):
+    """The database cannot be reached or used; the message is Swedish and names it."""
+
+
+def describe_url(url: str | URL) -> str:
+    """The URL with any password hidden, safe to print and log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<ogiltig URL>"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` and check that the database answers.
+
+    SQLite gets foreign keys, a busy timeout and explicit transactions, so that a write
+    transaction can take the write lock up front (see :func:`write_session`).
+
+    Raises:
+        StorageError: the URL is malformed, its driver is missing, or nobody answers.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(f"ogiltig databas-URL {url!r}") from None
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        if parsed.database in (None, "", ":memory:"):
+            kwargs["poolclass"] = StaticPool
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ArgumentError, ImportError) as error:
+        raise StorageError(f"databasen {describe_url(parsed)} stöds inte ({error})") from None
+    if parsed.get_backend_name() == "sqlite":
+        _configure_sqlite(engine, wal=parsed.database not in (None, "", ":memory:"))
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as error:
+        engine.dispose()
+        cause = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise StorageError(
+            f"kan inte ansluta till databasen {describe_url(parsed)}: {cause}"
+        ) from None
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
+    # pysqlite's own transaction handling defers BEGIN and cannot take the write lock
+    # up front; SQLAlchemy's documented recipe hands transaction control to us.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if wal:  # readers (the feed server) then never block the planner, nor it them
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables (migrations arrive with the PostgreSQL work)."""
+    SQLModel.metadata.create_all(engine)
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose whole body is one transaction: commit at the end, roll back on error.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``, so two writers queue up
+    instead of one failing half-way with "database is locked".
+    """
+    bound = engine.execution_options(**{_IMMEDIATE: True})
+    with Session(bound) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for queries only; nothing it does is committed."""
+    with Session(engine) as session:
+        yield session
