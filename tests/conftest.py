@@ -1,0 +1,109 @@
+"""Shared fixtures: a fixed clock, the Swedish calendar, cycle text factories, databases.
+
+Prefect writes to ``~/.prefect`` unless told otherwise, and a developer's own server must
+never be reached, so the environment is made hermetic before anything imports prefect.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="arshjul-prefect-home-")
+atexit.register(shutil.rmtree, _PREFECT_HOME, True)
+os.environ.update(
+    PREFECT_HOME=_PREFECT_HOME,
+    PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    PREFECT_SERVER_EPHEMERAL_ENABLED="false",
+    DO_NOT_TRACK="1",
+)
+for _name in ("PREFECT_API_URL", "PREFECT_API_KEY", "PREFECT_PROFILE", "ARSHJUL_DATABASE_URL",
+              "ARSHJUL_CYCLES_DIR"):
+    os.environ.pop(_name, None)
+
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+
+from cycle import CycleDefinition, WorkCalendar, parse_cycle, swedish_calendar  # noqa: E402
+from models.database import StorageError, create_schema, make_engine  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "cycles" / "mini.toml"
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+POSTGRES_URL = os.environ.get(
+    "ARSHJUL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def calendar() -> WorkCalendar:
+    """The real Swedish calendar for the years the tests plan, with margins."""
+    return swedish_calendar(range(2024, 2031))
+
+
+def mini_text(**series: str) -> str:
+    """The mini cycle file with some series fields replaced (values are raw TOML).
+
+    Example: ``mini_text(rrule='"FREQ=WEEKLY"', start='"09:00"')``.
+    """
+    text = MINI.read_text(encoding="utf-8")
+    head, marker, block = text.partition("[[series]]")
+    for key, value in series.items():
+        block, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", block)
+        if count == 0:
+            block = block.rstrip("\n") + f"\n{key} = {value}\n"
+    return head + marker + block
+
+
+@pytest.fixture
+def mini() -> Callable[..., CycleDefinition]:
+    """Factory: ``mini(rrule='"FREQ=..."')`` parses the mini cycle with series overrides."""
+
+    def build(org_text: Callable[[str], str] = lambda t: t, **series: str) -> CycleDefinition:
+        return parse_cycle(org_text(mini_text(**series)), "mini.toml")
+
+    return build
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    """An engine on a fresh schema of the test PostgreSQL, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = make_engine(POSTGRES_URL)
+    except StorageError as error:
+        if os.environ.get("ARSHJUL_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here but does not answer: {error}")
+        pytest.skip(f"no PostgreSQL answers at {POSTGRES_URL}: {error}")
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A real database with the schema created: a SQLite file, and PostgreSQL where marked."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'arshjul.db'}")
+        create_schema(eng)
+        yield eng
+        eng.dispose()
+    else:
+        for eng in _postgres_engine():
+            create_schema(eng)
+            yield eng
