@@ -99,7 +99,9 @@ class _Table:
     def slug(self, key: str) -> str:
         value = self.text(key)
         if not _SLUG.match(value):
-            raise self.error(key, "får bara innehålla a–z, 0–9 och bindestreck (utan å, ä, ö)", value)
+            raise self.error(
+                key, "får bara innehålla a–z, 0–9 och bindestreck (utan å, ä, ö)", value
+            )
         return value
 
     def flag(self, key: str, default: bool) -> bool:
@@ -110,8 +112,8 @@ class _Table:
         return int(self._get(key, int, True))
 
     def date(self, key: str) -> dt.date | None:
-        value = self._get(key, dt.date, False)
-        return None if value is None else value  # type: ignore[no-any-return]
+        value: dt.date | None = self._get(key, dt.date, False)
+        return value
 
     def texts(self, key: str) -> tuple[str, ...]:
         value = self._get(key, list, False) or []
@@ -119,8 +121,9 @@ class _Table:
             raise self.error(key, "ska vara en lista med texter", value)
         return tuple(value)
 
-    def choice(self, key: str, enum: Callable[[str], E], names: Iterable[str], *,
-               required: bool = True) -> E | None:
+    def choice(
+        self, key: str, enum: Callable[[str], E], names: Iterable[str], *, required: bool = True
+    ) -> E | None:
         value = self._get(key, str, required)
         if value is None:
             return None
@@ -208,8 +211,10 @@ def _organisation(t: _Table) -> Organisation:
     org = Organisation(
         slug=t.slug("slug"),
         name=t.text("name"),
-        holiday_policy=t.choice("holiday_policy", HolidayPolicy, _values(HolidayPolicy),
-                                required=False) or HolidayPolicy.NEXT,
+        holiday_policy=t.choice(
+            "holiday_policy", HolidayPolicy, _values(HolidayPolicy), required=False
+        )
+        or HolidayPolicy.NEXT,
         avoid_klamdagar=t.flag("avoid_klamdagar", True),
         parties=t.texts("parties"),
         description=t.text("description", required=False),
@@ -258,9 +263,16 @@ def _membership(t: _Table) -> Membership:
         valid_to=t.date("to"),
     )
     t.done()
-    if membership.valid_from and membership.valid_to and membership.valid_to < membership.valid_from:
-        raise t.error("to", f"uppdraget slutar innan det börjar ({membership.valid_from})",
-                      membership.valid_to.isoformat())
+    if (
+        membership.valid_from
+        and membership.valid_to
+        and membership.valid_to < membership.valid_from
+    ):
+        raise t.error(
+            "to",
+            f"uppdraget slutar innan det börjar ({membership.valid_from})",
+            membership.valid_to.isoformat(),
+        )
     return membership
 
 
@@ -271,7 +283,7 @@ def _series(t: _Table) -> Series:
     start = t.text("start")
     clock = _CLOCK.match(start)
     if not clock:
-        raise t.error("start", "ska vara ett klockslag TT:MM, t.ex. \"08:30\"", start)
+        raise t.error("start", 'ska vara ett klockslag TT:MM, t.ex. "08:30"', start)
     duration = t.integer("duration_minutes")
     if not 0 < duration <= 24 * 60:
         raise t.error("duration_minutes", "ska vara mellan 1 och 1440 minuter", duration)
@@ -287,8 +299,9 @@ def _series(t: _Table) -> Series:
         location=t.text("location", required=False),
         chain=t.optional_text("chain"),
         summer_break=None if pause is None else _summer_break(pause),
-        holiday_policy=t.choice("holiday_policy", HolidayPolicy, _values(HolidayPolicy),
-                                required=False),
+        holiday_policy=t.choice(
+            "holiday_policy", HolidayPolicy, _values(HolidayPolicy), required=False
+        ),
         description=t.text("description", required=False),
     )
     t.done()
@@ -305,7 +318,7 @@ def _summer_break(t: _Table) -> SummerBreak:
                 raise ValueError
             dt.date(2000, int(match.group(1)), int(match.group(2)))  # 2000: leap year
         except ValueError:
-            raise t.error(key, "ska vara månad-dag MM-DD, t.ex. \"06-22\"", value) from None
+            raise t.error(key, 'ska vara månad-dag MM-DD, t.ex. "06-22"', value) from None
         ends.append((int(match.group(1)), int(match.group(2))))
     t.done()
     return SummerBreak(ends[0], ends[1])
@@ -330,10 +343,12 @@ def _step(t: _Table) -> Step:
         raise t.error("offset", "ska vara högst 260 arbetsdagar före eller efter mötet", offset)
     spec = t.optional_text("assign")
     if spec is None:
-        raise t.error("assign", "steget är inte tilldelat någon; ange t.ex. "
-                      "\"body:beredningsgrupp\", \"role:sammankallande\" eller \"person:id\"")
-    step = Step(step_id, title, offset, _assignee(t, spec),
-                t.text("description", required=False))
+        raise t.error(
+            "assign",
+            "steget är inte tilldelat någon; ange t.ex. "
+            '"body:beredningsgrupp", "role:sammankallande" eller "person:id"',
+        )
+    step = Step(step_id, title, offset, _assignee(t, spec), t.text("description", required=False))
     t.done()
     return step
 
@@ -348,8 +363,9 @@ def _assignee(t: _Table, spec: str) -> Assignee:
     if not ref or (body and kind is not AssigneeKind.ROLE):
         raise t.error("assign", "ofullständig tilldelning", spec)
     if kind is AssigneeKind.ROLE and ref not in _values(Role):
-        raise t.error("assign", f"okänd roll; tillåtna är {', '.join(map(repr, _values(Role)))}",
-                      spec)
+        raise t.error(
+            "assign", f"okänd roll; tillåtna är {', '.join(map(repr, _values(Role)))}", spec
+        )
     return Assignee(kind, ref, body or None)
 
 
@@ -380,11 +396,19 @@ def _check_references(
             series_bodies.setdefault(s.chain, set()).add(s.body)
     for chain, t in zip(d.chains, chain_tables, strict=True):
         for step, st in zip(chain.steps, t.tables("step"), strict=True):
-            _check_assignee(st, d, step.assignee, bodies, people, series_bodies.get(chain.id, set()))
+            _check_assignee(
+                st, d, step.assignee, bodies, people, series_bodies.get(chain.id, set())
+            )
 
 
-def _check_assignee(t: _Table, d: CycleDefinition, a: Assignee, bodies: set[str],
-                    people: set[str], meeting_bodies: set[str]) -> None:
+def _check_assignee(
+    t: _Table,
+    d: CycleDefinition,
+    a: Assignee,
+    bodies: set[str],
+    people: set[str],
+    meeting_bodies: set[str],
+) -> None:
     if a.kind is AssigneeKind.PERSON:
         if a.ref not in people:
             raise t.error("assign", "okänd person", str(a))
@@ -397,10 +421,13 @@ def _check_assignee(t: _Table, d: CycleDefinition, a: Assignee, bodies: set[str]
     else:
         targets = meeting_bodies
     for body in sorted(targets):
-        if not any(m.body == body and (a.kind is AssigneeKind.BODY or m.role == a.ref)
-                   for m in d.memberships):
-            raise t.error("assign", f"steget är tilldelat ingen: {body!r} har ingen sådan medlem",
-                          str(a))
+        if not any(
+            m.body == body and (a.kind is AssigneeKind.BODY or m.role == a.ref)
+            for m in d.memberships
+        ):
+            raise t.error(
+                "assign", f"steget är tilldelat ingen: {body!r} har ingen sådan medlem", str(a)
+            )
 
 
 def _values(enum: Iterable[Any]) -> list[str]:

@@ -150,7 +150,9 @@ def place_meeting(
         start=start,
         end=end,
         location=series.location,
-        moved_because=None if reason is None else f"flyttat från {format_date(original)} ({reason})",
+        moved_because=None
+        if reason is None
+        else f"flyttat från {format_date(original)} ({reason})",
         invitations=invitations,
     )
 
@@ -163,7 +165,9 @@ def _blocked_because(
         return reason
     half = calendar.half_days.get(day)
     if half is not None:
-        ends = dt.datetime.combine(day, series.start) + dt.timedelta(minutes=series.duration_minutes)
+        ends = dt.datetime.combine(day, series.start) + dt.timedelta(
+            minutes=series.duration_minutes
+        )
         if ends.time() > half.ends_at or ends.date() > day:
             return half.name
     return None

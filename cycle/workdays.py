@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import holidays
+from holidays.countries.sweden import Sweden
 
 from .errors import PlanError
 
@@ -48,7 +49,9 @@ class WorkCalendar:
     klamdagar: Mapping[dt.date, str]
 
     @classmethod
-    def from_entries(cls, entries: Iterable[tuple[dt.date, str]], years: Iterable[int]) -> WorkCalendar:
+    def from_entries(
+        cls, entries: Iterable[tuple[dt.date, str]], years: Iterable[int]
+    ) -> WorkCalendar:
         """Classify named holiday entries; a klämdag is also derived where the source has none.
 
         Example:
@@ -151,7 +154,7 @@ def swedish_calendar(years: Iterable[int]) -> WorkCalendar:
         "SE",
         years=covered,
         language="sv",
-        categories=holidays.Sweden.supported_categories,
+        categories=Sweden.supported_categories,
     )
     entries = [(day, name) for day in sorted(source) for name in source.get_list(day)]
     return WorkCalendar.from_entries(entries, covered)

@@ -67,8 +67,10 @@ def plan_and_store(
         # definition changes are counted once, on each organisation's first year
         changed = {d.organisation.slug: save_definition(session, d, now=now) for d in definitions}
         for definition, plan in plans:
-            progress(f"Sparar {definition.organisation.name} {plan.year}: "
-                     f"{len(plan.meetings)} möten, {len(plan.tasks)} uppgifter")
+            progress(
+                f"Sparar {definition.organisation.name} {plan.year}: "
+                f"{len(plan.meetings)} möten, {len(plan.tasks)} uppgifter"
+            )
             result = save_plan(session, plan, now=now)
             result.definitions_changed = changed.pop(definition.organisation.slug, 0)
             results.append(result)
@@ -76,6 +78,13 @@ def plan_and_store(
     with read_session(engine) as session:
         for (definition, plan), result in zip(plans, results, strict=True):
             slug = definition.organisation.slug
-            outcomes.append(YearOutcome(slug, definition.organisation.name, plan.year, result,
-                                        summarise_year(session, slug, plan.year)))
+            outcomes.append(
+                YearOutcome(
+                    slug,
+                    definition.organisation.name,
+                    plan.year,
+                    result,
+                    summarise_year(session, slug, plan.year),
+                )
+            )
     return outcomes

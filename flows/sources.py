@@ -36,7 +36,9 @@ def load_cycles(directory: Path, organisation: str | None = None) -> tuple[Cycle
         if slug in seen:
             raise DefinitionError(
                 f"organisationen finns redan i {seen[slug]}",
-                source=str(path), field="organisation.slug", value=slug,
+                source=str(path),
+                field="organisation.slug",
+                value=slug,
             )
         seen[slug] = str(path)
         definitions.append(definition)

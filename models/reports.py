@@ -21,23 +21,28 @@ class BodySummary:
 
 
 def summarise_year(session: Session, organisation: str, year: int) -> tuple[BodySummary, ...]:
-    """Per body of ``organisation``: meetings held, open or done tasks, holiday moves, cancellations.
+    """Per body of ``organisation``: meetings, live tasks, holiday moves, cancellations.
 
     Bodies without meetings in ``year`` are left out; rows are sorted by body name.
     """
     meetings = session.exec(
         select(Meeting.body, Meeting.status, Meeting.moved_because, func.count())
         .where(Meeting.organisation == organisation, Meeting.year == year)
-        .group_by(Meeting.body, Meeting.status, Meeting.moved_because)
+        .group_by(col(Meeting.body), col(Meeting.status), col(Meeting.moved_because))
     ).all()
     tasks = session.exec(
         select(Meeting.body, func.count())
         .join(Task, col(Task.meeting) == col(Meeting.id))
-        .where(Meeting.organisation == organisation, Meeting.year == year,
-               Task.status != TaskStatus.CANCELLED)
+        .where(
+            Meeting.organisation == organisation,
+            Meeting.year == year,
+            Task.status != TaskStatus.CANCELLED,
+        )
         .group_by(Meeting.body)
     ).all()
-    names = {b.key: b.name for b in session.exec(select(Body).where(Body.organisation == organisation))}
+    names = {
+        b.key: b.name for b in session.exec(select(Body).where(Body.organisation == organisation))
+    }
     counts: dict[str, list[int]] = {}
     for body, status, moved_because, n in meetings:
         row = counts.setdefault(body, [0, 0, 0, 0])
@@ -48,8 +53,12 @@ def summarise_year(session: Session, organisation: str, year: int) -> tuple[Body
             row[2] += n if moved_because else 0
     for body, n in tasks:
         counts.setdefault(body, [0, 0, 0, 0])[1] += n
-    return tuple(sorted(
-        (BodySummary(names.get(body, body), m, t, moved, cancelled)
-         for body, (m, t, moved, cancelled) in counts.items()),
-        key=lambda s: s.body,
-    ))
+    return tuple(
+        sorted(
+            (
+                BodySummary(names.get(body, body), m, t, moved, cancelled)
+                for body, (m, t, moved, cancelled) in counts.items()
+            ),
+            key=lambda s: s.body,
+        )
+    )

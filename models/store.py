@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import column
 from sqlmodel import Session, SQLModel, col, select
 
 from cycle.definitions import CycleDefinition
@@ -60,8 +61,12 @@ class SaveResult:
     def changed(self) -> int:
         """Rows inserted or updated in all."""
         return (
-            self.definitions_changed + self.meetings_added + self.meetings_changed
-            + self.meetings_cancelled + self.tasks_added + self.tasks_changed
+            self.definitions_changed
+            + self.meetings_added
+            + self.meetings_changed
+            + self.meetings_cancelled
+            + self.tasks_added
+            + self.tasks_changed
             + self.tasks_cancelled
         )
 
@@ -84,14 +89,17 @@ def _upsert(
         elif any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)
-            row.updated_at = now  # type: ignore[attr-defined]
+            row.updated_at = now
             session.add(row)
             written += 1
     return written
 
 
-def _by_key(session: Session, model: type[Row], key_field: str, organisation: str) -> dict[str, Row]:
-    rows = session.exec(select(model).where(getattr(model, "organisation") == organisation))
+def _by_key(
+    session: Session, model: type[Row], key_field: str, organisation: str
+) -> dict[str, Row]:
+    # every scoped table names its owner column "organisation"
+    rows = session.exec(select(model).where(column("organisation") == organisation))
     return {getattr(row, key_field): row for row in rows}
 
 
@@ -107,31 +115,73 @@ def save_definition(session: Session, definition: CycleDefinition, *, now: dt.da
     org = definition.organisation
     slug = org.slug
     written = _upsert(
-        session, Organisation,
-        {slug: {"name": org.name, "holiday_policy": org.holiday_policy.value,
-                "avoid_klamdagar": org.avoid_klamdagar, "parties": "\n".join(org.parties),
-                "description": org.description, "source": definition.source}},
+        session,
+        Organisation,
+        {
+            slug: {
+                "name": org.name,
+                "holiday_policy": org.holiday_policy.value,
+                "avoid_klamdagar": org.avoid_klamdagar,
+                "parties": "\n".join(org.parties),
+                "description": org.description,
+                "source": definition.source,
+            }
+        },
         {o.slug: o for o in session.exec(select(Organisation).where(Organisation.slug == slug))},
-        "slug", now,
+        "slug",
+        now,
     )
     session.flush()
-    written += _upsert(session, Body, {
-        scoped(slug, b.slug): {"organisation": slug, "slug": b.slug, "name": b.name,
-                               "kind": b.kind, "public": b.public, "description": b.description}
-        for b in definition.bodies
-    }, _by_key(session, Body, "key", slug), "key", now)
-    written += _upsert(session, Person, {
-        scoped(slug, p.id): {"organisation": slug, "slug": p.id, "name": p.name, "title": p.title,
-                             "affiliation": p.organisation, "party": p.party, "email": p.email,
-                             "phone": p.phone, "example": p.example}
-        for p in definition.people
-    }, _by_key(session, Person, "key", slug), "key", now)
+    written += _upsert(
+        session,
+        Body,
+        {
+            scoped(slug, b.slug): {
+                "organisation": slug,
+                "slug": b.slug,
+                "name": b.name,
+                "kind": b.kind,
+                "public": b.public,
+                "description": b.description,
+            }
+            for b in definition.bodies
+        },
+        _by_key(session, Body, "key", slug),
+        "key",
+        now,
+    )
+    written += _upsert(
+        session,
+        Person,
+        {
+            scoped(slug, p.id): {
+                "organisation": slug,
+                "slug": p.id,
+                "name": p.name,
+                "title": p.title,
+                "affiliation": p.organisation,
+                "party": p.party,
+                "email": p.email,
+                "phone": p.phone,
+                "example": p.example,
+            }
+            for p in definition.people
+        },
+        _by_key(session, Person, "key", slug),
+        "key",
+        now,
+    )
     session.flush()
     wanted = {
         _membership_key(slug, m.person, m.body, m.role.value, m.valid_from): {
-            "organisation": slug, "person": scoped(slug, m.person), "body": scoped(slug, m.body),
-            "role": m.role.value, "side": m.side.value if m.side else None,
-            "valid_from": m.valid_from, "valid_to": m.valid_to}
+            "organisation": slug,
+            "person": scoped(slug, m.person),
+            "body": scoped(slug, m.body),
+            "role": m.role.value,
+            "side": m.side.value if m.side else None,
+            "valid_from": m.valid_from,
+            "valid_to": m.valid_to,
+        }
         for m in definition.memberships
     }
     stored = _by_key(session, Membership, "key", slug)
@@ -140,17 +190,35 @@ def save_definition(session: Session, definition: CycleDefinition, *, now: dt.da
         if key not in wanted:
             session.delete(row)
             written += 1
-    written += _upsert(session, Series, {
-        scoped(slug, s.id): {
-            "organisation": slug, "slug": s.id, "body": scoped(slug, s.body), "title": s.title,
-            "kind": s.kind.value, "rrule": s.rrule, "start_time": s.start,
-            "duration_minutes": s.duration_minutes, "location": s.location, "chain": s.chain,
-            "holiday_policy": s.holiday_policy.value if s.holiday_policy else None,
-            "summer_break": None if s.summer_break is None else "{:02d}-{:02d}/{:02d}-{:02d}".format(
-                *s.summer_break.start, *s.summer_break.end),
-            "description": s.description}
-        for s in definition.series
-    }, _by_key(session, Series, "key", slug), "key", now)
+    written += _upsert(
+        session,
+        Series,
+        {
+            scoped(slug, s.id): {
+                "organisation": slug,
+                "slug": s.id,
+                "body": scoped(slug, s.body),
+                "title": s.title,
+                "kind": s.kind.value,
+                "rrule": s.rrule,
+                "start_time": s.start,
+                "duration_minutes": s.duration_minutes,
+                "location": s.location,
+                "chain": s.chain,
+                "holiday_policy": s.holiday_policy.value if s.holiday_policy else None,
+                "summer_break": None
+                if s.summer_break is None
+                else "{:02d}-{:02d}/{:02d}-{:02d}".format(
+                    *s.summer_break.start, *s.summer_break.end
+                ),
+                "description": s.description,
+            }
+            for s in definition.series
+        },
+        _by_key(session, Series, "key", slug),
+        "key",
+        now,
+    )
     session.flush()
     return written
 
@@ -165,18 +233,31 @@ def _meeting_values(m: PlannedMeeting) -> dict[str, Any]:
     org = m.organisation
     moved = m.start.date() != m.original_date
     return {
-        "organisation": org, "year": m.original_date.year, "series": scoped(org, m.series),
-        "body": scoped(org, m.body), "title": m.title, "kind": m.kind.value,
-        "original_date": m.original_date, "start": m.start.astimezone(dt.UTC),
-        "end": m.end.astimezone(dt.UTC), "location": m.location,
+        "organisation": org,
+        "year": m.original_date.year,
+        "series": scoped(org, m.series),
+        "body": scoped(org, m.body),
+        "title": m.title,
+        "kind": m.kind.value,
+        "original_date": m.original_date,
+        "start": m.start.astimezone(dt.UTC),
+        "end": m.end.astimezone(dt.UTC),
+        "location": m.location,
         "status": MeetingStatus.MOVED if moved else MeetingStatus.PLANNED,
         "moved_because": m.moved_because,
     }
 
 
 def _task_values(t: PlannedTask, org: str) -> dict[str, Any]:
-    return {"meeting": t.meeting, "organisation": org, "step": t.step, "title": t.title,
-            "due": t.due, "offset": t.offset, "assignee": t.assignee}
+    return {
+        "meeting": t.meeting,
+        "organisation": org,
+        "step": t.step,
+        "title": t.title,
+        "due": t.due,
+        "offset": t.offset,
+        "assignee": t.assignee,
+    }
 
 
 def save_plan(session: Session, plan: YearPlan, *, now: dt.datetime) -> SaveResult:
@@ -193,14 +274,18 @@ def save_plan(session: Session, plan: YearPlan, *, now: dt.datetime) -> SaveResu
     result = SaveResult()
     org = plan.organisation
     stored = {
-        m.id: m for m in session.exec(
-            select(Meeting).where(Meeting.organisation == org, Meeting.year == plan.year))
+        m.id: m
+        for m in session.exec(
+            select(Meeting).where(Meeting.organisation == org, Meeting.year == plan.year)
+        )
     }
     for planned in plan.meetings:
         values = _meeting_values(planned)
         row = stored.pop(planned.id, None)
         if row is None:
-            session.add(Meeting(id=planned.id, **values, sequence=0, created_at=now, updated_at=now))
+            session.add(
+                Meeting(id=planned.id, **values, sequence=0, created_at=now, updated_at=now)
+            )
             result.meetings_added += 1
         elif row.manual:
             continue  # an admin moved or cancelled it; the rules do not override that
@@ -256,13 +341,20 @@ def _sync_invitations(session: Session, plan: YearPlan) -> None:
 
 
 def _save_tasks(
-    session: Session, plan: YearPlan, dropped_meetings: set[str], result: SaveResult,
+    session: Session,
+    plan: YearPlan,
+    dropped_meetings: set[str],
+    result: SaveResult,
     now: dt.datetime,
 ) -> None:
     org = plan.organisation
     manual = {
-        m.id for m in session.exec(select(Meeting).where(
-            Meeting.organisation == org, Meeting.year == plan.year, col(Meeting.manual)))
+        m.id
+        for m in session.exec(
+            select(Meeting).where(
+                Meeting.organisation == org, Meeting.year == plan.year, col(Meeting.manual)
+            )
+        )
     }
     meeting_ids = [m.id for m in plan.meetings] + sorted(dropped_meetings)
     stored = {t.id: t for t in _in_chunks(session, Task, Task.meeting, meeting_ids)}
@@ -308,5 +400,5 @@ def _in_chunks(session: Session, model: type[Row], column: Any, keys: Iterable[s
     keys = list(keys)
     rows: list[Row] = []
     for start in range(0, len(keys), 500):
-        rows.extend(session.exec(select(model).where(col(column).in_(keys[start:start + 500]))))
+        rows.extend(session.exec(select(model).where(col(column).in_(keys[start : start + 500]))))
     return rows

@@ -24,8 +24,13 @@ os.environ.update(
     PREFECT_SERVER_EPHEMERAL_ENABLED="false",
     DO_NOT_TRACK="1",
 )
-for _name in ("PREFECT_API_URL", "PREFECT_API_KEY", "PREFECT_PROFILE", "ARSHJUL_DATABASE_URL",
-              "ARSHJUL_CYCLES_DIR"):
+for _name in (
+    "PREFECT_API_URL",
+    "PREFECT_API_KEY",
+    "PREFECT_PROFILE",
+    "ARSHJUL_DATABASE_URL",
+    "ARSHJUL_CYCLES_DIR",
+):
     os.environ.pop(_name, None)
 
 import pytest  # noqa: E402

@@ -23,7 +23,9 @@ def test_the_mini_file_parses_into_values() -> None:
     assert d.memberships[0].role is Role.ORDFORANDE
     steps = d.chain("standard").steps
     assert [s.offset for s in steps] == [-15, -10, -5, 5]
-    assert steps[1].assignee.kind is AssigneeKind.ROLE and steps[1].assignee.body == "beredningsgrupp"
+    assert (
+        steps[1].assignee.kind is AssigneeKind.ROLE and steps[1].assignee.body == "beredningsgrupp"
+    )
     assert d.series[0].summer_break is not None
 
 
@@ -31,47 +33,126 @@ Edit = Callable[[str], str]
 Needle = str | tuple[str, int]
 CASES: list[tuple[str, Edit, Needle, str, str]] = [
     # (case, edit, text on the expected line [and which occurrence], field, message fragment)
-    ("malformed TOML", lambda t: t.replace('name = "Samverkansrådet"', 'name = "Samverkansrådet'),
-     'name = "Samverkansrådet', "", "inte giltig TOML"),
-    ("unknown field", lambda t: t.replace('location = "Regionens hus, Sal A"',
-                                          'location = "Regionens hus, Sal A"\ncolour = "blå"'),
-     'colour = "blå"', "series[0].colour", "okänt fält"),
-    ("invalid RRULE", lambda t: t.replace("FREQ=MONTHLY;BYDAY=1TH", "FREQ=MONTHY;BYDAY=1TH"),
-     "FREQ=MONTHY", "series[0].rrule", "MONTHY stöds inte"),
-    ("unknown role", lambda t: t.replace('role = "ordförande"', 'role = "kung"'),
-     'role = "kung"', "membership[0].role", "okänt värde"),
-    ("membership ends before it starts",
-     lambda t: t.replace("from = 2027-01-01", "from = 2027-01-01\nto = 2026-06-30"),
-     "to = 2026-06-30", "membership[2].to", "slutar innan det börjar"),
-    ("step assigned to nobody", lambda t: t.replace('assign = "role:ordförande"\n', ""),
-     ("[[chain.step]]", 4), "chain[0].step[3].assign", "inte tilldelat någon"),
-    ("step assigned to a role nobody holds",
-     lambda t: t.replace('assign = "role:ordförande"', 'assign = "role:vice ordförande"'),
-     'assign = "role:vice ordförande"', "chain[0].step[3].assign", "tilldelat ingen"),
-    ("step assigned to an unknown body",
-     lambda t: t.replace('assign = "body:beredningsgrupp"', 'assign = "body:kansliet"', 1),
-     'assign = "body:kansliet"', "chain[0].step[0].assign", "okänt organ"),
-    ("unknown person in a membership", lambda t: t.replace('person = "karin-ek"', 'person = "kalle"'),
-     'person = "kalle"', "membership[2].person", "okänd person"),
-    ("unknown chain", lambda t: t.replace('chain = "standard"', 'chain = "saknas"'),
-     'chain = "saknas"', "series[0].chain", "okänd förberedelsekedja"),
-    ("bad start time", lambda t: t.replace('start = "13:00"', 'start = "25:00"'),
-     'start = "25:00"', "series[0].start", "klockslag"),
-    ("wrong type", lambda t: t.replace("duration_minutes = 180", 'duration_minutes = "tre timmar"'),
-     "duration_minutes", "series[0].duration_minutes", "heltal"),
-    ("duplicate person id", lambda t: t.replace('id = "olof-lund"', 'id = "anna-berg"'),
-     ('id = "anna-berg"', 2), "person[1].id", "finns redan"),
-    ("slug with å", lambda t: t.replace('slug = "radet"', 'slug = "rådet"'),
-     'slug = "rådet"', "body[0].slug", "a–z"),
-    ("bad summer break", lambda t: t.replace('from = "07-01"', 'from = "07-32"'),
-     "summer_break", "series[0].summer_break.from", "MM-DD"),
-    ("missing required field", lambda t: t.replace('title = "Samverkansrådet"\n', ""),
-     "[[series]]", "series[0]", "'title' saknas"),
+    (
+        "malformed TOML",
+        lambda t: t.replace('name = "Samverkansrådet"', 'name = "Samverkansrådet'),
+        'name = "Samverkansrådet',
+        "",
+        "inte giltig TOML",
+    ),
+    (
+        "unknown field",
+        lambda t: t.replace(
+            'location = "Regionens hus, Sal A"', 'location = "Regionens hus, Sal A"\ncolour = "blå"'
+        ),
+        'colour = "blå"',
+        "series[0].colour",
+        "okänt fält",
+    ),
+    (
+        "invalid RRULE",
+        lambda t: t.replace("FREQ=MONTHLY;BYDAY=1TH", "FREQ=MONTHY;BYDAY=1TH"),
+        "FREQ=MONTHY",
+        "series[0].rrule",
+        "MONTHY stöds inte",
+    ),
+    (
+        "unknown role",
+        lambda t: t.replace('role = "ordförande"', 'role = "kung"'),
+        'role = "kung"',
+        "membership[0].role",
+        "okänt värde",
+    ),
+    (
+        "membership ends before it starts",
+        lambda t: t.replace("from = 2027-01-01", "from = 2027-01-01\nto = 2026-06-30"),
+        "to = 2026-06-30",
+        "membership[2].to",
+        "slutar innan det börjar",
+    ),
+    (
+        "step assigned to nobody",
+        lambda t: t.replace('assign = "role:ordförande"\n', ""),
+        ("[[chain.step]]", 4),
+        "chain[0].step[3].assign",
+        "inte tilldelat någon",
+    ),
+    (
+        "step assigned to a role nobody holds",
+        lambda t: t.replace('assign = "role:ordförande"', 'assign = "role:vice ordförande"'),
+        'assign = "role:vice ordförande"',
+        "chain[0].step[3].assign",
+        "tilldelat ingen",
+    ),
+    (
+        "step assigned to an unknown body",
+        lambda t: t.replace('assign = "body:beredningsgrupp"', 'assign = "body:kansliet"', 1),
+        'assign = "body:kansliet"',
+        "chain[0].step[0].assign",
+        "okänt organ",
+    ),
+    (
+        "unknown person in a membership",
+        lambda t: t.replace('person = "karin-ek"', 'person = "kalle"'),
+        'person = "kalle"',
+        "membership[2].person",
+        "okänd person",
+    ),
+    (
+        "unknown chain",
+        lambda t: t.replace('chain = "standard"', 'chain = "saknas"'),
+        'chain = "saknas"',
+        "series[0].chain",
+        "okänd förberedelsekedja",
+    ),
+    (
+        "bad start time",
+        lambda t: t.replace('start = "13:00"', 'start = "25:00"'),
+        'start = "25:00"',
+        "series[0].start",
+        "klockslag",
+    ),
+    (
+        "wrong type",
+        lambda t: t.replace("duration_minutes = 180", 'duration_minutes = "tre timmar"'),
+        "duration_minutes",
+        "series[0].duration_minutes",
+        "heltal",
+    ),
+    (
+        "duplicate person id",
+        lambda t: t.replace('id = "olof-lund"', 'id = "anna-berg"'),
+        ('id = "anna-berg"', 2),
+        "person[1].id",
+        "finns redan",
+    ),
+    (
+        "slug with å",
+        lambda t: t.replace('slug = "radet"', 'slug = "rådet"'),
+        'slug = "rådet"',
+        "body[0].slug",
+        "a–z",
+    ),
+    (
+        "bad summer break",
+        lambda t: t.replace('from = "07-01"', 'from = "07-32"'),
+        "summer_break",
+        "series[0].summer_break.from",
+        "MM-DD",
+    ),
+    (
+        "missing required field",
+        lambda t: t.replace('title = "Samverkansrådet"\n', ""),
+        "[[series]]",
+        "series[0]",
+        "'title' saknas",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "edit", "needle", "field", "fragment"), CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("case", "edit", "needle", "field", "fragment"), CASES, ids=[c[0] for c in CASES]
+)
 def test_bad_input_names_file_line_field_and_value(
     case: str, edit: Edit, needle: Needle, field: str, fragment: str
 ) -> None:

@@ -27,43 +27,127 @@ def _only(mini: Mini, calendar: WorkCalendar, year: int, rule: str, **fields: st
     [
         # last Sunday of March: the DST switch day is a Sunday, so the meeting moves
         (2026, "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "nästa", "08:30", 120, D(2026, 3, 30), "söndag"),
-        (2026, "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "föregående", "08:30", 120, D(2026, 10, 23),
-         "söndag"),
+        (
+            2026,
+            "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+            "föregående",
+            "08:30",
+            120,
+            D(2026, 10, 23),
+            "söndag",
+        ),
         # Easter 2027: Good Friday, then the weekend, then Easter Monday
-        (2027, "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=26", "nästa", "13:00", 180, D(2027, 3, 30),
-         "Långfredagen"),
+        (
+            2027,
+            "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=26",
+            "nästa",
+            "13:00",
+            180,
+            D(2027, 3, 30),
+            "Långfredagen",
+        ),
         # ... and backwards over Maundy Thursday's early closing for an afternoon meeting
-        (2027, "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=26", "föregående", "13:00", 180, D(2027, 3, 24),
-         "Långfredagen"),
+        (
+            2027,
+            "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=26",
+            "föregående",
+            "13:00",
+            180,
+            D(2027, 3, 24),
+            "Långfredagen",
+        ),
         # a morning meeting fits before 14.00 on Maundy Thursday
-        (2027, "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=26", "föregående", "09:00", 120, D(2027, 3, 25),
-         "Långfredagen"),
+        (
+            2027,
+            "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=26",
+            "föregående",
+            "09:00",
+            120,
+            D(2027, 3, 25),
+            "Långfredagen",
+        ),
         # Ascension Day 2026 and its klämdag
-        (2026, "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=14", "nästa", "09:00", 120, D(2026, 5, 18),
-         "Kristi himmelsfärdsdag"),
-        (2026, "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=15", "föregående", "09:00", 120, D(2026, 5, 13),
-         "Klämdag"),
+        (
+            2026,
+            "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=14",
+            "nästa",
+            "09:00",
+            120,
+            D(2026, 5, 18),
+            "Kristi himmelsfärdsdag",
+        ),
+        (
+            2026,
+            "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=15",
+            "föregående",
+            "09:00",
+            120,
+            D(2026, 5, 13),
+            "Klämdag",
+        ),
         # midsommarafton 2027
-        (2027, "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=25", "nästa", "09:00", 120, D(2027, 6, 28),
-         "Midsommarafton"),
-        (2027, "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=25", "föregående", "13:00", 120, D(2027, 6, 23),
-         "Midsommarafton"),
+        (
+            2027,
+            "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=25",
+            "nästa",
+            "09:00",
+            120,
+            D(2027, 6, 28),
+            "Midsommarafton",
+        ),
+        (
+            2027,
+            "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=25",
+            "föregående",
+            "13:00",
+            120,
+            D(2027, 6, 23),
+            "Midsommarafton",
+        ),
         # Christmas 2026
-        (2026, "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24", "nästa", "09:00", 120, D(2026, 12, 28),
-         "Julafton"),
+        (
+            2026,
+            "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24",
+            "nästa",
+            "09:00",
+            120,
+            D(2026, 12, 28),
+            "Julafton",
+        ),
         # New Year's Eve: "next" would leave the year, so it moves back instead
-        (2026, "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", "nästa", "09:00", 120, D(2026, 12, 30),
-         "Nyårsafton"),
+        (
+            2026,
+            "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31",
+            "nästa",
+            "09:00",
+            120,
+            D(2026, 12, 30),
+            "Nyårsafton",
+        ),
         # a leap day that is a working day stays put
         (2028, "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "nästa", "09:00", 120, D(2028, 2, 29), None),
     ],
 )
 def test_rule_dates_on_days_off_move_by_policy(
-    mini: Mini, calendar: WorkCalendar, year: int, rule: str, policy: str, start: str,
-    minutes: int, expected: dt.date, reason: str | None,
+    mini: Mini,
+    calendar: WorkCalendar,
+    year: int,
+    rule: str,
+    policy: str,
+    start: str,
+    minutes: int,
+    expected: dt.date,
+    reason: str | None,
 ) -> None:
-    (meeting,) = _only(mini, calendar, year, rule, holiday_policy=f'"{policy}"',
-                       start=f'"{start}"', duration_minutes=str(minutes))
+    (meeting,) = _only(
+        mini,
+        calendar,
+        year,
+        rule,
+        holiday_policy=f'"{policy}"',
+        start=f'"{start}"',
+        duration_minutes=str(minutes),
+    )
     assert meeting.start.date() == expected
     assert meeting.start.timetz().replace(tzinfo=None) == dt.time.fromisoformat(start)
     if reason is None:
@@ -79,12 +163,22 @@ def test_moved_reason_names_the_original_day_in_swedish(mini: Mini, calendar: Wo
 
 
 def test_local_time_is_kept_across_both_dst_switches(mini: Mini, calendar: WorkCalendar) -> None:
-    meetings = _only(mini, calendar, 2026, "FREQ=YEARLY;BYMONTH=3,10;BYMONTHDAY=27,30",
-                     start='"08:30"', duration_minutes="120")
+    meetings = _only(
+        mini,
+        calendar,
+        2026,
+        "FREQ=YEARLY;BYMONTH=3,10;BYMONTHDAY=27,30",
+        start='"08:30"',
+        duration_minutes="120",
+    )
     local = [(m.start.date(), m.start.astimezone(STOCKHOLM).strftime("%H:%M")) for m in meetings]
     utc = [m.start.astimezone(dt.UTC).strftime("%H:%M") for m in meetings]
-    assert local == [(D(2026, 3, 27), "08:30"), (D(2026, 3, 30), "08:30"),
-                     (D(2026, 10, 27), "08:30"), (D(2026, 10, 30), "08:30")]
+    assert local == [
+        (D(2026, 3, 27), "08:30"),
+        (D(2026, 3, 30), "08:30"),
+        (D(2026, 10, 27), "08:30"),
+        (D(2026, 10, 30), "08:30"),
+    ]
     assert utc == ["07:30", "06:30", "07:30", "07:30"]
 
 
@@ -100,8 +194,12 @@ def test_chain_due_dates_skip_days_off_and_follow_the_meeting(
     first = plan.meetings[0]
     assert first.start.date() == D(2027, 1, 7)
     due = {t.step: t.due for t in plan.tasks if t.meeting == first.id}
-    assert due == {"arenden": D(2026, 12, 10), "kallelse": D(2026, 12, 17),
-                   "handlingar": D(2026, 12, 28), "minnesanteckningar": D(2027, 1, 14)}
+    assert due == {
+        "arenden": D(2026, 12, 10),
+        "kallelse": D(2026, 12, 17),
+        "handlingar": D(2026, 12, 28),
+        "minnesanteckningar": D(2027, 1, 14),
+    }
     # Ascension week 2027: 1TH of May is 6 May (a holiday), moved to Monday 10 May
     may = next(m for m in plan.meetings if m.start.month == 5)
     assert may.start.date() == D(2027, 5, 10)
@@ -113,8 +211,7 @@ def _handover(text: str) -> str:
     """Lena leaves the beredningsgrupp at New Year; Olof takes over as sammankallande."""
     text = text.replace(
         'person = "lena-sjo"\nbody = "beredningsgrupp"\nrole = "sammankallande"\n',
-        'person = "lena-sjo"\nbody = "beredningsgrupp"\nrole = "sammankallande"\n'
-        "to = 2026-12-31\n",
+        'person = "lena-sjo"\nbody = "beredningsgrupp"\nrole = "sammankallande"\nto = 2026-12-31\n',
     )
     return text.replace(
         "[[chain]]",
@@ -143,7 +240,9 @@ def test_a_step_nobody_holds_on_its_due_date_is_a_plan_error(
     mini: Mini, calendar: WorkCalendar
 ) -> None:
     def lena_leaves(text: str) -> str:
-        return text.replace('role = "sammankallande"\n', 'role = "sammankallande"\nto = 2027-03-31\n')
+        return text.replace(
+            'role = "sammankallande"\n', 'role = "sammankallande"\nto = 2027-03-31\n'
+        )
 
     d = mini(org_text=lena_leaves)
     plan_year(d, 2026, calendar)  # fine while she is there
@@ -170,19 +269,34 @@ def test_a_moved_meeting_keeps_the_id_of_its_rule_date(mini: Mini, calendar: Wor
 
 _DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 rules = st.one_of(
-    st.builds(lambda n, d: f"FREQ=MONTHLY;BYDAY={n}{d}", st.sampled_from([1, 2, 3, 4, -1]),
-              st.sampled_from(_DAYS)),
-    st.builds(lambda d, i: f"FREQ=WEEKLY;INTERVAL={i};BYDAY={d}", st.sampled_from(_DAYS),
-              st.integers(1, 4)),
-    st.builds(lambda m, d: f"FREQ=YEARLY;BYMONTH={m};BYMONTHDAY={d}", st.integers(1, 12),
-              st.integers(1, 28)),
+    st.builds(
+        lambda n, d: f"FREQ=MONTHLY;BYDAY={n}{d}",
+        st.sampled_from([1, 2, 3, 4, -1]),
+        st.sampled_from(_DAYS),
+    ),
+    st.builds(
+        lambda d, i: f"FREQ=WEEKLY;INTERVAL={i};BYDAY={d}",
+        st.sampled_from(_DAYS),
+        st.integers(1, 4),
+    ),
+    st.builds(
+        lambda m, d: f"FREQ=YEARLY;BYMONTH={m};BYMONTHDAY={d}",
+        st.integers(1, 12),
+        st.integers(1, 28),
+    ),
     st.builds(lambda d: f"FREQ=MONTHLY;BYMONTHDAY={d}", st.sampled_from([1, 15, 28, 29, 31, -1])),
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rule=rules, year=st.integers(2025, 2029), policy=st.sampled_from(["nästa", "föregående"]),
-       start=st.sampled_from(["08:30", "13:00", "15:30"]))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rule=rules,
+    year=st.integers(2025, 2029),
+    policy=st.sampled_from(["nästa", "föregående"]),
+    start=st.sampled_from(["08:30", "13:00", "15:30"]),
+)
 def test_plan_properties(
     mini: Mini, calendar: WorkCalendar, rule: str, year: int, policy: str, start: str
 ) -> None:

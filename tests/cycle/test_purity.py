@@ -13,6 +13,7 @@ def test_core_imports_no_io_frameworks() -> None:
         "{'prefect', 'sqlmodel', 'sqlalchemy', 'icalendar', 'models', 'flows', 'calendars'})\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

@@ -32,8 +32,9 @@ def run(*argv: str) -> tuple[int, str, str]:
 def counts(url: str) -> tuple[int, int, int]:
     engine = make_engine(url)
     with read_session(engine) as s:
-        result = tuple(s.exec(select(func.count()).select_from(t)).one()
-                       for t in (Meeting, Task, Person))
+        result = tuple(
+            s.exec(select(func.count()).select_from(t)).one() for t in (Meeting, Task, Person)
+        )
     engine.dispose()
     return result  # type: ignore[return-value]
 
@@ -99,7 +100,7 @@ def test_bad_cycle_file_exits_2_with_one_swedish_line_and_writes_nothing(
     path = cycles / "mini.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     for command in (["plan", "--year", "2028", "--db", db], ["check"]):
-        code, out, err = run(*command, "--cycles", str(cycles))
+        code, _out, err = run(*command, "--cycles", str(cycles))
         assert code == 2
         assert err.startswith(f"arshjul: fel: {path}, rad ")
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
@@ -107,21 +108,29 @@ def test_bad_cycle_file_exits_2_with_one_swedish_line_and_writes_nothing(
 
 
 def test_unknown_organisation_is_named(db: str, cycles: Path) -> None:
-    code, _, err = run("plan", "--year", "2027", "--org", "gotland", "--db", db,
-                       "--cycles", str(cycles))
+    code, _, err = run(
+        "plan", "--year", "2027", "--org", "gotland", "--db", db, "--cycles", str(cycles)
+    )
     assert code == 2
     assert "okänd organisation; kända är mini" in err and "'gotland'" in err
 
 
 def test_unreachable_database_exits_2_and_creates_nothing(tmp_path: Path, cycles: Path) -> None:
     missing = tmp_path / "no" / "such" / "dir" / "x.db"
-    code, _, err = run("plan", "--year", "2027", "--db", f"sqlite:///{missing}",
-                       "--cycles", str(cycles))
+    code, _, err = run(
+        "plan", "--year", "2027", "--db", f"sqlite:///{missing}", "--cycles", str(cycles)
+    )
     assert code == 2 and "kan inte ansluta till databasen" in err
     assert not missing.parent.exists()
-    code, _, err = run("plan", "--year", "2027", "--db",
-                       "postgresql+psycopg://arshjul:hemligt@127.0.0.1:9/x", "--cycles",
-                       str(cycles))
+    code, _, err = run(
+        "plan",
+        "--year",
+        "2027",
+        "--db",
+        "postgresql+psycopg://arshjul:hemligt@127.0.0.1:9/x",
+        "--cycles",
+        str(cycles),
+    )
     assert code == 2 and "kan inte ansluta" in err and "hemligt" not in err
 
 
@@ -135,13 +144,20 @@ def test_a_bad_year_is_refused_in_swedish() -> None:
 def test_installed_entry_point_uses_the_environment(db: str, cycles: Path, tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("arshjul")
     env = {**os.environ, "ARSHJUL_DATABASE_URL": db, "ARSHJUL_CYCLES_DIR": str(cycles)}
-    result = subprocess.run([str(exe), "plan", "--year", "2027"], capture_output=True, text=True,
-                            env=env, cwd=tmp_path, check=False)
+    result = subprocess.run(
+        [str(exe), "plan", "--year", "2027"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "Testregionen – årsplan 2027" in result.stdout
     assert counts(db)[0] == 11
-    help_text = subprocess.run([str(exe), "--help"], capture_output=True, text=True,
-                               check=True).stdout
+    help_text = subprocess.run(
+        [str(exe), "--help"], capture_output=True, text=True, check=True
+    ).stdout
     assert "användning: arshjul" in help_text and "visa den här hjälpen" in help_text
 
 

@@ -51,13 +51,17 @@ def test_kill_9_during_a_save_leaves_the_database_as_before(
 
     def counts() -> tuple[int, int]:
         with read_session(engine) as s:
-            return (s.exec(select(func.count()).select_from(Meeting)).one(),
-                    s.exec(select(func.count()).select_from(Task)).one())
+            return (
+                s.exec(select(func.count()).select_from(Meeting)).one(),
+                s.exec(select(func.count()).select_from(Task)).one(),
+            )
 
     before = counts()
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, url, str(MINI)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
     try:

@@ -18,8 +18,9 @@ Mini = Callable[..., CycleDefinition]
 LATER = NOW + dt.timedelta(days=1)
 
 
-def _save(engine: Engine, d: CycleDefinition, year: int, calendar: WorkCalendar,
-          now: dt.datetime = NOW) -> SaveResult:
+def _save(
+    engine: Engine, d: CycleDefinition, year: int, calendar: WorkCalendar, now: dt.datetime = NOW
+) -> SaveResult:
     with write_session(engine) as session:
         changed = save_definition(session, d, now=now)
         result = save_plan(session, plan_year(d, year, calendar), now=now)
@@ -30,11 +31,15 @@ def _save(engine: Engine, d: CycleDefinition, year: int, calendar: WorkCalendar,
 def _snapshot(engine: Engine) -> dict[str, object]:
     with read_session(engine) as s:
         return {
-            "meetings": sorted((m.id, m.sequence, m.status, m.start, m.updated_at)
-                               for m in s.exec(select(Meeting))),
-            "tasks": sorted((t.id, t.sequence, t.status, t.due, t.updated_at)
-                            for t in s.exec(select(Task))),
-            "invitations": sorted((i.meeting, i.person, i.role) for i in s.exec(select(Invitation))),
+            "meetings": sorted(
+                (m.id, m.sequence, m.status, m.start, m.updated_at) for m in s.exec(select(Meeting))
+            ),
+            "tasks": sorted(
+                (t.id, t.sequence, t.status, t.due, t.updated_at) for t in s.exec(select(Task))
+            ),
+            "invitations": sorted(
+                (i.meeting, i.person, i.role) for i in s.exec(select(Invitation))
+            ),
             "assignees": sorted((a.task, a.person) for a in s.exec(select(TaskAssignee))),
         }
 
@@ -76,14 +81,20 @@ def test_a_changed_rule_updates_rows_and_bumps_their_sequence(
     assert {m.start.astimezone(dt.UTC).hour for m in meetings} == {8, 9}  # 10.00 CEST / CET
 
 
-def test_only_the_changed_meeting_is_bumped(engine: Engine, mini: Mini,
-                                            calendar: WorkCalendar) -> None:
+def test_only_the_changed_meeting_is_bumped(
+    engine: Engine, mini: Mini, calendar: WorkCalendar
+) -> None:
     # 25 March 2027 is an ordinary Thursday morning; 25 September 2027 is a Saturday, so
     # only September depends on the holiday policy.
     rule = '"FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=25"'
     _save(engine, mini(rrule=rule, start='"09:00"', holiday_policy='"nästa"'), 2027, calendar)
-    result = _save(engine, mini(rrule=rule, start='"09:00"', holiday_policy='"föregående"'),
-                   2027, calendar, now=LATER)
+    result = _save(
+        engine,
+        mini(rrule=rule, start='"09:00"', holiday_policy='"föregående"'),
+        2027,
+        calendar,
+        now=LATER,
+    )
     assert (result.meetings_changed, result.meetings_added, result.meetings_cancelled) == (1, 0, 0)
     with read_session(engine) as s:
         march, september = sorted(s.exec(select(Meeting)).all(), key=lambda m: m.original_date)
@@ -91,7 +102,10 @@ def test_only_the_changed_meeting_is_bumped(engine: Engine, mini: Mini,
     assert (march.sequence, march.status, march.updated_at) == (0, MeetingStatus.PLANNED, NOW)
     assert september.start.date() == dt.date(2027, 9, 24)
     assert (september.sequence, september.status, september.updated_at) == (
-        1, MeetingStatus.MOVED, LATER)
+        1,
+        MeetingStatus.MOVED,
+        LATER,
+    )
 
 
 def test_a_meeting_dropped_from_the_rules_is_cancelled_not_deleted(
@@ -115,8 +129,10 @@ def test_a_meeting_dropped_from_the_rules_is_cancelled_not_deleted(
     assert back.meetings_changed == 2 and back.tasks_changed == 8
     with read_session(engine) as s:
         restored = [s.get(Meeting, m.id) for m in cancelled]
-    assert all(m is not None and m.status != MeetingStatus.CANCELLED and m.sequence == 2
-               and m.note is None for m in restored)
+    assert all(
+        m is not None and m.status != MeetingStatus.CANCELLED and m.sequence == 2 and m.note is None
+        for m in restored
+    )
 
 
 def test_an_admins_manual_move_survives_a_replan(
@@ -146,7 +162,10 @@ def test_invitations_follow_membership_changes(
 
     _save(engine, mini(org_text=olof_stays), 2027, calendar, now=LATER)
     with read_session(engine) as s:
-        rows = s.exec(select(Meeting.start, Invitation.person)
-                      .join(Invitation, Invitation.meeting == Meeting.id)).all()
+        rows = s.exec(
+            select(Meeting.start, Invitation.person).join(
+                Invitation, Invitation.meeting == Meeting.id
+            )
+        ).all()
     olof = sorted(start.date() for start, person in rows if person == "mini/olof-lund")
     assert olof and all(day <= dt.date(2027, 6, 30) for day in olof) and len(olof) == 6

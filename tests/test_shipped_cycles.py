@@ -1,0 +1,63 @@
+"""The three shipped cycle files: valid, plannable for 2026–2028, honest about example data."""
+
+from __future__ import annotations
+
+import pytest
+
+from cycle import CycleDefinition, WorkCalendar, plan_year
+from cycle.definitions import SeriesKind
+from flows.settings import SHIPPED_CYCLES
+from flows.sources import load_cycles
+
+# The only real people: those named in the public seed texts.
+NAMED_IN_SEEDS = {"Fredrik Larsson", "Peter Söderström", "Marita Ljung", "Malin Bergman"}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict[str, CycleDefinition]:
+    return {d.organisation.slug: d for d in load_cycles(SHIPPED_CYCLES)}
+
+
+def test_the_three_seeded_organisations_are_shipped(shipped: dict[str, CycleDefinition]) -> None:
+    assert sorted(shipped) == ["jamtland-harjedalen", "varmland", "vasternorrland"]
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2028])
+def test_every_shipped_file_plans(
+    shipped: dict[str, CycleDefinition], calendar: WorkCalendar, year: int
+) -> None:
+    for d in shipped.values():
+        plan = plan_year(d, year, calendar)
+        assert plan.meetings and plan.tasks
+        assert all(m.start.month != 7 for m in plan.meetings), "July is the summer break"
+
+
+def test_invented_people_are_marked_and_real_ones_carry_no_contact_data(
+    shipped: dict[str, CycleDefinition],
+) -> None:
+    people = [p for d in shipped.values() for p in d.people]
+    real = {p.name for p in people if not p.example}
+    assert real <= NAMED_IN_SEEDS
+    assert all(p.email is None and p.phone is None for p in people if not p.example)
+
+
+def test_seeded_roles_and_processes(
+    shipped: dict[str, CycleDefinition], calendar: WorkCalendar
+) -> None:
+    varmland = shipped["varmland"]
+    chairs = {(m.person, m.role.value) for m in varmland.memberships if m.body == "varmlandsradet"}
+    assert ("fredrik-larsson", "ordförande") in chairs
+    assert ("peter-soderstrom", "vice ordförande") in chairs
+    direktorer = next(s for s in varmland.series if s.body == "direktorsberedningen")
+    assert direktorer.start.hour < 12, "direktörsberedningen meets in the morning"
+    assert len(plan_year(varmland, 2027, calendar).meetings) >= 20
+    jamtland = {s.kind for s in shipped["jamtland-harjedalen"].series}
+    assert {SeriesKind.PRIORITERING, SeriesKind.UPPFOLJNING} <= jamtland
+    forum = [s for s in shipped["vasternorrland"].series if s.kind is SeriesKind.FORUM]
+    assert forum
+    stora = [
+        m
+        for m in plan_year(shipped["vasternorrland"], 2027, calendar).meetings
+        if m.series == forum[0].id
+    ]
+    assert 2 <= len(stora) <= 3
