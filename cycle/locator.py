@@ -8,7 +8,6 @@ that mirrors that structure is enough to map a field path back to its line.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 Path = tuple[str | int, ...]
 
@@ -67,15 +66,3 @@ def format_path(path: Path) -> str:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
 
-
-def lookup(data: Mapping[str, object], path: Path) -> object:
-    """Return the value at ``path`` in parsed TOML, or ``None`` where it is missing."""
-    node: object = data
-    for part in path:
-        if isinstance(part, int) and isinstance(node, list) and part < len(node):
-            node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict):
-            node = node.get(part)
-        else:
-            return None
-    return node
