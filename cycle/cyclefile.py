@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
 
 from .definitions import (
+    REGISTRATION_STEP,
     Assignee,
     AssigneeKind,
     Body,
@@ -31,123 +29,13 @@ from .definitions import (
     Step,
     SummerBreak,
 )
-from .errors import DefinitionError
-from .locator import Locator, Path, format_path
+from .locator import Path
 from .recurrence import check_rrule
+from .tomlreader import Context, Table, load_toml, values
 
 FORMAT_VERSION = 1
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
-_TYPE_NAMES = {str: "text", bool: "sant/falskt", int: "heltal", dt.date: "datum (ÅÅÅÅ-MM-DD)"}
-E = TypeVar("E")
-
-
-class _Context:
-    """Source name and line locator shared by every table of one file."""
-
-    def __init__(self, source: str, text: str) -> None:
-        self.source = source
-        self.locator = Locator(text)
-
-    def error(self, path: Path, message: str, value: object = None) -> DefinitionError:
-        return DefinitionError(
-            message,
-            source=self.source,
-            line=self.locator.line_of(path),
-            field=format_path(path) or None,
-            value=value,
-        )
-
-
-class _Table:
-    """A TOML table being read: typed getters, and an error for keys nobody asked for."""
-
-    def __init__(self, data: dict[str, Any], path: Path, ctx: _Context) -> None:
-        self.data, self.path, self.ctx = data, path, ctx
-        self._seen: set[str] = set()
-
-    def error(self, key: str | None, message: str, value: object = None) -> DefinitionError:
-        return self.ctx.error(self.path if key is None else (*self.path, key), message, value)
-
-    def _get(self, key: str, kind: type, required: bool) -> Any:
-        self._seen.add(key)
-        if key not in self.data:
-            if required:
-                raise self.error(None, f"obligatoriskt fält {key!r} saknas")
-            return None
-        value = self.data[key]
-        # bool is an int subclass in Python; TOML keeps them apart, and so do we.
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.error(key, f"ska vara {_TYPE_NAMES.get(kind, kind.__name__)}", value)
-        if kind is dt.date and isinstance(value, dt.datetime):
-            raise self.error(key, "ska vara ett datum utan klockslag", value.isoformat())
-        return value
-
-    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
-        value = self._get(key, str, required)
-        if value is None:
-            return default
-        if required and not value.strip():
-            raise self.error(key, "får inte vara tomt", value)
-        return str(value)
-
-    def optional_text(self, key: str) -> str | None:
-        value = self._get(key, str, False)
-        return str(value) if value is not None and value.strip() else None
-
-    def slug(self, key: str) -> str:
-        value = self.text(key)
-        if not _SLUG.match(value):
-            raise self.error(
-                key, "får bara innehålla a–z, 0–9 och bindestreck (utan å, ä, ö)", value
-            )
-        return value
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self._get(key, bool, False)
-        return default if value is None else bool(value)
-
-    def integer(self, key: str) -> int:
-        return int(self._get(key, int, True))
-
-    def date(self, key: str) -> dt.date | None:
-        value: dt.date | None = self._get(key, dt.date, False)
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self._get(key, list, False) or []
-        if not all(isinstance(item, str) for item in value):
-            raise self.error(key, "ska vara en lista med texter", value)
-        return tuple(value)
-
-    def choice(
-        self, key: str, enum: Callable[[str], E], names: Iterable[str], *, required: bool = True
-    ) -> E | None:
-        value = self._get(key, str, required)
-        if value is None:
-            return None
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(repr(n) for n in names)
-            raise self.error(key, f"okänt värde; tillåtna är {allowed}", value) from None
-
-    def table(self, key: str) -> _Table | None:
-        value = self._get(key, dict, False)
-        return None if value is None else _Table(value, (*self.path, key), self.ctx)
-
-    def tables(self, key: str) -> list[_Table]:
-        self._seen.add(key)
-        value = self.data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            raise self.error(key, f"ska skrivas som [[{key}]]-tabeller")
-        return [_Table(item, (*self.path, key, i), self.ctx) for i, item in enumerate(value)]
-
-    def done(self) -> None:
-        for key in self.data:
-            if key not in self._seen:
-                raise self.error(key, f"okänt fält {key!r}", self.data[key])
 
 
 def parse_cycle(text: str, source: str) -> CycleDefinition:
@@ -163,17 +51,8 @@ def parse_cycle(text: str, source: str) -> CycleDefinition:
     Raises:
         DefinitionError: the first problem found, with file, line, field and value.
     """
-    ctx = _Context(source, text)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = re.search(r"at line (\d+), column (\d+)", str(error))
-        line = int(match.group(1)) if match else None
-        detail = re.sub(r"\s*\(at line.*\)$", "", str(error))
-        raise DefinitionError(
-            f"filen är inte giltig TOML ({detail})", source=source, line=line
-        ) from None
-    root = _Table(raw, (), ctx)
+    root = load_toml(text, source)
+    ctx = root.ctx
     version = root._get("format", int, True)
     if version != FORMAT_VERSION:
         raise root.error("format", f"filformatet {FORMAT_VERSION} stöds, inte detta", version)
@@ -199,7 +78,7 @@ def parse_cycle(text: str, source: str) -> CycleDefinition:
     return definition
 
 
-def _unique(ctx: _Context, table: Path, values: list[str], key: str) -> None:
+def _unique(ctx: Context, table: Path, values: list[str], key: str) -> None:
     seen: set[str] = set()
     for index, value in enumerate(values):
         if value in seen:
@@ -207,12 +86,12 @@ def _unique(ctx: _Context, table: Path, values: list[str], key: str) -> None:
         seen.add(value)
 
 
-def _organisation(t: _Table) -> Organisation:
+def _organisation(t: Table) -> Organisation:
     org = Organisation(
         slug=t.slug("slug"),
         name=t.text("name"),
         holiday_policy=t.choice(
-            "holiday_policy", HolidayPolicy, _values(HolidayPolicy), required=False
+            "holiday_policy", HolidayPolicy, values(HolidayPolicy), required=False
         )
         or HolidayPolicy.NEXT,
         avoid_klamdagar=t.flag("avoid_klamdagar", True),
@@ -223,19 +102,20 @@ def _organisation(t: _Table) -> Organisation:
     return org
 
 
-def _body(t: _Table) -> Body:
+def _body(t: Table) -> Body:
     body = Body(
         slug=t.slug("slug"),
         name=t.text("name"),
         kind=t.text("kind"),
         public=t.flag("public", True),
         description=t.text("description", required=False),
+        guests=t.texts("guests"),
     )
     t.done()
     return body
 
 
-def _person(t: _Table) -> Person:
+def _person(t: Table) -> Person:
     email = t.optional_text("email")
     if email is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
         raise t.error("email", "är inte en e-postadress", email)
@@ -253,12 +133,12 @@ def _person(t: _Table) -> Person:
     return person
 
 
-def _membership(t: _Table) -> Membership:
+def _membership(t: Table) -> Membership:
     membership = Membership(
         person=t.slug("person"),
         body=t.slug("body"),
-        role=t.choice("role", Role, _values(Role)),  # type: ignore[arg-type]
-        side=t.choice("side", Side, _values(Side), required=False),
+        role=t.choice("role", Role, values(Role)),  # type: ignore[arg-type]
+        side=t.choice("side", Side, values(Side), required=False),
         valid_from=t.date("from"),
         valid_to=t.date("to"),
     )
@@ -276,7 +156,7 @@ def _membership(t: _Table) -> Membership:
     return membership
 
 
-def _series(t: _Table) -> Series:
+def _series(t: Table) -> Series:
     rrule = t.text("rrule")
     if problem := check_rrule(rrule):
         raise t.error("rrule", problem, rrule)
@@ -292,7 +172,7 @@ def _series(t: _Table) -> Series:
         id=t.slug("id"),
         body=t.slug("body"),
         title=t.text("title"),
-        kind=t.choice("kind", SeriesKind, _values(SeriesKind), required=False) or SeriesKind.MOTE,
+        kind=t.choice("kind", SeriesKind, values(SeriesKind), required=False) or SeriesKind.MOTE,
         rrule=rrule,
         start=dt.time(int(clock.group(1)), int(clock.group(2))),
         duration_minutes=duration,
@@ -300,7 +180,7 @@ def _series(t: _Table) -> Series:
         chain=t.optional_text("chain"),
         summer_break=None if pause is None else _summer_break(pause),
         holiday_policy=t.choice(
-            "holiday_policy", HolidayPolicy, _values(HolidayPolicy), required=False
+            "holiday_policy", HolidayPolicy, values(HolidayPolicy), required=False
         ),
         description=t.text("description", required=False),
     )
@@ -308,7 +188,7 @@ def _series(t: _Table) -> Series:
     return series
 
 
-def _summer_break(t: _Table) -> SummerBreak:
+def _summer_break(t: Table) -> SummerBreak:
     ends = []
     for key in ("from", "to"):
         value = t.text(key)
@@ -324,7 +204,7 @@ def _summer_break(t: _Table) -> SummerBreak:
     return SummerBreak(ends[0], ends[1])
 
 
-def _chain(t: _Table) -> Chain:
+def _chain(t: Table) -> Chain:
     chain_id = t.slug("id")
     name = t.text("name")
     steps = tuple(_step(s) for s in t.tables("step"))
@@ -335,7 +215,7 @@ def _chain(t: _Table) -> Chain:
     return Chain(chain_id, name, steps)
 
 
-def _step(t: _Table) -> Step:
+def _step(t: Table) -> Step:
     step_id = t.slug("id")
     title = t.text("title")
     offset = t.integer("offset")
@@ -353,7 +233,7 @@ def _step(t: _Table) -> Step:
     return step
 
 
-def _assignee(t: _Table, spec: str) -> Assignee:
+def _assignee(t: Table, spec: str) -> Assignee:
     kind_text, _, rest = spec.partition(":")
     ref, _, body = rest.partition("@")
     try:
@@ -362,19 +242,19 @@ def _assignee(t: _Table, spec: str) -> Assignee:
         raise t.error("assign", "ska börja med body:, role: eller person:", spec) from None
     if not ref or (body and kind is not AssigneeKind.ROLE):
         raise t.error("assign", "ofullständig tilldelning", spec)
-    if kind is AssigneeKind.ROLE and ref not in _values(Role):
+    if kind is AssigneeKind.ROLE and ref not in values(Role):
         raise t.error(
-            "assign", f"okänd roll; tillåtna är {', '.join(map(repr, _values(Role)))}", spec
+            "assign", f"okänd roll; tillåtna är {', '.join(map(repr, values(Role)))}", spec
         )
     return Assignee(kind, ref, body or None)
 
 
 def _check_references(
-    ctx: _Context,
+    ctx: Context,
     d: CycleDefinition,
-    membership_tables: list[_Table],
-    series_tables: list[_Table],
-    chain_tables: list[_Table],
+    membership_tables: list[Table],
+    series_tables: list[Table],
+    chain_tables: list[Table],
 ) -> None:
     """Every reference points at something declared, and every step has someone to do it."""
     bodies = {b.slug for b in d.bodies}
@@ -390,6 +270,15 @@ def _check_references(
             raise t.error("body", "okänt organ; deklarera det som [[body]]", s.body)
         if s.chain is not None and s.chain not in chains:
             raise t.error("chain", "okänd förberedelsekedja; deklarera den som [[chain]]", s.chain)
+        if s.kind is SeriesKind.FORUM and (
+            s.chain is None or REGISTRATION_STEP not in {st.id for st in d.chain(s.chain).steps}
+        ):
+            raise t.error(
+                "chain",
+                f"ett forum behöver en förberedelsekedja med steget {REGISTRATION_STEP!r} "
+                "(sista anmälningsdag för inbjudna)",
+                s.chain,
+            )
     series_bodies: dict[str, set[str]] = {}
     for s in d.series:
         if s.chain is not None:
@@ -402,7 +291,7 @@ def _check_references(
 
 
 def _check_assignee(
-    t: _Table,
+    t: Table,
     d: CycleDefinition,
     a: Assignee,
     bodies: set[str],
@@ -428,7 +317,3 @@ def _check_assignee(
             raise t.error(
                 "assign", f"steget är tilldelat ingen: {body!r} har ingen sådan medlem", str(a)
             )
-
-
-def _values(enum: Iterable[Any]) -> list[str]:
-    return [member.value for member in enum]

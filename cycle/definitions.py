@@ -50,6 +50,10 @@ class SeriesKind(StrEnum):
     UTBILDNING = "utbildning"
 
 
+# A forum's chain must have this step: the registration deadline for invited guests.
+REGISTRATION_STEP = "anmalan"
+
+
 class AssigneeKind(StrEnum):
     """How a preparation step names who does it."""
 
@@ -79,6 +83,7 @@ class Body:
     kind: str
     public: bool = True
     description: str = ""
+    guests: tuple[str, ...] = ()  # external organisations invited to its forums
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,9 +61,20 @@ def plan_and_store(
         One outcome per organisation and year, in the order planned.
     """
     progress(f"Planerar {len(definitions)} organisation(er) för {', '.join(map(str, years))} …")
-    plans = plan_years(definitions, years)
+    return store_plans(engine, plan_years(definitions, years), now=now, progress=progress)
+
+
+def store_plans(
+    engine: Engine,
+    plans: Sequence[tuple[CycleDefinition, YearPlan]],
+    *,
+    now: dt.datetime,
+    progress: Progress = lambda _message: None,
+) -> list[YearOutcome]:
+    """Upsert computed plans (and their definitions) in one transaction; see plan_and_store."""
+    definitions = list({d.organisation.slug: d for d, _ in plans}.values())
     results: list[SaveResult] = []
-    with write_session(engine) as session:
+    with write_session(engine, locks=[d.organisation.slug for d in definitions]) as session:
         # definition changes are counted once, on each organisation's first year
         changed = {d.organisation.slug: save_definition(session, d, now=now) for d in definitions}
         for definition, plan in plans:

@@ -7,17 +7,17 @@ database (without its password), so the CLI can print it and exit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
-from . import tables, work  # noqa: F401  (registers the tables on SQLModel.metadata)
+from . import audit, tables, work  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 DEFAULT_URL = "sqlite:///arshjul.db"
 _IMMEDIATE = "arshjul_sqlite_immediate"
@@ -97,14 +97,22 @@ def create_schema(engine: Engine) -> None:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
+def write_session(engine: Engine, *, locks: Iterable[str] = ()) -> Iterator[Session]:
     """A session whose whole body is one transaction: commit at the end, roll back on error.
 
     On SQLite the transaction starts with ``BEGIN IMMEDIATE``, so two writers queue up
-    instead of one failing half-way with "database is locked".
+    instead of one failing half-way with "database is locked". On PostgreSQL each of
+    ``locks`` (organisation slugs) takes a transaction-scoped advisory lock, in sorted
+    order so two runs cannot deadlock, and runs saving the same organisation queue up
+    instead of racing to insert the same rows.
     """
     bound = engine.execution_options(**{_IMMEDIATE: True})
     with Session(bound) as session, session.begin():
+        if engine.dialect.name == "postgresql":
+            for key in sorted(set(locks)):
+                session.connection().execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
+                )
         yield session
 
 

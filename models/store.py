@@ -33,6 +33,7 @@ from .tables import (
     Series,
     Task,
     TaskAssignee,
+    TaskOrigin,
     TaskStatus,
 )
 
@@ -357,7 +358,11 @@ def _save_tasks(
         )
     }
     meeting_ids = [m.id for m in plan.meetings] + sorted(dropped_meetings)
-    stored = {t.id: t for t in _in_chunks(session, Task, Task.meeting, meeting_ids)}
+    stored = {
+        t.id: t
+        for t in _in_chunks(session, Task, Task.meeting, meeting_ids)
+        if t.origin == TaskOrigin.PLAN  # process-made tasks are not the plan's to cancel
+    }
     assignees: dict[str, set[str]] = {}
     for a in _in_chunks(session, TaskAssignee, TaskAssignee.task, list(stored)):
         assignees.setdefault(a.task, set()).add(a.person)

@@ -40,6 +40,13 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class TaskOrigin(StrEnum):
+    """Who made a task: the plan's chains (re-planning manages these) or a yearly process."""
+
+    PLAN = "plan"
+    FOLLOW_UP = "uppföljning"
+
+
 class Organisation(SQLModel, table=True):
     """An organisation whose annual wheel is planned (one cycle file)."""
 
@@ -183,11 +190,20 @@ class Task(SQLModel, table=True):
     due: dt.date = Field(index=True)
     offset: int
     assignee: str  # the rule, e.g. "body:beredningsgrupp"
+    origin: TaskOrigin = TaskOrigin.PLAN
     status: TaskStatus = TaskStatus.OPEN
     sequence: int = 0
     done_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: dt.datetime = Field(sa_column=stamp_column())
     updated_at: dt.datetime = Field(sa_column=stamp_column())
+
+
+class Guest(SQLModel, table=True):
+    """An external organisation invited to a forum meeting (organisations, never people)."""
+
+    meeting: str = Field(foreign_key="meeting.id", primary_key=True)
+    organisation_name: str = Field(primary_key=True)
+    invited_at: dt.datetime = Field(sa_column=stamp_column())
 
 
 class TaskAssignee(SQLModel, table=True):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .tables import new_id, stamp_column
@@ -16,6 +17,8 @@ from .tables import new_id, stamp_column
 
 class Priority(SQLModel, table=True):
     """A prioriterat område decided for a year."""
+
+    __table_args__ = (UniqueConstraint("organisation", "year", "title", name="uq_priority"),)
 
     id: str = Field(default_factory=new_id, primary_key=True)
     organisation: str = Field(foreign_key="organisation.slug", index=True)
@@ -29,6 +32,8 @@ class Priority(SQLModel, table=True):
 
 class Initiative(SQLModel, table=True):
     """A gemensam satsning, optionally under a priority."""
+
+    __table_args__ = (UniqueConstraint("organisation", "year", "title", name="uq_initiative"),)
 
     id: str = Field(default_factory=new_id, primary_key=True)
     organisation: str = Field(foreign_key="organisation.slug", index=True)

@@ -1,0 +1,152 @@
+"""A typed reader over parsed TOML that turns every problem into a located error.
+
+Cycle files and the priority/follow-up import files are edited by hand; each getter
+checks one field's type and names the file, line and field when it is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from .errors import DefinitionError
+from .locator import Locator, Path, format_path
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+_TYPE_NAMES = {str: "text", bool: "sant/falskt", int: "heltal", dt.date: "datum (ÅÅÅÅ-MM-DD)"}
+E = TypeVar("E")
+
+
+class Context:
+    """Source name and line locator shared by every table of one file."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.locator = Locator(text)
+
+    def error(self, path: Path, message: str, value: object = None) -> DefinitionError:
+        return DefinitionError(
+            message,
+            source=self.source,
+            line=self.locator.line_of(path),
+            field=format_path(path) or None,
+            value=value,
+        )
+
+
+class Table:
+    """A TOML table being read: typed getters, and an error for keys nobody asked for."""
+
+    def __init__(self, data: dict[str, Any], path: Path, ctx: Context) -> None:
+        self.data, self.path, self.ctx = data, path, ctx
+        self._seen: set[str] = set()
+
+    def error(self, key: str | None, message: str, value: object = None) -> DefinitionError:
+        return self.ctx.error(self.path if key is None else (*self.path, key), message, value)
+
+    def _get(self, key: str, kind: type, required: bool) -> Any:
+        self._seen.add(key)
+        if key not in self.data:
+            if required:
+                raise self.error(None, f"obligatoriskt fält {key!r} saknas")
+            return None
+        value = self.data[key]
+        # bool is an int subclass in Python; TOML keeps them apart, and so do we.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.error(key, f"ska vara {_TYPE_NAMES.get(kind, kind.__name__)}", value)
+        if kind is dt.date and isinstance(value, dt.datetime):
+            raise self.error(key, "ska vara ett datum utan klockslag", value.isoformat())
+        return value
+
+    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
+        value = self._get(key, str, required)
+        if value is None:
+            return default
+        if required and not value.strip():
+            raise self.error(key, "får inte vara tomt", value)
+        return str(value)
+
+    def optional_text(self, key: str) -> str | None:
+        value = self._get(key, str, False)
+        return str(value) if value is not None and value.strip() else None
+
+    def slug(self, key: str) -> str:
+        value = self.text(key)
+        if not _SLUG.match(value):
+            raise self.error(
+                key, "får bara innehålla a–z, 0–9 och bindestreck (utan å, ä, ö)", value
+            )
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._get(key, bool, False)
+        return default if value is None else bool(value)
+
+    def integer(self, key: str) -> int:
+        return int(self._get(key, int, True))
+
+    def date(self, key: str) -> dt.date | None:
+        value: dt.date | None = self._get(key, dt.date, False)
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self._get(key, list, False) or []
+        if not all(isinstance(item, str) for item in value):
+            raise self.error(key, "ska vara en lista med texter", value)
+        return tuple(value)
+
+    def choice(
+        self, key: str, enum: Callable[[str], E], names: Iterable[str], *, required: bool = True
+    ) -> E | None:
+        value = self._get(key, str, required)
+        if value is None:
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(repr(n) for n in names)
+            raise self.error(key, f"okänt värde; tillåtna är {allowed}", value) from None
+
+    def table(self, key: str) -> Table | None:
+        value = self._get(key, dict, False)
+        return None if value is None else Table(value, (*self.path, key), self.ctx)
+
+    def tables(self, key: str) -> list[Table]:
+        self._seen.add(key)
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.error(key, f"ska skrivas som [[{key}]]-tabeller")
+        return [Table(item, (*self.path, key, i), self.ctx) for i, item in enumerate(value)]
+
+    def done(self) -> None:
+        for key in self.data:
+            if key not in self._seen:
+                raise self.error(key, f"okänt fält {key!r}", self.data[key])
+
+
+def load_toml(text: str, source: str) -> Table:
+    """Parse ``text`` and return its root table.
+
+    Raises:
+        DefinitionError: the text is not valid TOML; the line is taken from the parser.
+    """
+    ctx = Context(source, text)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"at line (\d+), column (\d+)", str(error))
+        line = int(match.group(1)) if match else None
+        detail = re.sub(r"\s*\(at line.*\)$", "", str(error))
+        raise DefinitionError(
+            f"filen är inte giltig TOML ({detail})", source=source, line=line
+        ) from None
+    return Table(raw, (), ctx)
+
+
+def values(enum: Iterable[Any]) -> list[str]:
+    """The string values of an enum, for "allowed are …" messages."""
+    return [member.value for member in enum]
