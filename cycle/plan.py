@@ -7,7 +7,8 @@ values, and every calendar edge case can be tested with a table.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from .definitions import (
@@ -212,6 +213,22 @@ def plan_chain(
             )
         )
     return tuple(tasks)
+
+
+def shift_tasks(
+    tasks: Sequence[PlannedTask],
+    meeting_day: dt.date,
+    calendar: WorkCalendar,
+    *,
+    avoid_klamdagar: bool,
+) -> tuple[PlannedTask, ...]:
+    """Re-anchor tasks that are not part of a chain on a moved meeting's new day."""
+    return tuple(
+        replace(
+            t, due=calendar.add_working_days(meeting_day, t.offset, avoid_klamdagar=avoid_klamdagar)
+        )
+        for t in tasks
+    )
 
 
 def resolve_assignees(

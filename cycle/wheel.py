@@ -15,8 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .ids import NAMESPACE
+from .definitions import CycleDefinition, Series
+from .ids import NAMESPACE, task_id
+from .plan import PlannedTask, resolve_assignees
 from .swedish import format_date
+from .workdays import WorkCalendar
 
 
 class ItemKind(StrEnum):
@@ -89,6 +92,45 @@ def stable_id(*parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(map(str, parts))))
 
 
+# Status reports are due this many working days before the follow-up meeting.
+STATUS_OFFSET = -10
+
+
+def plan_status_tasks(
+    definition: CycleDefinition,
+    series: Series,
+    meeting: str,
+    meeting_day: dt.date,
+    items: Sequence[WheelItem],
+    calendar: WorkCalendar,
+) -> tuple[PlannedTask, ...]:
+    """One "report the status" task per item, for those who prepare the follow-up meeting.
+
+    They go to whoever holds the first step of the series' chain on the due date (the
+    beredningsgrupp in the shipped files), so no extra configuration is needed.
+    """
+    if series.chain is None or not items:
+        return ()
+    first = definition.chain(series.chain).steps[0]
+    due = calendar.add_working_days(
+        meeting_day, STATUS_OFFSET, avoid_klamdagar=definition.organisation.avoid_klamdagar
+    )
+    people = resolve_assignees(definition, series, first, due)
+    return tuple(
+        PlannedTask(
+            id=task_id(meeting, f"status-{item.id}"),
+            meeting=meeting,
+            step=f"status-{item.id}",
+            title=f"Rapportera status: {item.title}",
+            due=due,
+            offset=STATUS_OFFSET,
+            assignee=str(first.assignee),
+            assignees=people,
+        )
+        for item in items
+    )
+
+
 def draft_assignments(
     organisation: str, year: int, items: Sequence[WheelItem]
 ) -> tuple[AssignmentDraft, ...]:
@@ -106,7 +148,10 @@ def draft_assignments(
             continue
         if item.status is Status.EJ_RAPPORTERAD:
             title = f"Följ upp status för {item.title}"
-            text = f"Ingen status rapporterades för {item.kind} {item.title!r} vid uppföljningen {year}."
+            text = (
+                f"Ingen status rapporterades för {item.kind} {item.title!r} "
+                f"vid uppföljningen {year}."
+            )
         else:
             title = f"Fortsätt arbetet med {item.title}"
             text = f"Status vid uppföljningen {year}: {item.status}."

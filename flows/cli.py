@@ -9,13 +9,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from cycle import CycleError, plan_year, swedish_calendar
 from models.database import StorageError, create_schema, describe_url, make_engine
 
+from . import commands
+from .catalogue import describe_flows
+from .commands import status_choices
 from .planning import YearOutcome, plan_and_store
 from .settings import Settings
 from .sources import load_cycles
@@ -54,6 +58,22 @@ def _year(text: str) -> int:
 
 
 _year.__name__ = "år"  # argparse shows the type's name in its error message
+
+
+def _decisions(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "import":
+        return commands.import_decisions(settings, Path(args.file), out)
+    return commands.record_decisions(settings, commands.decisions_from_args(args), out)
+
+
+ADMIN_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, TextIO], int]] = {
+    "run": lambda s, a, o: commands.run_flow(s, a.flow, a.param, o),
+    "serve": lambda s, a, o: commands.serve(o),
+    "history": lambda s, a, o: commands.history(s, a.flow, a.limit, o),
+    "meetings": lambda s, a, o: commands.meetings(s, a.org, a.year, o),
+    "priorities": _decisions,
+    "followups": _decisions,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,6 +125,84 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(check, db=False)
 
+    run = sub.add_parser(
+        "run",
+        help="starta ett flöde (på Prefect-servern om PREFECT_API_URL är satt)",
+        description="Startar ett av årshjulets flöden. Med PREFECT_API_URL satt startas "
+        "flödets deployment på servern (som `arshjul serve` kör); annars körs det lokalt.",
+        epilog=describe_flows(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("flow", metavar="FLÖDE", help="flödets namn, se listan nedan")
+    run.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NYCKEL=VÄRDE",
+        help="en parameter till flödet (kan upprepas)",
+    )
+    common(run, db=True)
+
+    sub.add_parser(
+        "serve",
+        help="kör flödenas deployments och scheman mot Prefect-servern",
+        description="Registrerar alla flöden som deployments med scheman i svensk "
+        "tid och kör dem tills du avbryter. Kräver PREFECT_API_URL.",
+    )
+
+    hist = sub.add_parser(
+        "history",
+        help="visa loggade flödeskörningar",
+        description="Visar de senaste körningarna: flöde, parametrar, vem eller "
+        "vad som startade dem, utfall och antal ändrade rader.",
+    )
+    hist.add_argument("--flow", metavar="FLÖDE", help="bara detta flöde")
+    hist.add_argument("--limit", type=int, default=20, metavar="N", help="antal rader (20)")
+    common(hist, db=True)
+
+    meet = sub.add_parser(
+        "meetings",
+        help="lista ett års möten med id:n",
+        description="Listar sparade möten med id, tid, status och sekvens.",
+    )
+    meet.add_argument("--org", required=True, metavar="SLUG", help="organisationen")
+    meet.add_argument("--year", type=_year, required=True, metavar="ÅR", help="året")
+    common(meet, db=True)
+
+    prio = sub.add_parser("priorities", help="registrera beslutade prioriteringar och satsningar")
+    prio_sub = prio.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+    add = prio_sub.add_parser("add", help="lägg till ett prioriterat område eller en satsning")
+    add.add_argument("--org", required=True, metavar="SLUG", help="organisationen")
+    add.add_argument("--year", type=_year, required=True, metavar="ÅR", help="året")
+    add.add_argument("--title", required=True, metavar="RUBRIK", help="rubrik")
+    add.add_argument("--description", metavar="TEXT", help="beskrivning")
+    add.add_argument(
+        "--initiative",
+        action="store_true",
+        help="en gemensam satsning i stället för ett prioriterat område",
+    )
+    add.add_argument("--under", metavar="RUBRIK", help="satsningens prioriterade område")
+    add.add_argument("--owner", metavar="TEXT", help="satsningens ansvariga")
+    common(add, db=True)
+    imp = prio_sub.add_parser("import", help="läs beslut från en TOML-fil")
+    imp.add_argument("file", metavar="FIL", help="fil enligt docs/decisions.md")
+    common(imp, db=True)
+
+    fol = sub.add_parser("followups", help="rapportera status vid årsuppföljningen")
+    fol_sub = fol.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+    fset = fol_sub.add_parser("set", help="sätt status för ett område eller en satsning")
+    fset.add_argument("--org", required=True, metavar="SLUG", help="organisationen")
+    fset.add_argument("--year", type=_year, required=True, metavar="ÅR", help="året")
+    fset.add_argument(
+        "--title", required=True, metavar="RUBRIK", help="områdets eller satsningens rubrik"
+    )
+    fset.add_argument("--status", required=True, choices=status_choices(), help="status")
+    fset.add_argument("--comment", metavar="TEXT", help="kommentar")
+    common(fset, db=True)
+    fimp = fol_sub.add_parser("import", help="läs statusar från en TOML-fil")
+    fimp.add_argument("file", metavar="FIL", help="fil enligt docs/decisions.md")
+    common(fimp, db=True)
+
     demo = sub.add_parser(
         "demo",
         help="kör huvudjobbet på standardinställningarna",
@@ -131,10 +229,14 @@ def main(
     args = build_parser().parse_args(argv)
     now = dt.datetime.now(dt.UTC)
     today = today or now.astimezone(STOCKHOLM).date()
-    settings = Settings.load(database_url=getattr(args, "db", None), cycles_dir=args.cycles)
+    settings = Settings.load(
+        database_url=getattr(args, "db", None), cycles_dir=getattr(args, "cycles", None)
+    )
     try:
         if args.command == "check":
             return _check(settings, args.year or [today.year, today.year + 1], out)
+        if args.command in ADMIN_COMMANDS:
+            return ADMIN_COMMANDS[args.command](settings, args, out)
         years = [args.year] if args.command == "plan" else [today.year, today.year + 1]
         organisation = args.org if args.command == "plan" else None
         return _plan(settings, years, organisation, now, out, err)

@@ -18,12 +18,13 @@ class Settings:
     """Where the database and the cycle files are.
 
     Precedence: command-line option, then environment (``ARSHJUL_DATABASE_URL``,
-    ``ARSHJUL_CYCLES_DIR``), then the embedded default (``arshjul.db`` in the working
-    directory and the shipped ``cycles/``).
+    ``ARSHJUL_CYCLES_DIR``, ``ARSHJUL_REPORTS_DIR``), then the embedded default
+    (``arshjul.db`` and ``rapporter/`` in the working directory, the shipped ``cycles/``).
     """
 
     database_url: str
     cycles_dir: Path
+    reports_dir: Path = Path("rapporter")
 
     @classmethod
     def load(
@@ -32,10 +33,12 @@ class Settings:
         *,
         database_url: str | None = None,
         cycles_dir: str | Path | None = None,
+        reports_dir: str | Path | None = None,
     ) -> Settings:
         """Build settings from explicit values over ``environ`` (default ``os.environ``)."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=database_url or env.get("ARSHJUL_DATABASE_URL") or DEFAULT_URL,
             cycles_dir=Path(cycles_dir or env.get("ARSHJUL_CYCLES_DIR") or SHIPPED_CYCLES),
+            reports_dir=Path(reports_dir or env.get("ARSHJUL_REPORTS_DIR") or "rapporter"),
         )

@@ -23,6 +23,7 @@ from cycle.wheel import (
     stable_id,
 )
 
+from .store import scoped
 from .tables import (
     AgendaItem,
     Guest,
@@ -329,7 +330,9 @@ def save_process_tasks(
                     **values,
                 )
             )
-            session.add_all(TaskAssignee(task=t.id, person=p) for p in t.assignees)
+            session.add_all(
+                TaskAssignee(task=t.id, person=scoped(organisation, p)) for p in t.assignees
+            )
             written += 1
         elif any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
@@ -369,6 +372,14 @@ def tasks_of(session: Session, meeting: str) -> list[Task]:
         session.exec(
             select(Task).where(Task.meeting == meeting).order_by(col(Task.due), col(Task.step))
         )
+    )
+
+
+def task_value(session: Session, row: Task) -> PlannedTask:
+    """A stored task as the core's value (assignees as cycle-file ids, not stored keys)."""
+    people = tuple(key.split("/", 1)[1] for key in assignees_of(session, row.id))
+    return PlannedTask(
+        row.id, row.meeting, row.step, row.title, row.due, row.offset, row.assignee, people
     )
 
 
@@ -420,7 +431,8 @@ def move_meeting(
             row.sequence += 1
             row.updated_at = now
             session.add(row)
-        have, want = set(assignees_of(session, row.id)), set(planned.assignees)
+        have = set(assignees_of(session, row.id))
+        want = {scoped(meeting.organisation, p) for p in planned.assignees}
         for person in have - want:
             session.delete(session.get(TaskAssignee, (row.id, person)))
         session.add_all(TaskAssignee(task=row.id, person=p) for p in want - have)

@@ -1,0 +1,216 @@
+"""The admin commands behind ``arshjul run|serve|history|meetings|priorities|followups``.
+
+Each function takes parsed arguments and the settings, calls a flow or a store function,
+and prints Swedish text. Prefect is imported only by the commands that need it, so the
+everyday commands start in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy.engine import Engine
+
+from cycle import DefinitionError
+from cycle.decisions import (
+    DecidedInitiative,
+    DecidedPriority,
+    Decisions,
+    ReportedStatus,
+    parse_decisions,
+)
+from cycle.plan import STOCKHOLM
+from cycle.swedish import format_date, format_time
+from cycle.wheel import Status
+from models.audit import recent_runs
+from models.database import create_schema, make_engine, read_session, write_session
+from models.store import save_definition
+from models.processes import add_initiative, add_priority, meetings_of, set_follow_up
+
+from .catalogue import flow_info, parse_parameters
+from .settings import Settings
+from .sources import load_cycles
+
+
+def _engine(settings: Settings) -> Engine:
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    return engine
+
+
+def run_flow(settings: Settings, name: str, pairs: list[str], out: TextIO) -> int:
+    """Trigger a flow: on the Prefect server when PREFECT_API_URL is set, else in-process."""
+    info = flow_info(name)
+    params = parse_parameters(info, pairs)
+    if params.get("org"):
+        load_cycles(settings.cycles_dir, params["org"])  # unknown organisation: fail now
+    # Prefect loads in a second; only now that the parameters are known to be good
+    from prefect import tags
+
+    from .deployments import DEPLOYMENT
+    from .registry import FLOWS
+    from .runtime import CLI_TAG_PREFIX
+
+    tag = f"{CLI_TAG_PREFIX}{getpass.getuser()}"
+    if os.environ.get("PREFECT_API_URL"):
+        from prefect.deployments import run_deployment
+
+        print(f"Startar {name}/{DEPLOYMENT} på Prefect-servern …", file=out, flush=True)
+        run = run_deployment(f"{name}/{DEPLOYMENT}", parameters=params, tags=[tag], poll_interval=1)
+        state = run.state.name if run.state else "okänt"
+        print(f"Körningen {run.name} slutade: {state}. Se `arshjul history`.", file=out)
+        return 0 if run.state and run.state.is_completed() else 1
+    print(f"Kör {name} lokalt (ingen PREFECT_API_URL satt) …", file=out, flush=True)
+    with tags(tag):
+        result = FLOWS[name](**params)
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str), file=out)
+    return 0
+
+
+def serve(out: TextIO) -> int:
+    """Serve every deployment until stopped (Ctrl-C)."""
+    from .deployments import SCHEDULES, serve_deployments
+
+    print("Startar Årshjuls deployments (avsluta med Ctrl-C). Scheman i svensk tid:", file=out)
+    for name, (_, text) in SCHEDULES.items():
+        print(f"  {name}: {text}", file=out)
+    out.flush()
+    serve_deployments()
+    return 0
+
+
+def history(settings: Settings, flow: str | None, limit: int, out: TextIO) -> int:
+    """Print the audit log, newest first."""
+    with read_session(_engine(settings)) as session:
+        runs = recent_runs(session, limit=limit, flow=flow)
+    if not runs:
+        print("Inga körningar loggade ännu.", file=out)
+        return 0
+    for r in runs:
+        started = r.started_at.astimezone(STOCKHOLM)
+        took = f"{(r.finished_at - r.started_at).total_seconds():.1f} s" if r.finished_at else "–"
+        params = ", ".join(f"{k}={v}" for k, v in json.loads(r.parameters).items() if v is not None)
+        print(
+            f"{started:%Y-%m-%d %H.%M.%S}  {r.flow}({params})  {r.outcome}  {took}  "
+            f"{r.rows_changed} rader  utlöst av: {r.triggered_by}",
+            file=out,
+        )
+        if r.message:
+            print(f"    {r.message}", file=out)
+    return 0
+
+
+def meetings(settings: Settings, org: str, year: int, out: TextIO) -> int:
+    """List an organisation-year's meetings with their ids, for admin actions."""
+    load_cycles(settings.cycles_dir, org)
+    with read_session(_engine(settings)) as session:
+        rows = meetings_of(session, org, year)
+    if not rows:
+        print(f"Inga sparade möten för {org} {year}; kör `arshjul plan --year {year}`.", file=out)
+    for m in rows:
+        local = m.start.astimezone(STOCKHOLM)
+        print(
+            f"{m.id}  {format_date(local.date())} kl. {format_time(local)}  {m.title}  "
+            f"[{m.status}, sekvens {m.sequence}]" + (f"  – {m.note}" if m.note else ""),
+            file=out,
+        )
+    return 0
+
+
+def record_decisions(settings: Settings, decisions: Decisions, out: TextIO) -> int:
+    """Store decided priorities, initiatives and statuses in one transaction.
+
+    The organisation's definitions are saved first, so decisions can be recorded before
+    its first plan.
+    """
+    (definition,) = load_cycles(settings.cycles_dir, decisions.organisation)
+    now = dt.datetime.now(dt.UTC)
+    org, year = decisions.organisation, decisions.year
+    changed = 0
+    with write_session(_engine(settings), locks=[org]) as session:
+        save_definition(session, definition, now=now)
+        session.flush()
+        for p in decisions.priorities:
+            changed += add_priority(
+                session,
+                organisation=org,
+                year=year,
+                title=p.title,
+                description=p.description,
+                now=now,
+            )
+        session.flush()
+        for i in decisions.initiatives:
+            try:
+                changed += add_initiative(
+                    session,
+                    organisation=org,
+                    year=year,
+                    title=i.title,
+                    description=i.description,
+                    priority=i.priority,
+                    owner=i.owner,
+                    now=now,
+                )
+            except LookupError:
+                raise DefinitionError(
+                    f"det finns ingen prioritering med den rubriken för {year}",
+                    field="initiative.priority",
+                    value=i.priority,
+                ) from None
+        session.flush()
+        for s in decisions.statuses:
+            try:
+                changed += set_follow_up(
+                    session,
+                    organisation=org,
+                    year=year,
+                    title=s.title,
+                    status=s.status,
+                    comment=s.comment,
+                    now=now,
+                )
+            except LookupError:
+                raise DefinitionError(
+                    f"ingen prioritering eller satsning för {year} har den rubriken",
+                    field="status.title",
+                    value=s.title,
+                ) from None
+    print(f"Sparat för {org} {year}: {changed} nya eller ändrade rader.", file=out)
+    return 0
+
+
+def import_decisions(settings: Settings, path: Path, out: TextIO) -> int:
+    """Read a decisions file and store it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DefinitionError(
+            f"filen kan inte läsas ({error.strerror})", source=str(path)
+        ) from None
+    return record_decisions(settings, parse_decisions(text, str(path)), out)
+
+
+def status_choices() -> list[str]:
+    return [s.value for s in Status if s is not Status.EJ_RAPPORTERAD]
+
+
+def decisions_from_args(args: Any) -> Decisions:
+    """One priority, initiative or status given on the command line."""
+    priorities: tuple[DecidedPriority, ...] = ()
+    initiatives: tuple[DecidedInitiative, ...] = ()
+    statuses: tuple[ReportedStatus, ...] = ()
+    if getattr(args, "status", None):
+        statuses = (ReportedStatus(args.title, Status(args.status), args.comment or ""),)
+    elif args.initiative:
+        initiatives = (
+            DecidedInitiative(args.title, args.description or "", args.under, args.owner or ""),
+        )
+    else:
+        priorities = (DecidedPriority(args.title, args.description or ""),)
+    return Decisions(args.org, args.year, priorities, initiatives, statuses)

@@ -1,0 +1,252 @@
+"""Whole flows against a real Prefect backend and a real SQLite file: each process does
+its job, and running it again with the same parameters changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from cycle import PlanError
+from flows.commands import record_decisions
+from flows.meetings import (
+    cancel_meeting_flow,
+    direktorsberedning_month_flow,
+    forum_flow,
+    reschedule_meeting_flow,
+)
+from flows.reminders import send_reminders_flow
+from flows.settings import Settings
+from flows.yearly import january_prioritisation_flow, plan_year_flow, year_end_follow_up_flow
+from models.audit import FlowRunLog, Outcome
+from models.database import make_engine, read_session
+from models.tables import AgendaItem, Guest, Meeting, MeetingStatus, Task, TaskStatus
+from models.work import Assignment, FollowUp
+from cycle.decisions import DecidedInitiative, DecidedPriority, Decisions, ReportedStatus
+from cycle.wheel import Status
+
+pytestmark = pytest.mark.usefixtures("prefect_backend")
+JH = "jamtland-harjedalen"
+
+
+def state() -> dict[str, Any]:
+    """Every row a flow may write, except the audit log, in a comparable form."""
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        snap = {
+            "meetings": sorted(
+                (m.id, m.sequence, m.status, m.start, m.note) for m in s.exec(select(Meeting))
+            ),
+            "tasks": sorted((t.id, t.sequence, t.status, t.due) for t in s.exec(select(Task))),
+            "agenda": sorted((a.id, a.title, a.description) for a in s.exec(select(AgendaItem))),
+            "followups": sorted((f.id, f.status) for f in s.exec(select(FollowUp))),
+            "assignments": sorted((a.id, a.title) for a in s.exec(select(Assignment))),
+            "guests": sorted((g.meeting, g.organisation_name) for g in s.exec(select(Guest))),
+        }
+    engine.dispose()
+    return snap
+
+
+def audit() -> list[FlowRunLog]:
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        rows = list(s.exec(select(FlowRunLog).order_by(FlowRunLog.started_at)))
+    engine.dispose()
+    return rows
+
+
+def test_plan_year_twice_changes_nothing_the_second_time(workspace: Path) -> None:
+    first = plan_year_flow(org="varmland", year=2027)
+    assert first["rows_changed"] > 0
+    before = state()
+    second = plan_year_flow(org="varmland", year=2027)
+    assert second["rows_changed"] == 0
+    assert state() == before
+    runs = audit()
+    assert [(r.flow, r.outcome) for r in runs] == [("plan-year", Outcome.SUCCEEDED)] * 2
+    assert runs[0].rows_changed == first["rows_changed"] and runs[1].rows_changed == 0
+    assert runs[0].parameters == '{"org": "varmland", "year": 2027}'
+    assert runs[0].finished_at is not None and runs[0].prefect_run
+
+
+def _decide(workspace: Path, decisions: Decisions) -> None:
+    record_decisions(Settings.load(), decisions, io.StringIO())
+
+
+def test_the_wheel_closes_follow_up_feeds_next_prioritisation(workspace: Path) -> None:
+    _decide(
+        workspace,
+        Decisions(
+            JH,
+            2026,
+            (
+                DecidedPriority("Kompetensförsörjning", "Fler utbildade inom vård och industri"),
+                DecidedPriority("Infrastruktur"),
+            ),
+            (
+                DecidedInitiative(
+                    "Gemensam kompetensplattform",
+                    priority="Kompetensförsörjning",
+                    owner="Region Jämtland Härjedalen",
+                ),
+            ),
+            (),
+        ),
+    )
+    _decide(
+        workspace,
+        Decisions(
+            JH,
+            2026,
+            (),
+            (),
+            (
+                ReportedStatus("Kompetensförsörjning", Status.FORSENAD, "Upphandlingen drog ut"),
+                ReportedStatus("Infrastruktur", Status.AVSLUTAD),
+            ),
+        ),
+    )
+    result = year_end_follow_up_flow(org=JH, year=2026)
+    report = Path(result["reports"][0])
+    text = report.read_text(encoding="utf-8")
+    assert "# Uppföljning 2026 – Länsstyrelsen Jämtlands län och Region Jämtland Härjedalen" in text
+    assert "| Kompetensförsörjning | försenad | Upphandlingen drog ut |" in text
+    assert "Fortsätt arbetet med Kompetensförsörjning" in text
+    assert "Följ upp status för Gemensam kompetensplattform" in text
+    assert "Infrastruktur" not in text.split("## Uppdrag inför 2027")[1]  # finished work
+    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+        status_tasks = s.exec(select(Task).where(Task.step.startswith("status-"))).all()
+        assert len(status_tasks) == 3
+        follow_meeting = s.get(Meeting, status_tasks[0].meeting)
+        assert follow_meeting is not None and follow_meeting.kind == "uppföljning"
+        assert all(t.due < follow_meeting.start.date() for t in status_tasks)
+    before, mtime = state(), report.stat().st_mtime_ns
+    assert year_end_follow_up_flow(org=JH, year=2026)["rows_changed"] == 0
+    assert state() == before and report.stat().st_mtime_ns == mtime
+
+    prio = january_prioritisation_flow(org=JH, year=2027)
+    assert prio["published"] == []  # nothing decided for 2027 yet
+    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+        january = s.exec(
+            select(Meeting).where(Meeting.kind == "prioritering", Meeting.year == 2027)
+        ).one()
+        agenda = s.exec(
+            select(AgendaItem).where(AgendaItem.meeting == january.id).order_by(AgendaItem.position)
+        ).all()
+        prep = s.exec(
+            select(func.count()).select_from(Task).where(Task.meeting == january.id)
+        ).one()
+    titles = [a.title for a in agenda]
+    assert titles[0] == "Uppföljning av 2026"
+    assert "Kompetensförsörjning (prioriterat område): försenad – Upphandlingen drog ut" in (
+        agenda[0].description
+    )
+    assert "Uppdrag inför 2027: Fortsätt arbetet med Kompetensförsörjning" in titles
+    assert titles[-2:] == [
+        "Beslut om prioriterade områden 2027",
+        "Beslut om gemensamma satsningar 2027",
+    ]
+    assert prep >= 4  # the beredningsgrupp's preparation tasks exist
+    before = state()
+    assert january_prioritisation_flow(org=JH, year=2027)["rows_changed"] == 0
+    assert state() == before
+
+    _decide(workspace, Decisions(JH, 2027, (DecidedPriority("Klimatomställning"),), (), ()))
+    published = january_prioritisation_flow(org=JH, year=2027)["published"]
+    assert len(published) == 1
+    assert "1. **Klimatomställning**" in Path(published[0]).read_text(encoding="utf-8")
+
+
+def test_direktorsberedning_month_prepares_the_meeting_and_skips_july(workspace: Path) -> None:
+    march = direktorsberedning_month_flow(org="varmland", month="2027-03")
+    lines = march["meetings"]["varmland"]
+    assert lines[0].startswith("Direktörsberedning") and "mars 2027 kl. 08.30" in lines[0]
+    assert len(lines) == 1 + 4  # call for items, kallelse, handlingar, minutes
+    july = direktorsberedning_month_flow(org="varmland", month="2027-07")
+    assert july["meetings"]["varmland"] == ["Inget möte 2027-07: sommaruppehåll eller inställt."]
+
+
+def test_forum_invites_external_actors_once(workspace: Path) -> None:
+    first = forum_flow(org="vasternorrland", year=2027, forum=1)
+    assert "Mittuniversitetet" in first["guests"]
+    assert first["registration_deadline"] and "anmälningsdag" in first["registration_deadline"]
+    before = state()
+    again = forum_flow(org="vasternorrland", year=2027, forum=1)
+    assert again["rows_changed"] == 0 and state() == before
+    with pytest.raises(PlanError, match="har 3 forum"):
+        forum_flow(org="vasternorrland", year=2027, forum=7)
+    assert audit()[-1].outcome == Outcome.FAILED
+    assert "har 3 forum" in audit()[-1].message
+
+
+def test_reschedule_moves_the_chain_bumps_sequence_and_survives_a_replan(
+    workspace: Path,
+) -> None:
+    plan_year_flow(org="mini", year=2027)
+    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+        meeting = s.exec(
+            select(Meeting).where(Meeting.organisation == "mini").order_by(Meeting.start)
+        ).all()[2]  # 4 March 2027
+        old_due = {t.step: t.due for t in s.exec(select(Task).where(Task.meeting == meeting.id))}
+    assert meeting.start.date() == dt.date(2027, 3, 4)
+    with pytest.raises(PlanError, match="inte en arbetsdag"):
+        reschedule_meeting_flow(meeting=meeting.id, start="2027-03-06T13:00", reason="lördag")
+    before = state()
+    result = reschedule_meeting_flow(
+        meeting=meeting.id, start="2027-03-11T10:00", reason="Krockar med länsstyrelsens dialogdag"
+    )
+    assert result["changed"]
+    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+        moved = s.get(Meeting, meeting.id)
+        new_due = {t.step: t.due for t in s.exec(select(Task).where(Task.meeting == meeting.id))}
+    assert moved is not None and moved.sequence == meeting.sequence + 1
+    assert moved.status == MeetingStatus.MOVED and moved.manual
+    assert moved.note == (
+        "Flyttat från torsdag 4 mars 2027 kl. 13.00 till torsdag 11 mars 2027 "
+        "kl. 10.00: Krockar med länsstyrelsens dialogdag"
+    )
+    assert all((new_due[k] - old_due[k]).days == 7 for k in old_due)  # a week later, no holidays
+    changed = {k for k, v in state().items() if v != before[k]}
+    assert changed == {"meetings", "tasks"}
+    after = state()
+    assert (
+        reschedule_meeting_flow(meeting=meeting.id, start="2027-03-11T10:00", reason="igen")[
+            "changed"
+        ]
+        is False
+    )
+    assert state() == after
+    assert plan_year_flow(org="mini", year=2027)["rows_changed"] == 0  # the admin's move holds
+
+
+def test_cancel_meeting_cancels_its_open_tasks_once(workspace: Path) -> None:
+    plan_year_flow(org="mini", year=2027)
+    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+        meeting = s.exec(
+            select(Meeting).where(Meeting.organisation == "mini").order_by(Meeting.start)
+        ).first()
+    assert meeting is not None
+    assert cancel_meeting_flow(meeting=meeting.id, reason="Extra val")["changed"]
+    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+        row = s.get(Meeting, meeting.id)
+        statuses = {t.status for t in s.exec(select(Task).where(Task.meeting == meeting.id))}
+    assert row is not None and row.status == MeetingStatus.CANCELLED
+    assert row.sequence == 1 and row.note == "Inställt: Extra val"
+    assert statuses == {TaskStatus.CANCELLED}
+    before = state()
+    assert cancel_meeting_flow(meeting=meeting.id, reason="Extra val")["changed"] is False
+    assert state() == before
+
+
+def test_send_reminders_lists_what_is_due(workspace: Path) -> None:
+    plan_year_flow(org="mini", year=2027)
+    result = send_reminders_flow(now="2026-12-09T07:00", lookahead=1)
+    assert result["until"] == "2026-12-10"
+    assert [r["title"] for r in result["reminders"]] == ["Begär in ärenden till dagordningen"]
+    assert result["reminders"][0]["people"] == ["Lena Sjö"]
