@@ -29,8 +29,9 @@ from cycle.swedish import format_date, format_time
 from cycle.wheel import Status
 from models.audit import recent_runs
 from models.database import create_schema, make_engine, read_session, write_session
-from models.store import save_definition
 from models.processes import add_initiative, add_priority, meetings_of, set_follow_up
+from models.store import save_definition
+from models.tables import MeetingStatus
 
 from .catalogue import flow_info, parse_parameters
 from .settings import Settings
@@ -116,7 +117,8 @@ def meetings(settings: Settings, org: str, year: int, out: TextIO) -> int:
         local = m.start.astimezone(STOCKHOLM)
         print(
             f"{m.id}  {format_date(local.date())} kl. {format_time(local)}  {m.title}  "
-            f"[{m.status}, sekvens {m.sequence}]" + (f"  – {m.note}" if m.note else ""),
+            f"[{MeetingStatus(m.status).label}, sekvens {m.sequence}]"
+            + (f"  – {m.note}" if m.note else ""),
             file=out,
         )
     return 0

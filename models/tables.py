@@ -33,6 +33,11 @@ class MeetingStatus(StrEnum):
     MOVED = "moved"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:
+        """The Swedish word users see."""
+        return {"planned": "planerat", "moved": "flyttat", "cancelled": "inställt"}[self.value]
+
 
 class TaskStatus(StrEnum):
     OPEN = "open"

@@ -14,6 +14,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from cycle import PlanError
+from cycle.decisions import DecidedInitiative, DecidedPriority, Decisions, ReportedStatus
+from cycle.wheel import Status
 from flows.commands import record_decisions
 from flows.meetings import (
     cancel_meeting_flow,
@@ -28,8 +30,6 @@ from models.audit import FlowRunLog, Outcome
 from models.database import make_engine, read_session
 from models.tables import AgendaItem, Guest, Meeting, MeetingStatus, Task, TaskStatus
 from models.work import Assignment, FollowUp
-from cycle.decisions import DecidedInitiative, DecidedPriority, Decisions, ReportedStatus
-from cycle.wheel import Status
 
 pytestmark = pytest.mark.usefixtures("prefect_backend")
 JH = "jamtland-harjedalen"
