@@ -12,7 +12,7 @@ import getpass
 import json
 import os
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from sqlalchemy.engine import Engine
 
@@ -59,10 +59,14 @@ def run_flow(settings: Settings, name: str, pairs: list[str], out: TextIO) -> in
 
     tag = f"{CLI_TAG_PREFIX}{getpass.getuser()}"
     if os.environ.get("PREFECT_API_URL"):
+        from prefect.client.schemas.objects import FlowRun
         from prefect.deployments import run_deployment
 
         print(f"Startar {name}/{DEPLOYMENT} på Prefect-servern …", file=out, flush=True)
-        run = run_deployment(f"{name}/{DEPLOYMENT}", parameters=params, tags=[tag], poll_interval=1)
+        run = cast(
+            FlowRun,
+            run_deployment(f"{name}/{DEPLOYMENT}", parameters=params, tags=[tag], poll_interval=1),
+        )
         state = run.state.name if run.state else "okänt"
         print(f"Körningen {run.name} slutade: {state}. Se `arshjul history`.", file=out)
         return 0 if run.state and run.state.is_completed() else 1

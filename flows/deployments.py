@@ -7,10 +7,12 @@ silently pause the yearly schedules.
 
 from __future__ import annotations
 
+from typing import cast
+
 from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
-from prefect.flows import EntrypointType
 from prefect.schedules import Cron, Schedule
+from prefect.types.entrypoint import EntrypointType
 
 from .catalogue import CATALOGUE
 from .registry import FLOWS
@@ -39,13 +41,16 @@ def schedules_for(flow_name: str) -> list[Schedule]:
 def build_deployments() -> list[RunnerDeployment]:
     """One deployment per flow, named ``<flow>/arshjul``, loaded by module path."""
     return [
-        flow.to_deployment(
-            name=DEPLOYMENT,
-            schedules=schedules_for(name),
-            description=f"{CATALOGUE[name].summary}. "
-            f"{SCHEDULES.get(name, ('', 'Startas av admin.'))[1]}",
-            tags=["årshjul"],
-            entrypoint_type=EntrypointType.MODULE_PATH,
+        cast(
+            RunnerDeployment,
+            flow.to_deployment(
+                name=DEPLOYMENT,
+                schedules=schedules_for(name),
+                description=f"{CATALOGUE[name].summary}. "
+                f"{SCHEDULES.get(name, ('', 'Startas av admin.'))[1]}",
+                tags=["årshjul"],
+                entrypoint_type=EntrypointType.MODULE_PATH,
+            ),
         )
         for name, flow in FLOWS.items()
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow
 
 from cycle import DefinitionError, PlanError, swedish_calendar
 from cycle.definitions import REGISTRATION_STEP, SeriesKind
@@ -25,12 +25,12 @@ from models.tables import Meeting, MeetingStatus, TaskOrigin
 
 from .catalogue import check_year, parse_local, parse_month
 from .planning import plan_years
-from .runtime import IO_TASK, audited, engine_for, local_today, run_moment, run_name
+from .runtime import audited, engine_for, io_task, local_today, run_moment, run_name
 from .settings import Settings
-from .steps import PLAIN, read_cycles, read_meetings, save_plans
+from .steps import read_cycles, read_meetings, save_plans
 
 
-@task(name="läs-uppgifter", **PLAIN, **IO_TASK)
+@io_task("läs-uppgifter")
 def read_task_lines(database_url: str, meeting: Meeting) -> list[str]:
     """A meeting's tasks as Swedish lines: due date, title, who."""
     with read_session(engine_for(database_url)) as session:
@@ -94,7 +94,7 @@ def direktorsberedning_month_flow(
     return {"month": month, "meetings": report, "rows_changed": record.rows_changed}
 
 
-@task(name="bjud-in-externa", **PLAIN, **IO_TASK)
+@io_task("bjud-in-externa")
 def store_guests(
     database_url: str, org: str, meeting: str, guests: list[str], now: dt.datetime
 ) -> int:
@@ -163,7 +163,7 @@ def forum_flow(org: str, year: int, forum: int = 1) -> dict[str, Any]:
     }
 
 
-@task(name="läs-möte", **PLAIN, **IO_TASK)
+@io_task("läs-möte")
 def read_meeting(database_url: str, meeting: str) -> Meeting:
     """One stored meeting, or a Swedish error naming the id."""
     with read_session(engine_for(database_url)) as session:
@@ -175,7 +175,7 @@ def read_meeting(database_url: str, meeting: str) -> Meeting:
         return row
 
 
-@task(name="läs-processuppgifter", **PLAIN, **IO_TASK)
+@io_task("läs-processuppgifter")
 def read_process_tasks(database_url: str, meeting: str) -> list[PlannedTask]:
     """The meeting's tasks that a process made (not its chain), as core values."""
     with read_session(engine_for(database_url)) as session:
@@ -186,7 +186,7 @@ def read_process_tasks(database_url: str, meeting: str) -> list[PlannedTask]:
         ]
 
 
-@task(name="flytta-möte", **PLAIN, **IO_TASK)
+@io_task("flytta-möte")
 def store_move(
     database_url: str,
     meeting: str,
@@ -260,7 +260,7 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> dict[str, 
     return {"meeting": row.id, "changed": bool(record.rows_changed), "note": note}
 
 
-@task(name="ställ-in-möte", **PLAIN, **IO_TASK)
+@io_task("ställ-in-möte")
 def store_cancel(database_url: str, meeting: str, note: str, now: dt.datetime) -> int:
     """Cancel the meeting and its open tasks in one transaction."""
     with write_session(engine_for(database_url)) as session:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow
 
 from cycle import PlanError, swedish_calendar
 from cycle.swedish import format_date
@@ -17,15 +17,14 @@ from models.database import read_session
 from models.processes import open_tasks_due_by
 
 from .catalogue import parse_local
-from .runtime import IO_TASK, audited, engine_for, local_today, run_moment, run_name
+from .runtime import audited, engine_for, io_task, local_today, run_moment, run_name
 from .settings import Settings
-from .steps import PLAIN
 
 # Remind this many working days ahead; overdue tasks are always included.
 DEFAULT_LOOKAHEAD = 3
 
 
-@task(name="läs-förfallna-uppgifter", **PLAIN, **IO_TASK)
+@io_task("läs-förfallna-uppgifter")
 def read_due(database_url: str, until: dt.date) -> list[dict[str, Any]]:
     """Open tasks due by ``until`` with their assignees, as plain rows."""
     with read_session(engine_for(database_url)) as session:

@@ -13,8 +13,10 @@ import getpass
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+from prefect import Task, task
+from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
@@ -28,6 +30,8 @@ from models.database import StorageError, create_schema, make_engine, write_sess
 from .settings import Settings
 
 CLI_TAG_PREFIX = "arshjul-cli:"
+P = ParamSpec("P")
+R = TypeVar("R")
 IO_RETRIES = 3
 
 
@@ -39,7 +43,7 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-def is_transient(_task: object, _run: object, state: Any) -> bool:
+def is_transient(_task: Any, _run: Any, state: Any) -> bool:
     """Retry only what may pass: a lost or locked database, a failed file write.
 
     Bad input (a ``CycleError``) fails at once: retrying cannot fix a broken file.
@@ -50,13 +54,24 @@ def is_transient(_task: object, _run: object, state: Any) -> bool:
     return isinstance(error, OperationalError | StorageError | OSError)
 
 
-# keyword arguments for every task that does I/O; backoff 2, 4, 8 s with jitter
-IO_TASK: dict[str, Any] = {
-    "retries": IO_RETRIES,
-    "retry_delay_seconds": exponential_backoff(backoff_factor=2),
-    "retry_jitter_factor": 0.5,
-    "retry_condition_fn": is_transient,
-}
+def io_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task that does I/O: retried on transient errors with backoff (2, 4, 8 s, jittered).
+
+    Idempotency comes from the database (stable ids, upserts), not Prefect's cache.
+    """
+    return task(
+        name=name,
+        cache_policy=NO_CACHE,
+        retries=IO_RETRIES,
+        retry_delay_seconds=exponential_backoff(backoff_factor=2),
+        retry_jitter_factor=0.5,
+        retry_condition_fn=is_transient,
+    )
+
+
+def once_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task run once: reading input files, where a retry cannot fix bad input."""
+    return task(name=name, cache_policy=NO_CACHE)
 
 
 def run_moment() -> dt.datetime:

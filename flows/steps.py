@@ -12,9 +12,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from cycle import CycleDefinition, YearPlan
 from cycle.plan import PlannedTask
 from cycle.wheel import AgendaDraft, AssignmentDraft, OpenAssignment, WheelItem
@@ -31,20 +28,17 @@ from models.processes import (
 from models.tables import Meeting, TaskOrigin
 
 from .planning import YearOutcome, store_plans
-from .runtime import IO_TASK, engine_for
+from .runtime import engine_for, io_task, once_task
 from .sources import load_cycles
 
-# Idempotency comes from the database (stable ids, upserts), not from Prefect's cache.
-PLAIN = {"cache_policy": NO_CACHE}
 
-
-@task(name="läs-cykelfiler", **PLAIN)
+@once_task("läs-cykelfiler")
 def read_cycles(cycles_dir: str, org: str | None) -> tuple[CycleDefinition, ...]:
     """Read and check the cycle files (bad input fails at once, without retries)."""
     return load_cycles(Path(cycles_dir), org)
 
 
-@task(name="spara-årsplan", **PLAIN, **IO_TASK)
+@io_task("spara-årsplan")
 def save_plans(
     database_url: str, plans: Sequence[tuple[CycleDefinition, YearPlan]], now: dt.datetime
 ) -> list[YearOutcome]:
@@ -52,7 +46,7 @@ def save_plans(
     return store_plans(engine_for(database_url), plans, now=now)
 
 
-@task(name="läs-möten", **PLAIN, **IO_TASK)
+@io_task("läs-möten")
 def read_meetings(
     database_url: str, org: str, year: int, kind: str | None = None, month: int | None = None
 ) -> list[Meeting]:
@@ -61,7 +55,7 @@ def read_meetings(
         return meetings_of(session, org, year, kind=kind, month=month)
 
 
-@task(name="läs-årshjul", **PLAIN, **IO_TASK)
+@io_task("läs-årshjul")
 def read_wheel(
     database_url: str, org: str, year: int
 ) -> tuple[list[WheelItem], list[OpenAssignment]]:
@@ -70,7 +64,7 @@ def read_wheel(
         return items_for_year(session, org, year), open_assignments(session, org, year)
 
 
-@task(name="spara-dagordning", **PLAIN, **IO_TASK)
+@io_task("spara-dagordning")
 def store_agenda(
     database_url: str, org: str, meeting: str, drafts: Sequence[AgendaDraft], now: dt.datetime
 ) -> int:
@@ -79,7 +73,7 @@ def store_agenda(
         return save_agenda(session, meeting=meeting, drafts=drafts, now=now)
 
 
-@task(name="spara-uppföljning", **PLAIN, **IO_TASK)
+@io_task("spara-uppföljning")
 def store_follow_up(
     database_url: str,
     org: str,
@@ -99,7 +93,7 @@ def store_follow_up(
         return written
 
 
-@task(name="skriv-rapport", **PLAIN, **IO_TASK)
+@io_task("skriv-rapport")
 def write_report(path: str, text: str) -> bool:
     """Write ``text`` to ``path`` atomically, and only if it differs; True when written.
 

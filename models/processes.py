@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -101,7 +102,7 @@ def add_initiative(
         if session.get(Priority, parent) is None:
             raise LookupError(priority)
     key = initiative_id(organisation, year, title)
-    values = {"description": description, "priority": parent, "owner": owner}
+    values: dict[str, Any] = {"description": description, "priority": parent, "owner": owner}
     row = session.get(Initiative, key)
     if row is None:
         session.add(
@@ -283,7 +284,7 @@ def save_agenda(
     written = 0
     for d in drafts:
         key = stable_id(meeting, d.key)
-        values = {
+        values: dict[str, Any] = {
             "position": d.position,
             "title": d.title,
             "description": d.description,
@@ -315,7 +316,12 @@ def save_process_tasks(
     """Insert or update tasks a process made (never cancelled by re-planning)."""
     written = 0
     for t in tasks:
-        values = {"title": t.title, "due": t.due, "offset": t.offset, "assignee": t.assignee}
+        values: dict[str, Any] = {
+            "title": t.title,
+            "due": t.due,
+            "offset": t.offset,
+            "assignee": t.assignee,
+        }
         row = session.get(Task, t.id)
         if row is None:
             session.add(
