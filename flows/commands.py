@@ -79,6 +79,8 @@ def run_flow(settings: Settings, name: str, pairs: list[str], out: TextIO) -> in
 
 def serve(out: TextIO) -> int:
     """Serve every deployment until stopped (Ctrl-C)."""
+    # An admin's `arshjul run` waits for the runner's next poll; Prefect's default is 10 s.
+    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "2")
     from .deployments import SCHEDULES, serve_deployments
 
     print("Startar Årshjuls deployments (avsluta med Ctrl-C). Scheman i svensk tid:", file=out)

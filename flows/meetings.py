@@ -66,7 +66,7 @@ def direktorsberedning_month_flow(
             value=org,
         )
     report: dict[str, list[str]] = {}
-    with audited("direktorsberedning-month", {"org": org, "month": month}, settings, now) as record:
+    with audited("direktorsberedning-month", {"org": org, "month": month}, settings) as record:
         years = [year] if number else [year, year + 1]  # the next meeting may be in January
         outcomes = save_plans(settings.database_url, plan_years(definitions, years), now)
         record.rows_changed = sum(o.result.changed for o in outcomes)
@@ -123,7 +123,7 @@ def forum_flow(org: str, year: int, forum: int = 1) -> dict[str, Any]:
         )
     body = next(b for b in definition.bodies if b.slug == series[0].body)
     with audited(
-        "stora-samverkansradet-forum", {"org": org, "year": year, "forum": forum}, settings, now
+        "stora-samverkansradet-forum", {"org": org, "year": year, "forum": forum}, settings
     ) as record:
         outcomes = save_plans(settings.database_url, plan_years([definition], [year]), now)
         record.rows_changed = sum(o.result.changed for o in outcomes)
@@ -245,7 +245,7 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> dict[str, 
         f"{format_date(new_start.date())} kl. {format_time(new_start)}: {reason.strip()}"
     )
     with audited(
-        "reschedule-meeting", {"meeting": meeting, "start": start, "reason": reason}, settings, now
+        "reschedule-meeting", {"meeting": meeting, "start": start, "reason": reason}, settings
     ) as record:
         record.rows_changed = store_move(
             settings.database_url,
@@ -279,7 +279,7 @@ def cancel_meeting_flow(meeting: str, reason: str) -> dict[str, Any]:
         raise PlanError("ange ett skäl till att mötet ställs in", field="reason")
     row = read_meeting(settings.database_url, meeting)
     note = f"Inställt: {reason.strip()}"
-    with audited("cancel-meeting", {"meeting": meeting, "reason": reason}, settings, now) as record:
+    with audited("cancel-meeting", {"meeting": meeting, "reason": reason}, settings) as record:
         record.rows_changed = store_cancel(settings.database_url, row.id, note, now)
         record.message = note if record.rows_changed else "redan inställt; inget ändrat"
     return {"meeting": row.id, "changed": bool(record.rows_changed)}

@@ -52,9 +52,7 @@ def send_reminders_flow(
     today = local_today(moment)
     calendar = swedish_calendar(range(today.year - 1, today.year + 2))
     until = calendar.add_working_days(today, lookahead, avoid_klamdagar=False)
-    with audited(
-        "send-reminders", {"now": now, "lookahead": lookahead}, settings, moment
-    ) as record:
+    with audited("send-reminders", {"now": now, "lookahead": lookahead}, settings) as record:
         due = read_due(settings.database_url, until)
         record.message = f"{len(due)} påminnelser t.o.m. {format_date(until)} (endast listade)"
     return {"until": until.isoformat(), "reminders": due}

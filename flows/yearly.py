@@ -65,7 +65,7 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> dict[str,
     year = check_year(year if year is not None else local_today(now).year + 1)
     definitions = read_cycles(str(settings.cycles_dir), org)
     plans = plan_years(definitions, [year])
-    with audited("plan-year", {"org": org, "year": year}, settings, now) as record:
+    with audited("plan-year", {"org": org, "year": year}, settings) as record:
         outcomes = save_plans(settings.database_url, plans, now)
         record.rows_changed = sum(o.result.changed for o in outcomes)
         record.message = "; ".join(
@@ -98,7 +98,7 @@ def january_prioritisation_flow(org: str | None = None, year: int | None = None)
         read_cycles(str(settings.cycles_dir), org), SeriesKind.PRIORITERING, org
     )
     published: list[str] = []
-    with audited("january-prioritisation", {"org": org, "year": year}, settings, now) as record:
+    with audited("january-prioritisation", {"org": org, "year": year}, settings) as record:
         record.rows_changed += _ensure_planned(settings, definitions, year, now)
         for d in definitions:
             slug = d.organisation.slug
@@ -139,7 +139,7 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
     )
     calendar = swedish_calendar(range(year - 1, year + 2))
     reports: list[str] = []
-    with audited("year-end-follow-up", {"org": org, "year": year}, settings, now) as record:
+    with audited("year-end-follow-up", {"org": org, "year": year}, settings) as record:
         record.rows_changed += _ensure_planned(settings, definitions, year, now)
         for d in definitions:
             slug = d.organisation.slug
