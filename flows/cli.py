@@ -203,13 +203,70 @@ def build_parser() -> argparse.ArgumentParser:
     fimp.add_argument("file", metavar="FIL", help="fil enligt docs/decisions.md")
     common(fimp, db=True)
 
+    feeds = sub.add_parser("feeds", help="kalenderflöden: exportera, servera, hantera nycklar")
+    feeds_sub = feeds.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+
+    def publishing(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--out",
+            metavar="MAPP",
+            help="exportmapp; standard: ARSHJUL_PUBLISH_DIR eller publicerat/",
+        )
+        p.add_argument(
+            "--base-url",
+            metavar="URL",
+            help="adressen prenumeranter använder; "
+            "standard: ARSHJUL_PUBLIC_URL eller http://127.0.0.1:8000",
+        )
+
+    def serving(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (127.0.0.1)")
+        p.add_argument("--port", type=int, default=8000, help="port (8000)")
+        p.add_argument(
+            "--workers", type=int, default=1, metavar="N", help="antal serverprocesser (1)"
+        )
+
+    fexp = feeds_sub.add_parser(
+        "export",
+        help="skriv alla flöden och index.json till en mapp",
+        description="Skriver varje flöde som en statisk fil plus "
+        "index.json och index.html; oförändrade filer lämnas orörda.",
+    )
+    publishing(fexp)
+    common(fexp, db=True)
+    fserve = feeds_sub.add_parser(
+        "serve",
+        help="servera en exporterad mapp över HTTP",
+        description="Serverar flödena med ETag, Last-Modified och "
+        "304-svar; personliga flöden under /p/<nyckel>.ics.",
+    )
+    publishing(fserve)
+    serving(fserve)
+    frot = feeds_sub.add_parser(
+        "rotate-token",
+        help="byt en persons hemliga flödesnyckel",
+        description="Återkallar personens nyckel och ger en ny; den "
+        "gamla adressen slutar fungera vid nästa export.",
+    )
+    frot.add_argument("--person", required=True, metavar="ORG/ID", help="t.ex. varmland/anna-lind")
+    publishing(frot)
+    common(frot, db=True)
+    flink = feeds_sub.add_parser("link", help="visa en persons privata flödesadress")
+    flink.add_argument("--person", required=True, metavar="ORG/ID", help="t.ex. varmland/anna-lind")
+    publishing(flink)
+    common(flink, db=True)
+
     demo = sub.add_parser(
         "demo",
         help="kör huvudjobbet på standardinställningarna",
-        description="Planerar innevarande och nästa år för alla "
-        "organisationer i cykelfilerna och sparar dem i databasen.",
+        description="Planerar innevarande och nästa år för alla organisationer i "
+        "cykelfilerna, sparar dem, exporterar kalenderflödena och serverar dem på "
+        "127.0.0.1 tills du avbryter med Ctrl-C.",
     )
     common(demo, db=True)
+    publishing(demo)
+    serving(demo)
+    demo.add_argument("--no-serve", action="store_true", help="exportera bara, starta ingen server")
     return parser
 
 
@@ -230,16 +287,24 @@ def main(
     now = dt.datetime.now(dt.UTC)
     today = today or now.astimezone(STOCKHOLM).date()
     settings = Settings.load(
-        database_url=getattr(args, "db", None), cycles_dir=getattr(args, "cycles", None)
+        database_url=getattr(args, "db", None),
+        cycles_dir=getattr(args, "cycles", None),
+        publish_dir=getattr(args, "out", None),
+        public_url=getattr(args, "base_url", None),
     )
     try:
         if args.command == "check":
             return _check(settings, args.year or [today.year, today.year + 1], out)
+        if args.command == "feeds":
+            return commands.feeds(settings, args, today=today, now=now, out=out)
         if args.command in ADMIN_COMMANDS:
             return ADMIN_COMMANDS[args.command](settings, args, out)
         years = [args.year] if args.command == "plan" else [today.year, today.year + 1]
         organisation = args.org if args.command == "plan" else None
-        return _plan(settings, years, organisation, now, out, err)
+        code = _plan(settings, years, organisation, now, out, err)
+        if args.command == "demo":
+            code = commands.demo_publish(settings, args, today=today, now=now, out=out)
+        return code
     except (CycleError, StorageError) as error:
         print(f"arshjul: fel: {error}", file=err)
         return EXIT_BAD_INPUT

@@ -32,6 +32,7 @@ from models.database import create_schema, make_engine, read_session, write_sess
 from models.processes import add_initiative, add_priority, meetings_of, set_follow_up
 from models.store import save_definition
 from models.tables import MeetingStatus
+from models.tokens import ensure_tokens, live_token, rotate_token
 
 from .catalogue import flow_info, parse_parameters
 from .settings import Settings
@@ -222,3 +223,81 @@ def decisions_from_args(args: Any) -> Decisions:
     else:
         priorities = (DecidedPriority(args.title, args.description or ""),)
     return Decisions(args.org, args.year, priorities, initiatives, statuses)
+
+
+def feeds(settings: Settings, args: Any, *, today: dt.date, now: dt.datetime, out: TextIO) -> int:
+    """``arshjul feeds export|serve|rotate-token|link``."""
+    if args.action == "serve":
+        return _serve_feeds(settings, args, out)
+    engine = _engine(settings)
+    if args.action == "export":
+        return _export(engine, settings, today=today, now=now, out=out)
+    with write_session(engine) as session:
+        ensure_tokens(session, now=now)
+        if args.action == "rotate-token":
+            try:
+                token = rotate_token(session, person=args.person, now=now)
+            except LookupError:
+                raise DefinitionError(
+                    "okänd person; ange ORG/ID, t.ex. varmland/anna-lind",
+                    field="--person",
+                    value=args.person,
+                ) from None
+        else:
+            session.flush()
+            found = live_token(session, args.person)
+            if found is None:
+                raise DefinitionError(
+                    "okänd person; ange ORG/ID, t.ex. varmland/anna-lind",
+                    field="--person",
+                    value=args.person,
+                )
+            token = found
+    if args.action == "rotate-token":
+        print("Ny nyckel utfärdad; den gamla adressen slutar fungera vid nästa export.", file=out)
+        _export(engine, settings, today=today, now=now, out=out)
+    print(f"Privat flöde: {settings.public_url}/p/{token}.ics", file=out)
+    return 0
+
+
+def _export(
+    engine: Engine, settings: Settings, *, today: dt.date, now: dt.datetime, out: TextIO
+) -> int:
+    from .publishing import publish_feeds
+
+    result = publish_feeds(engine, settings, today=today, now=now)
+    e = result.export
+    print(
+        f"Exporterade {result.feeds} flöden och {result.personal} personliga till "
+        f"{settings.publish_dir}: {e.written} skrivna, {e.unchanged} oförändrade, "
+        f"{e.removed} borttagna.",
+        file=out,
+    )
+    return 0
+
+
+def _serve_feeds(settings: Settings, args: Any, out: TextIO) -> int:
+    from calendars.server import serve as serve_folder
+
+    if not (settings.publish_dir / "index.json").exists():
+        raise DefinitionError(
+            "mappen har ingen export; kör först `arshjul feeds export`",
+            source=str(settings.publish_dir),
+        )
+    print(
+        f"Serverar {settings.publish_dir} på http://{args.host}:{args.port}/ (avsluta med Ctrl-C)",
+        file=out,
+        flush=True,
+    )
+    serve_folder(settings.publish_dir, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def demo_publish(
+    settings: Settings, args: Any, *, today: dt.date, now: dt.datetime, out: TextIO
+) -> int:
+    """The demo's second half: export the feeds, then serve them unless told not to."""
+    _export(_engine(settings), settings, today=today, now=now, out=out)
+    if args.no_serve:
+        return 0
+    return _serve_feeds(settings, args, out)

@@ -1,0 +1,100 @@
+"""Static export: every feed and page as a file, so any web server or CDN can serve them.
+
+Each file is written to a temporary name and renamed into place, so a reader never sees
+half a file; an unchanged file is left alone, and its modification time is set to the
+content's last change, so ``Last-Modified`` from any server is stable across exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .feeds import Audience, Feed
+
+# Only these sub-folders are ours to prune; anything else in the export root is left alone.
+MANAGED = ("feeds", "p")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def write_atomically(path: Path, content: bytes, modified: dt.datetime | None = None) -> bool:
+    """Write ``content`` to ``path`` via rename; returns False when it was already there."""
+    changed = not (path.exists() and path.read_bytes() == content)
+    if changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    if modified is not None:
+        stamp = modified.timestamp()
+        if path.stat().st_mtime != stamp:
+            os.utime(path, (stamp, stamp))
+    return changed
+
+
+def feed_index(feeds: Iterable[Feed]) -> bytes:
+    """``index.json``: one entry per published (non-personal) feed.
+
+    Personal feeds are left out on purpose: their paths are their secrets.
+    """
+    entries = [
+        {
+            "kind": f.kind,
+            "name": f.name,
+            "path": f.path,
+            "audience": f.audience.value,
+            "organisation": f.organisation,
+            "etag": f.etag,
+            "last_modified": f.last_modified.astimezone(dt.UTC).isoformat(),
+        }
+        for f in feeds
+        if f.audience is not Audience.PERSONAL
+    ]
+    return (json.dumps({"feeds": entries}, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def export(root: Path, feeds: list[Feed], pages: Mapping[str, bytes]) -> ExportResult:
+    """Write ``feeds`` and ``pages`` (path -> bytes) under ``root``; prune stale feeds.
+
+    ``index.json`` is written after the feeds it lists, and stale files are removed last,
+    so at every moment the index points at files that exist.
+    """
+    written = unchanged = 0
+    keep: set[Path] = set()
+    for feed in feeds:
+        target = root / feed.path
+        keep.add(target)
+        if write_atomically(target, feed.content, feed.last_modified):
+            written += 1
+        else:
+            unchanged += 1
+    latest = max((f.last_modified for f in feeds), default=None)
+    for name, content in {**pages, "index.json": feed_index(feeds)}.items():
+        if write_atomically(root / name, content, latest):
+            written += 1
+        else:
+            unchanged += 1
+    removed = 0
+    for folder in MANAGED:
+        for stale in sorted((root / folder).rglob("*.ics")) if (root / folder).is_dir() else []:
+            if stale not in keep:
+                stale.unlink()
+                removed += 1
+    return ExportResult(written, unchanged, removed)

@@ -1,0 +1,220 @@
+"""Which events go into which feed: organisation, body, role, group and person feeds.
+
+Public feeds (organisation, body, role) carry meetings of public bodies only: time, place,
+title and agenda, never a person. Group feeds add the tasks a body's rule assigns to it.
+Personal feeds carry a person's own meetings and tasks and live behind a secret token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cycle.published import Published, PublishedMeeting, PublishedTask
+
+from .ical import MeetingContext, calendar_frame, compose, render_meeting, render_task
+
+ROLE_SLUGS = {
+    "ordförande": "ordforande",
+    "vice ordförande": "vice-ordforande",
+    "ledamot": "ledamot",
+    "ersättare": "ersattare",
+    "adjungerad": "adjungerad",
+    "föredragande": "foredragande",
+    "sammankallande": "sammankallande",
+}
+ROLE_PLURALS = {
+    "ordförande": "ordförande",
+    "vice ordförande": "vice ordförande",
+    "ledamot": "ledamöter",
+    "ersättare": "ersättare",
+    "adjungerad": "adjungerade",
+    "föredragande": "föredragande",
+    "sammankallande": "sammankallande",
+}
+
+
+class Audience(StrEnum):
+    PUBLIC = "offentlig"
+    GROUP = "grupp"
+    PERSONAL = "personlig"
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One rendered feed and where it is published (a path relative to the export root)."""
+
+    kind: str  # organisation | organ | roll | grupp | person
+    name: str
+    path: str
+    audience: Audience
+    organisation: str
+    content: bytes
+    last_modified: dt.datetime
+
+    @property
+    def etag(self) -> str:
+        """A strong ETag from the bytes themselves."""
+        return '"' + hashlib.sha256(self.content).hexdigest()[:32] + '"'
+
+
+class _Renderer:
+    """Renders each meeting and task once and composes feeds from the cached bytes."""
+
+    def __init__(self, published: Published, base_url: str) -> None:
+        self.published = published
+        self.bodies = {b.key: b for b in published.bodies}
+        self.meetings = {m.id: m for m in published.meetings}
+        self.base_url = base_url.rstrip("/")
+        self._meeting_bytes: dict[str, bytes] = {}
+        self._task_bytes: dict[tuple[str, bool], bytes] = {}
+
+    def meeting(self, m: PublishedMeeting) -> bytes:
+        if m.id not in self._meeting_bytes:
+            body = self.bodies[m.body]
+            ctx = MeetingContext(body.name, body.kind, self.base_url)
+            self._meeting_bytes[m.id] = render_meeting(m, ctx)
+        return self._meeting_bytes[m.id]
+
+    def task(self, t: PublishedTask, alarm: bool) -> bytes:
+        key = (t.id, alarm)
+        if key not in self._task_bytes:
+            self._task_bytes[key] = render_task(t, self.meetings[t.meeting], alarm=alarm)
+        return self._task_bytes[key]
+
+    def feed(
+        self,
+        *,
+        kind: str,
+        name: str,
+        path: str,
+        audience: Audience,
+        organisation: str,
+        description: str,
+        meetings: Iterable[PublishedMeeting],
+        tasks: Iterable[PublishedTask] = (),
+        alarms: bool = False,
+    ) -> Feed:
+        meetings, tasks = list(meetings), list(tasks)
+        stamps = [m.updated_at for m in meetings] + [t.updated_at for t in tasks]
+        frame = calendar_frame(
+            name, f"{path}@arshjul", description, self.published.first_day, self.published.last_day
+        )
+        content = compose(
+            frame, [*map(self.meeting, meetings), *(self.task(t, alarms) for t in tasks)]
+        )
+        empty = dt.datetime.combine(self.published.first_day, dt.time(0), tzinfo=dt.UTC)
+        return Feed(kind, name, path, audience, organisation, content, max(stamps, default=empty))
+
+
+def build_feeds(published: Published, *, base_url: str = "") -> list[Feed]:
+    """Every feed of every organisation, in a stable order.
+
+    Args:
+        published: the stored wheel for the window (usually last, this and next year).
+        base_url: public address of the server, for links in descriptions ("" = none).
+    """
+    r = _Renderer(published, base_url)
+    feeds: list[Feed] = []
+    by_org: dict[str, list[PublishedMeeting]] = defaultdict(list)
+    for m in published.meetings:
+        by_org[m.organisation].append(m)
+    public_body = {b.key for b in published.bodies if b.public}
+    for_body: dict[str | None, list[PublishedTask]] = defaultdict(list)
+    for t in published.tasks:
+        for_body[t.target_body].append(t)
+    for org, name in sorted(published.organisations.items()):
+        public = [m for m in by_org[org] if m.body in public_body]
+        feeds.append(
+            r.feed(
+                kind="organisation",
+                name=f"{name} – alla möten",
+                path=f"feeds/{org}.ics",
+                audience=Audience.PUBLIC,
+                organisation=org,
+                description=f"Alla offentliga möten i {name}.",
+                meetings=public,
+            )
+        )
+        bodies = [b for b in published.bodies if b.organisation == org]
+        for body in bodies:
+            own = [m for m in by_org[org] if m.body == body.key]
+            if body.public:
+                feeds.append(
+                    r.feed(
+                        kind="organ",
+                        name=f"{body.name} ({name})",
+                        path=f"feeds/{org}/{body.slug}.ics",
+                        audience=Audience.PUBLIC,
+                        organisation=org,
+                        description=f"Möten i {body.name}.",
+                        meetings=own,
+                    )
+                )
+            tasks = for_body[body.key]
+            if tasks or not body.public:
+                feeds.append(
+                    r.feed(
+                        kind="grupp",
+                        name=f"{body.name} – möten och uppgifter ({name})",
+                        path=f"feeds/{org}/grupp/{body.slug}.ics",
+                        audience=Audience.GROUP,
+                        organisation=org,
+                        description=f"Möten och förberedelseuppgifter för {body.name}.",
+                        meetings=own,
+                        tasks=tasks,
+                    )
+                )
+        feeds.extend(_role_feeds(r, org, name, public))
+    feeds.extend(_person_feeds(r, published))
+    return feeds
+
+
+def _role_feeds(
+    r: _Renderer, org: str, name: str, public: list[PublishedMeeting]
+) -> Iterable[Feed]:
+    roles = sorted(
+        {role for m in public for _, role in m.invitations},
+        key=lambda role: list(ROLE_SLUGS).index(role) if role in ROLE_SLUGS else 99,
+    )
+    for role in roles:
+        if role not in ROLE_SLUGS:
+            continue
+        yield r.feed(
+            kind="roll",
+            name=f"{name} – möten för {ROLE_PLURALS[role]}",
+            path=f"feeds/{org}/roll/{ROLE_SLUGS[role]}.ics",
+            audience=Audience.PUBLIC,
+            organisation=org,
+            description=f"Offentliga möten dit {ROLE_PLURALS[role]} kallas i {name}.",
+            meetings=[m for m in public if any(x == role for _, x in m.invitations)],
+        )
+
+
+def _person_feeds(r: _Renderer, published: Published) -> Iterable[Feed]:
+    invited: dict[str, list[PublishedMeeting]] = defaultdict(list)
+    for m in published.meetings:
+        for person, _ in m.invitations:
+            invited[person].append(m)
+    assigned: dict[str, list[PublishedTask]] = defaultdict(list)
+    for t in published.tasks:
+        for person in t.assignees:
+            assigned[person].append(t)
+    for p in published.people:
+        if p.token is None:
+            continue
+        yield r.feed(
+            kind="person",
+            name=f"Årshjul – {p.name}",
+            path=f"p/{p.token}.ics",
+            audience=Audience.PERSONAL,
+            organisation=p.organisation,
+            description="Dina möten och förberedelseuppgifter.",
+            meetings=invited[p.key],
+            tasks=assigned[p.key],
+            alarms=True,
+        )

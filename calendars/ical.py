@@ -1,0 +1,178 @@
+"""iCalendar rendering: published meetings and tasks -> RFC 5545 bytes, repeatably.
+
+Every component is rendered once with the ``icalendar`` package and feeds are composed from
+those bytes, because serialising is the slow part and a meeting appears in many feeds. UIDs
+come from what a component *is* (the meeting or task id), DTSTAMP and LAST-MODIFIED from
+the row's last change, never from the clock, so unchanged data gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import icalendar
+from icalendar import Alarm, Calendar, Event, Timezone, Todo
+
+from cycle.plan import STOCKHOLM
+from cycle.published import PublishedMeeting, PublishedTask
+from cycle.swedish import format_date
+
+PRODID = "-//Årshjul//Årshjul 0.1//SV"
+TZID = "Europe/Stockholm"
+REFRESH = dt.timedelta(hours=4)
+UID_DOMAIN = "arshjul"
+_END = b"END:VCALENDAR\r\n"
+
+
+def meeting_uid(meeting_id: str) -> str:
+    return f"{meeting_id}@{UID_DOMAIN}"
+
+
+def task_uid(task_id: str) -> str:
+    return f"{task_id}@{UID_DOMAIN}"
+
+
+def deadline_uid(task_id: str) -> str:
+    return f"deadline-{task_id}@{UID_DOMAIN}"
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingContext:
+    """What a meeting's text needs beyond the meeting: names and the link base."""
+
+    body_name: str
+    body_kind: str
+    base_url: str = ""
+
+
+def meeting_description(m: PublishedMeeting, ctx: MeetingContext) -> str:
+    """Swedish DESCRIPTION: body, place, moves and cancellation, agenda, link."""
+    lines = [f"Organ: {ctx.body_name}"]
+    if m.location:
+        lines.append(f"Plats: {m.location}")
+    if m.cancelled and m.note:
+        lines.append(m.note)
+    elif m.cancelled:
+        lines.append("Mötet är inställt.")
+    elif m.note:
+        lines.append(m.note)
+    elif m.moved_because:
+        lines.append(f"Mötet är {m.moved_because}.")
+    if m.agenda:
+        lines += ["", "Dagordning:", *(f"{n}. {item}" for n, item in enumerate(m.agenda, 1))]
+    if ctx.base_url:
+        lines += ["", f"Mer information: {ctx.base_url}/m/{m.id}"]
+    return "\n".join(lines)
+
+
+def render_meeting(m: PublishedMeeting, ctx: MeetingContext) -> bytes:
+    """One VEVENT for a meeting, in Stockholm time (TZID) with its change count."""
+    event = Event.new(
+        uid=meeting_uid(m.id),
+        summary=f"Inställt: {m.title}" if m.cancelled else m.title,
+        start=m.start.astimezone(STOCKHOLM),
+        end=m.end.astimezone(STOCKHOLM),
+        location=m.location or None,
+        description=meeting_description(m, ctx),
+        categories=[ctx.body_kind, m.kind],
+        sequence=m.sequence,
+        stamp=m.updated_at.astimezone(dt.UTC),
+        created=m.created_at.astimezone(dt.UTC),
+        last_modified=m.updated_at.astimezone(dt.UTC),
+        status=icalendar.STATUS.CANCELLED if m.cancelled else icalendar.STATUS.CONFIRMED,
+        transparency=icalendar.TRANSP.TRANSPARENT if m.cancelled else icalendar.TRANSP.OPAQUE,
+        url=f"{ctx.base_url}/m/{m.id}" if ctx.base_url else None,
+    )
+    return event.to_ical()
+
+
+def _reminder(*, related_to_due: bool) -> Alarm:
+    # 09.00 the day before the deadline (15 hours before its midnight). Google and Outlook
+    # subscriptions drop alarms, so e-mail reminders stay the channel that is relied on.
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", "Påminnelse")
+    # a VTODO has no DTSTART here: the trigger must be relative to DUE (RELATED=END)
+    alarm.add(
+        "trigger",
+        dt.timedelta(hours=-15),
+        parameters={"RELATED": "END"} if related_to_due else None,
+    )
+    return alarm
+
+
+def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> bytes:
+    """A task as a VTODO with DUE *and* an all-day "Deadline:" VEVENT, since Google and
+    iOS ignore VTODO. ``alarm`` adds a VALARM (personal feeds only)."""
+    local = meeting.start.astimezone(STOCKHOLM)
+    context = f"{meeting.title} {format_date(local.date())}"
+    cancelled = t.status == "cancelled" or meeting.cancelled
+    common = {
+        "sequence": t.sequence,
+        "stamp": t.updated_at.astimezone(dt.UTC),
+        "created": t.created_at.astimezone(dt.UTC),
+        "last_modified": t.updated_at.astimezone(dt.UTC),
+        "categories": ["uppgift"],
+        "description": f"Förberedelse inför {context}.\nSista dag: {format_date(t.due)}.",
+    }
+    todo = Todo.new(
+        uid=task_uid(t.id),
+        summary=f"{t.title} ({context})",
+        status=(
+            icalendar.STATUS.CANCELLED
+            if cancelled
+            else icalendar.STATUS.COMPLETED
+            if t.status == "done"
+            else icalendar.STATUS.NEEDS_ACTION
+        ),
+        related_to=[meeting_uid(t.meeting)],
+        **common,
+    )
+    todo.add("due", t.due)
+    deadline = Event.new(
+        uid=deadline_uid(t.id),
+        summary=f"{'Inställt: ' if cancelled else ''}Deadline: {t.title} ({context})",
+        start=t.due,
+        end=t.due + dt.timedelta(days=1),
+        status=icalendar.STATUS.CANCELLED if cancelled else icalendar.STATUS.CONFIRMED,
+        transparency=icalendar.TRANSP.TRANSPARENT,
+        **common,
+    )
+    if alarm and not cancelled and t.status != "done":
+        todo.add_component(_reminder(related_to_due=True))
+        deadline.add_component(_reminder(related_to_due=False))
+    return todo.to_ical() + deadline.to_ical()
+
+
+def calendar_frame(
+    name: str, uid: str, description: str, first_day: dt.date, last_day: dt.date
+) -> tuple[bytes, bytes]:
+    """The VCALENDAR around a feed's components: properties and the VTIMEZONE, as
+    (head, tail) bytes to put the rendered components between."""
+    calendar = Calendar.new(
+        name=name, uid=uid, prodid=PRODID, description=description, calscale="GREGORIAN"
+    )
+    # Calendar.new already writes NAME/X-WR-CALNAME and DESCRIPTION/X-WR-CALDESC
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode())
+    calendar.add("x-wr-timezone", TZID)
+    text = calendar.to_ical()
+    assert text.endswith(_END)
+    return text[: -len(_END)] + _timezone(first_day, last_day), _END
+
+
+@functools.lru_cache(maxsize=8)
+def _timezone(first_day: dt.date, last_day: dt.date) -> bytes:
+    """The VTIMEZONE for the window, rendered once: every feed of an export shares it."""
+    return Timezone.from_tzid(
+        TZID, first_date=first_day, last_date=last_day + dt.timedelta(days=1)
+    ).to_ical()
+
+
+def compose(frame: tuple[bytes, bytes], components: Iterable[bytes]) -> bytes:
+    """A whole feed: the frame with the (already rendered) components inside."""
+    head, tail = frame
+    return head + b"".join(components) + tail

@@ -1,0 +1,203 @@
+"""The feed server: an exported folder served from memory, with correct caching.
+
+A small ASGI app on uvicorn: every file is read once into memory with its strong ETag and
+Last-Modified, so a request is a dictionary lookup. Conditional requests get a correct
+304; personal feeds are found by the SHA-256 of their token and confirmed with a
+constant-time comparison; anything unknown gets the same plain 404, with no hint. There is
+no access log: personal feed URLs are secrets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import hmac
+import os
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+CONTENT_TYPES = {
+    ".ics": b"text/calendar; charset=utf-8",
+    ".html": b"text/html; charset=utf-8",
+    ".json": b"application/json; charset=utf-8",
+    ".svg": b"image/svg+xml; charset=utf-8",
+}
+PUBLIC_CACHE = b"public, max-age=900"
+PRIVATE_CACHE = b"private, max-age=900"
+NOT_FOUND = b"Hittades inte.\n"
+RELOAD_CHECK_SECONDS = 1.0
+ENV_DIR = "ARSHJUL_FEEDS_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A file ready to send: body and the headers that never change for it."""
+
+    body: bytes
+    etag: bytes
+    last_modified: dt.datetime
+    headers: tuple[tuple[bytes, bytes], ...]
+
+
+def _resource(path: Path, private: bool) -> Resource:
+    body = path.read_bytes()
+    etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+    # HTTP dates have whole seconds; comparing at that precision keeps 304s correct
+    modified = dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.UTC)
+    headers = [
+        (b"content-type", CONTENT_TYPES.get(path.suffix, b"application/octet-stream")),
+        (b"etag", etag),
+        (b"last-modified", email.utils.format_datetime(modified, usegmt=True).encode()),
+        (b"cache-control", PRIVATE_CACHE if private else PUBLIC_CACHE),
+        (b"x-content-type-options", b"nosniff"),
+    ]
+    if private:
+        headers.append((b"referrer-policy", b"no-referrer"))
+    return Resource(body, etag, modified, tuple(headers))
+
+
+class FeedStore:
+    """The exported folder in memory; reloaded when ``index.json`` changes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.public: dict[str, Resource] = {}
+        self.personal: dict[bytes, tuple[bytes, Resource]] = {}
+        self._stamp: float | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read every servable file under the root."""
+        public: dict[str, Resource] = {}
+        personal: dict[bytes, tuple[bytes, Resource]] = {}
+        index = self.root / "index.json"
+        stamp = index.stat().st_mtime_ns if index.exists() else None
+        for path in sorted(self.root.rglob("*")):
+            if (
+                not path.is_file()
+                or path.name.startswith(".")
+                or path.suffix not in (CONTENT_TYPES)
+            ):
+                continue
+            relative = path.relative_to(self.root).as_posix()
+            if relative.startswith("p/"):
+                token = path.stem.encode()
+                personal[hashlib.sha256(token).digest()] = (token, _resource(path, True))
+            else:
+                public["/" + relative] = _resource(path, False)
+        if "/index.html" in public:
+            public["/"] = public["/index.html"]
+        self.public, self.personal, self._stamp = public, personal, stamp
+
+    def maybe_reload(self) -> None:
+        """Reload at most once a second, and only when a new export has landed."""
+        now = time.monotonic()
+        if now - self._checked < RELOAD_CHECK_SECONDS:
+            return
+        self._checked = now
+        index = self.root / "index.json"
+        stamp = index.stat().st_mtime_ns if index.exists() else None
+        if stamp != self._stamp:
+            with self._lock:
+                self.reload()
+
+    def find(self, path: str) -> Resource | None:
+        """The resource for a request path, or None; tokens are checked in constant time."""
+        if path.startswith("/p/") and path.endswith(".ics"):
+            token = path[3:-4].encode()
+            entry = self.personal.get(hashlib.sha256(token).digest())
+            if entry is not None and hmac.compare_digest(entry[0], token):
+                return entry[1]
+            return None
+        return self.public.get(path)
+
+
+def _not_modified(resource: Resource, headers: list[tuple[bytes, bytes]]) -> bool:
+    """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since."""
+    none_match = [v for k, v in headers if k == b"if-none-match"]
+    if none_match:
+        tags = {t.strip().removeprefix(b"W/") for v in none_match for t in v.split(b",")}
+        return b"*" in tags or resource.etag in tags
+    for k, v in headers:
+        if k == b"if-modified-since":
+            try:
+                since = email.utils.parsedate_to_datetime(v.decode("latin-1"))
+            except (TypeError, ValueError, IndexError):
+                return False  # an unparseable date is ignored, as the RFC says
+            if since.tzinfo is None:
+                return False
+            return resource.last_modified <= since
+    return False
+
+
+def create_app(root: Path | None = None) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """The ASGI app for an exported folder (default: ``$ARSHJUL_FEEDS_DIR``)."""
+    store = FeedStore(root or Path(os.environ[ENV_DIR]))
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # uvicorn runs with lifespan="off"
+            return
+        method = scope["method"]
+        if method not in ("GET", "HEAD"):
+            await _send(send, 405, [(b"allow", b"GET, HEAD")], b"", method)
+            return
+        store.maybe_reload()
+        resource = store.find(scope["path"])
+        if resource is None:
+            await _send(
+                send, 404, [(b"content-type", b"text/plain; charset=utf-8")], NOT_FOUND, method
+            )
+        elif _not_modified(resource, scope["headers"]):
+            await _send(
+                send, 304, [h for h in resource.headers if h[0] != b"content-type"], b"", method
+            )
+        else:
+            await _send(send, 200, list(resource.headers), resource.body, method)
+
+    return app
+
+
+async def _send(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes, method: str
+) -> None:
+    if status != 304:
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+
+def app_from_env() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """uvicorn factory for worker processes: the folder comes from ``$ARSHJUL_FEEDS_DIR``."""
+    return create_app()
+
+
+def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve ``root`` until interrupted."""
+    import uvicorn
+
+    os.environ[ENV_DIR] = str(root.resolve())
+    uvicorn.run(
+        "calendars.server:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        http="httptools",
+        loop="uvloop",
+        access_log=False,
+        server_header=False,
+        log_level="warning",
+        lifespan="off",
+    )

@@ -1,0 +1,96 @@
+"""The stored wheel as its readers see it: meetings and tasks with their change history.
+
+These frozen values are what feeds, pages and e-mails are made from. ``models`` builds them
+from rows; ``calendars`` renders them. They carry ``sequence`` and ``updated_at`` so output
+can say what changed and when, without reading the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedBody:
+    key: str  # "<org>/<slug>"
+    organisation: str
+    slug: str
+    name: str
+    kind: str
+    public: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedPerson:
+    key: str
+    organisation: str
+    name: str
+    token: str | None = None  # the personal feed's secret, if one has been issued
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedMeeting:
+    """A meeting with what a subscriber needs: time, place, status and change count."""
+
+    id: str
+    organisation: str
+    body: str  # body key
+    title: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    location: str
+    status: str  # planned | moved | cancelled
+    sequence: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    original_date: dt.date
+    moved_because: str | None = None
+    note: str | None = None
+    agenda: tuple[str, ...] = ()
+    invitations: tuple[tuple[str, str], ...] = ()  # (person key, role)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTask:
+    """A preparation task; ``target_body`` is the body its rule assigns it to, if any."""
+
+    id: str
+    meeting: str
+    organisation: str
+    title: str
+    due: dt.date
+    status: str  # open | done | cancelled
+    sequence: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    target_body: str | None = None
+    assignees: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """Everything published for a window of days (usually last, this and next year)."""
+
+    first_day: dt.date
+    last_day: dt.date
+    organisations: dict[str, str] = field(default_factory=dict)  # slug -> name
+    bodies: tuple[PublishedBody, ...] = ()
+    people: tuple[PublishedPerson, ...] = ()
+    meetings: tuple[PublishedMeeting, ...] = ()
+    tasks: tuple[PublishedTask, ...] = ()
+
+
+def publication_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Feeds cover last year, this year and next year.
+
+    Example:
+        >>> publication_window(dt.date(2026, 11, 23))
+        (datetime.date(2025, 1, 1), datetime.date(2027, 12, 31))
+    """
+    return dt.date(today.year - 1, 1, 1), dt.date(today.year + 1, 12, 31)

@@ -1,0 +1,45 @@
+"""Publish the feeds: issue missing tokens -> load -> build (pure) -> write the folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from calendars.export import ExportResult, export
+from calendars.feeds import Audience, build_feeds
+from calendars.site import render_index
+from cycle.published import publication_window
+from models.database import read_session, write_session
+from models.published import load_published
+from models.tokens import ensure_tokens
+
+from .settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    feeds: int
+    personal: int
+    export: ExportResult
+
+
+def publish_feeds(
+    engine: Engine, settings: Settings, *, today: dt.date, now: dt.datetime
+) -> PublishResult:
+    """Write every feed and the start page for the window around ``today``.
+
+    People without a feed token get one first (a stored, random secret), so a re-run
+    with unchanged data writes no file at all.
+    """
+    with write_session(engine) as session:
+        ensure_tokens(session, now=now)
+    first, last = publication_window(today)
+    with read_session(engine) as session:
+        published = load_published(session, first, last)
+    feeds = build_feeds(published, base_url=settings.public_url)
+    pages = {"index.html": render_index(feeds, published.organisations, settings.public_url)}
+    result = export(settings.publish_dir, feeds, pages)
+    personal = sum(1 for f in feeds if f.audience is Audience.PERSONAL)
+    return PublishResult(len(feeds) - personal, personal, result)
