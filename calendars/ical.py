@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import icalendar
 from icalendar import Alarm, Calendar, Event, Timezone, Todo
@@ -86,7 +87,7 @@ def render_meeting(m: PublishedMeeting, ctx: MeetingContext) -> bytes:
         transparency=icalendar.TRANSP.TRANSPARENT if m.cancelled else icalendar.TRANSP.OPAQUE,
         url=f"{ctx.base_url}/m/{m.id}" if ctx.base_url else None,
     )
-    return event.to_ical()
+    return bytes(event.to_ical())
 
 
 def _reminder(*, related_to_due: bool) -> Alarm:
@@ -96,11 +97,10 @@ def _reminder(*, related_to_due: bool) -> Alarm:
     alarm.add("action", "DISPLAY")
     alarm.add("description", "Påminnelse")
     # a VTODO has no DTSTART here: the trigger must be relative to DUE (RELATED=END)
-    alarm.add(
-        "trigger",
-        dt.timedelta(hours=-15),
-        parameters={"RELATED": "END"} if related_to_due else None,
-    )
+    if related_to_due:
+        alarm.add("trigger", dt.timedelta(hours=-15), parameters={"RELATED": "END"})
+    else:
+        alarm.add("trigger", dt.timedelta(hours=-15))
     return alarm
 
 
@@ -110,7 +110,7 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     local = meeting.start.astimezone(STOCKHOLM)
     context = f"{meeting.title} {format_date(local.date())}"
     cancelled = t.status == "cancelled" or meeting.cancelled
-    common = {
+    common: dict[str, Any] = {
         "sequence": t.sequence,
         "stamp": t.updated_at.astimezone(dt.UTC),
         "created": t.created_at.astimezone(dt.UTC),
@@ -144,7 +144,7 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     if alarm and not cancelled and t.status != "done":
         todo.add_component(_reminder(related_to_due=True))
         deadline.add_component(_reminder(related_to_due=False))
-    return todo.to_ical() + deadline.to_ical()
+    return bytes(todo.to_ical()) + bytes(deadline.to_ical())
 
 
 def calendar_frame(
@@ -157,9 +157,9 @@ def calendar_frame(
     )
     # Calendar.new already writes NAME/X-WR-CALNAME and DESCRIPTION/X-WR-CALDESC
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode())
+    calendar.add("x-published-ttl", "PT4H")  # MS-OXCICAL: a duration, as REFRESH-INTERVAL
     calendar.add("x-wr-timezone", TZID)
-    text = calendar.to_ical()
+    text = bytes(calendar.to_ical())
     assert text.endswith(_END)
     return text[: -len(_END)] + _timezone(first_day, last_day), _END
 
@@ -167,9 +167,8 @@ def calendar_frame(
 @functools.lru_cache(maxsize=8)
 def _timezone(first_day: dt.date, last_day: dt.date) -> bytes:
     """The VTIMEZONE for the window, rendered once: every feed of an export shares it."""
-    return Timezone.from_tzid(
-        TZID, first_date=first_day, last_date=last_day + dt.timedelta(days=1)
-    ).to_ical()
+    zone = Timezone.from_tzid(TZID, first_date=first_day, last_date=last_day + dt.timedelta(days=1))
+    return bytes(zone.to_ical())
 
 
 def compose(frame: tuple[bytes, bytes], components: Iterable[bytes]) -> bytes:
