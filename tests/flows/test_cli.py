@@ -67,10 +67,16 @@ def test_plan_prints_a_swedish_summary_per_body_and_is_idempotent(db: str, cycle
     assert counts(db) == before
 
 
-def test_demo_plans_this_year_and_next(db: str, cycles: Path) -> None:
-    code, out, _ = run("demo", "--db", db, "--cycles", str(cycles))
+def test_demo_plans_this_year_and_next_and_exports_the_feeds(
+    db: str, cycles: Path, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "publicerat"
+    code, out, _ = run("demo", "--db", db, "--cycles", str(cycles), "--out", str(out_dir),
+                       "--no-serve")
     assert code == 0
     assert "årsplan 2026" in out and "årsplan 2027" in out
+    assert "Exporterade " in out and (out_dir / "index.json").exists()
+    assert (out_dir / "feeds" / "mini" / "radet.ics").exists()
 
 
 def test_check_reads_files_and_never_the_database(
