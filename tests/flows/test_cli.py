@@ -71,8 +71,9 @@ def test_demo_plans_this_year_and_next_and_exports_the_feeds(
     db: str, cycles: Path, tmp_path: Path
 ) -> None:
     out_dir = tmp_path / "publicerat"
-    code, out, _ = run("demo", "--db", db, "--cycles", str(cycles), "--out", str(out_dir),
-                       "--no-serve")
+    code, out, _ = run(
+        "demo", "--db", db, "--cycles", str(cycles), "--out", str(out_dir), "--no-serve"
+    )
     assert code == 0
     assert "årsplan 2026" in out and "årsplan 2027" in out
     assert "Exporterade " in out and (out_dir / "index.json").exists()
