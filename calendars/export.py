@@ -8,6 +8,7 @@ content's last change, so ``Last-Modified`` from any server is stable across exp
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
@@ -50,10 +51,16 @@ def write_atomically(path: Path, content: bytes, modified: dt.datetime | None = 
 
 
 def feed_index(feeds: Iterable[Feed]) -> bytes:
-    """``index.json``: one entry per published (non-personal) feed.
+    """``index.json``: one entry per published (non-personal) feed, and a fingerprint.
 
-    Personal feeds are left out on purpose: their paths are their secrets.
+    Personal feeds are left out on purpose: their paths are their secrets. The fingerprint
+    (a hash over every feed's path and ETag, personal ones included) changes whenever any
+    file changes, so a server watching ``index.json`` notices a new token too.
     """
+    feeds = list(feeds)
+    fingerprint = hashlib.sha256(
+        "\n".join(sorted(f"{f.path} {f.etag}" for f in feeds)).encode()
+    ).hexdigest()
     entries = [
         {
             "kind": f.kind,
@@ -67,7 +74,8 @@ def feed_index(feeds: Iterable[Feed]) -> bytes:
         for f in feeds
         if f.audience is not Audience.PERSONAL
     ]
-    return (json.dumps({"feeds": entries}, ensure_ascii=False, indent=2) + "\n").encode()
+    document = {"fingerprint": fingerprint, "feeds": entries}
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 def export(root: Path, feeds: list[Feed], pages: Mapping[str, bytes]) -> ExportResult:

@@ -36,6 +36,7 @@ PUBLIC_CACHE = b"public, max-age=900"
 PRIVATE_CACHE = b"private, max-age=900"
 NOT_FOUND = b"Hittades inte.\n"
 RELOAD_CHECK_SECONDS = 1.0
+MAX_HEADER_BYTES = 16 * 1024  # a calendar client sends a few hundred bytes
 ENV_DIR = "ARSHJUL_FEEDS_DIR"
 
 
@@ -73,7 +74,7 @@ class FeedStore:
         self.root = root
         self.public: dict[str, Resource] = {}
         self.personal: dict[bytes, tuple[bytes, Resource]] = {}
-        self._stamp: float | None = None
+        self._stamp: tuple[int, int] | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
         self.reload()
@@ -82,8 +83,7 @@ class FeedStore:
         """Read every servable file under the root."""
         public: dict[str, Resource] = {}
         personal: dict[bytes, tuple[bytes, Resource]] = {}
-        index = self.root / "index.json"
-        stamp = index.stat().st_mtime_ns if index.exists() else None
+        stamp = self._index_stamp()
         for path in sorted(self.root.rglob("*")):
             if (
                 not path.is_file()
@@ -101,17 +101,30 @@ class FeedStore:
             public["/"] = public["/index.html"]
         self.public, self.personal, self._stamp = public, personal, stamp
 
+    def _index_stamp(self) -> tuple[int, int] | None:
+        # a new index.json arrives by rename (new inode); its mtime is the content's last
+        # change, which a token rotation does not move, so the inode and ctime are compared
+        try:
+            info = (self.root / "index.json").stat()
+        except FileNotFoundError:
+            return None
+        return info.st_ino, info.st_ctime_ns
+
     def maybe_reload(self) -> None:
-        """Reload at most once a second, and only when a new export has landed."""
+        """Notice a new export (checked at most once a second) and load it in a thread, so
+        requests keep being served from the previous export meanwhile."""
         now = time.monotonic()
         if now - self._checked < RELOAD_CHECK_SECONDS:
             return
         self._checked = now
-        index = self.root / "index.json"
-        stamp = index.stat().st_mtime_ns if index.exists() else None
-        if stamp != self._stamp:
-            with self._lock:
-                self.reload()
+        if self._index_stamp() != self._stamp and self._lock.acquire(blocking=False):
+            threading.Thread(target=self._reload_and_release, daemon=True).start()
+
+    def _reload_and_release(self) -> None:
+        try:
+            self.reload()
+        finally:
+            self._lock.release()
 
     def find(self, path: str) -> Resource | None:
         """The resource for a request path, or None; tokens are checked in constant time."""
@@ -152,6 +165,15 @@ def create_app(root: Path | None = None) -> Callable[[Scope, Receive, Send], Awa
         method = scope["method"]
         if method not in ("GET", "HEAD"):
             await _send(send, 405, [(b"allow", b"GET, HEAD")], b"", method)
+            return
+        if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
+            await _send(
+                send,
+                431,
+                [(b"content-type", b"text/plain; charset=utf-8")],
+                b"For stora huvuden.\n",
+                method,
+            )
             return
         store.maybe_reload()
         resource = store.find(scope["path"])

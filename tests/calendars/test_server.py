@@ -1,0 +1,229 @@
+"""The feed server as a real process on 127.0.0.1: headers, 304s, tokens, bad requests."""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from calendars.export import export
+from calendars.feeds import build_feeds
+from calendars.site import render_index
+from tests.calendars.conftest import BASE, publish
+
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
+    """An exported folder served by `arshjul feeds serve`; yields (port, root, tokens)."""
+    root = tmp_path / "publicerat"
+    published = publish(stored)
+    feeds = build_feeds(published, base_url=BASE)
+    export(root, feeds, {"index.html": render_index(feeds, published.organisations, BASE)})
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"server did not start: {proc.stdout.read() if proc.stdout else ''}"
+                    )
+                time.sleep(0.1)  # waiting for an external process to listen
+        yield port, root, {p.key: p.token or "" for p in published.people}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def get(
+    port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest(method, path, skip_accept_encoding=True)  # the path is sent as is
+    for k, v in (headers or {}).items():
+        conn.putheader(k, v)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def test_a_feed_is_served_with_caching_headers(site: tuple[int, Path, dict[str, str]]) -> None:
+    port, root, _ = site
+    status, headers, body = get(port, "/feeds/mini/radet.ics")
+    assert status == 200
+    assert body == (root / "feeds" / "mini" / "radet.ics").read_bytes()
+    assert headers["content-type"] == "text/calendar; charset=utf-8"
+    assert headers["etag"].startswith('"') and not headers["etag"].startswith("W/")
+    assert email.utils.parsedate_to_datetime(headers["last-modified"]).timestamp() == (
+        (root / "feeds" / "mini" / "radet.ics").stat().st_mtime
+    )
+    assert headers["cache-control"] == "public, max-age=900"
+    assert int(headers["content-length"]) == len(body)
+    status, head_headers, head_body = get(port, "/feeds/mini/radet.ics", method="HEAD")
+    assert status == 200 and head_body == b"" and head_headers["etag"] == headers["etag"]
+
+
+@pytest.mark.parametrize(
+    ("make_headers", "expected"),
+    [
+        (lambda etag, lm: {"If-None-Match": etag}, 304),
+        (lambda etag, lm: {"If-None-Match": f'"other", {etag}'}, 304),
+        (lambda etag, lm: {"If-None-Match": f"W/{etag}"}, 304),
+        (lambda etag, lm: {"If-None-Match": "*"}, 304),
+        (lambda etag, lm: {"If-None-Match": '"stale"'}, 200),
+        (lambda etag, lm: {"If-Modified-Since": lm}, 304),
+        (lambda etag, lm: {"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}, 200),
+        (lambda etag, lm: {"If-Modified-Since": "igår"}, 200),
+        # If-None-Match wins: a stale tag means 200 even with a fresh date
+        (lambda etag, lm: {"If-None-Match": '"stale"', "If-Modified-Since": lm}, 200),
+    ],
+)
+def test_conditional_requests(
+    site: tuple[int, Path, dict[str, str]],
+    make_headers,  # type: ignore[no-untyped-def]
+    expected: int,
+) -> None:
+    port, _, _ = site
+    _, headers, _ = get(port, "/feeds/mini.ics")
+    status, response_headers, body = get(
+        port, "/feeds/mini.ics", make_headers(headers["etag"], headers["last-modified"])
+    )
+    assert status == expected
+    if expected == 304:
+        assert body == b"" and response_headers["etag"] == headers["etag"]
+
+
+def test_personal_feeds_need_the_exact_token(site: tuple[int, Path, dict[str, str]]) -> None:
+    port, _, tokens = site
+    token = tokens["mini/lena-sjo"]
+    status, headers, body = get(port, f"/p/{token}.ics")
+    assert status == 200 and b"Deadline: " in body
+    assert headers["cache-control"].startswith("private")
+    assert headers["referrer-policy"] == "no-referrer"
+    missing = get(port, "/finns-inte.ics")
+    for wrong in (
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+        token[:-2],
+        "x" * len(token),
+        token.upper() if token.upper() != token else token.lower(),
+    ):
+        status, _, body = get(port, f"/p/{wrong}.ics")
+        assert (status, body) == (404, missing[2])  # no hint that a token is close
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/p/../../etc/passwd",
+        "/../index.json",
+        "/feeds/../../x.ics",
+        "/p/%2e%2e/%2e%2e/etc/passwd",
+        "/feeds/mini/../../../etc/hosts",
+    ],
+)
+def test_path_traversal_finds_nothing(site: tuple[int, Path, dict[str, str]], path: str) -> None:
+    port, _, _ = site
+    status, _, body = get(port, path)
+    assert status in (400, 404) and b"root:" not in body
+
+
+def test_other_methods_are_refused(site: tuple[int, Path, dict[str, str]]) -> None:
+    status, headers, _ = get(site[0], "/feeds/mini.ics", method="POST")
+    assert status == 405 and headers["allow"] == "GET, HEAD"
+
+
+def _raw(port: int, payload: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(payload)
+        chunks = []
+        try:
+            while chunk := s.recv(65536):
+                chunks.append(chunk)
+        except (ConnectionResetError, TimeoutError):
+            pass
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"GET /feeds/mini.ics HTTP/1.1\r\nHost: x\r\nX-Huge: " + b"a" * 200_000 + b"\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage-that-is-tls\r\n\r\n",
+        b"GET /feeds/mini.ics HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n",
+        b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    ],
+    ids=["huge-header", "tls-bytes", "malformed-header", "huge-path"],
+)
+def test_garbage_is_refused_and_the_server_keeps_serving(
+    site: tuple[int, Path, dict[str, str]], payload: bytes
+) -> None:
+    port, _, _ = site
+    answer = _raw(port, payload)
+    assert answer == b"" or answer.split(b" ", 2)[1] in (b"400", b"404", b"413", b"414", b"431")
+    assert get(port, "/feeds/mini.ics")[0] == 200
+
+
+def test_start_page_lists_public_feeds_with_subscribe_links(
+    site: tuple[int, Path, dict[str, str]],
+) -> None:
+    status, headers, body = get(site[0], "/")
+    page = body.decode()
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert '<html lang="sv">' in page
+    assert "webcal://arshjul.example.se/feeds/mini/radet.ics" in page
+    assert "https://arshjul.example.se/feeds/mini/radet.ics" in page
+    assert "Google Kalender" in page and "Outlook" in page and "Apple" in page
+    assert "/p/" not in page and "grupp/" not in page
+
+
+def test_a_new_export_is_picked_up_and_a_rotated_token_stops_working(
+    site: tuple[int, Path, dict[str, str]], stored: Engine
+) -> None:
+    import datetime as dt
+
+    from models.database import write_session
+    from models.tokens import rotate_token
+
+    port, root, tokens = site
+    old = tokens["mini/anna-berg"]
+    with write_session(stored) as s:
+        new = rotate_token(s, person="mini/anna-berg", now=dt.datetime.now(dt.UTC))
+    published = publish(stored)
+    feeds = build_feeds(published, base_url=BASE)
+    export(root, feeds, {"index.html": render_index(feeds, published.organisations, BASE)})
+    deadline = time.monotonic() + 10
+    while get(port, f"/p/{new}.ics")[0] != 200:  # the server re-reads within a second
+        assert time.monotonic() < deadline, "the server never picked up the new export"
+        time.sleep(0.2)
+    assert get(port, f"/p/{old}.ics")[0] == 404
