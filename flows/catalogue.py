@@ -129,6 +129,7 @@ CATALOGUE: dict[str, FlowInfo] = {
             "lista påminnelser om uppgifter som förfaller",
             (Parameter("now", str), Parameter("lookahead", int)),
         ),
+        FlowInfo("export-feeds", "publicera alla kalenderflöden och startsidan", ()),
     )
 }
 

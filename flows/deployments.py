@@ -27,6 +27,7 @@ SCHEDULES: dict[str, tuple[str, str]] = {
     "year-end-follow-up": ("0 7 2 11 *", "2 november kl. 07.00: starta årsuppföljningen"),
     "direktorsberedning-month": ("0 6 1 * *", "den 1:a varje månad kl. 06.00"),
     "send-reminders": ("0 7 * * *", "varje morgon kl. 07.00"),
+    "export-feeds": ("5 * * * *", "fem över varje hel timme"),
 }
 
 

@@ -27,7 +27,7 @@ from .catalogue import check_year, parse_local, parse_month
 from .planning import plan_years
 from .runtime import audited, engine_for, io_task, local_today, run_moment, run_name
 from .settings import Settings
-from .steps import read_cycles, read_meetings, save_plans
+from .steps import publish, read_cycles, read_meetings, save_plans
 
 
 @io_task("läs-uppgifter")
@@ -91,6 +91,7 @@ def direktorsberedning_month_flow(
                 *read_task_lines(settings.database_url, meeting),
             ]
         record.message = " | ".join(lines[0] for lines in report.values())
+        record.feed_files = publish(settings, now)  # render: the feeds follow
     return {"month": month, "meetings": report, "rows_changed": record.rows_changed}
 
 
@@ -153,6 +154,7 @@ def forum_flow(org: str, year: int, forum: int = 1) -> dict[str, Any]:
         )
         local = meeting.start.astimezone(STOCKHOLM)
         record.message = f"{meeting.title} {format_date(local.date())}: {len(body.guests)} externa"
+        record.feed_files = publish(settings, now)  # render: the feeds follow
     return {
         "meeting": meeting.id,
         "date": local.date().isoformat(),
@@ -257,6 +259,7 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> dict[str, 
             now,
         )
         record.message = note if record.rows_changed else "redan flyttat dit; inget ändrat"
+        record.feed_files = publish(settings, now)  # render: the feeds follow
     return {"meeting": row.id, "changed": bool(record.rows_changed), "note": note}
 
 
@@ -282,4 +285,5 @@ def cancel_meeting_flow(meeting: str, reason: str) -> dict[str, Any]:
     with audited("cancel-meeting", {"meeting": meeting, "reason": reason}, settings) as record:
         record.rows_changed = store_cancel(settings.database_url, row.id, note, now)
         record.message = note if record.rows_changed else "redan inställt; inget ändrat"
+        record.feed_files = publish(settings, now)  # render: the feeds follow
     return {"meeting": row.id, "changed": bool(record.rows_changed)}

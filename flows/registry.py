@@ -12,6 +12,7 @@ from .meetings import (
     forum_flow,
     reschedule_meeting_flow,
 )
+from .publication import export_feeds_flow
 from .reminders import send_reminders_flow
 from .yearly import january_prioritisation_flow, plan_year_flow, year_end_follow_up_flow
 
@@ -26,5 +27,6 @@ FLOWS: dict[str, Flow[..., Any]] = {
         reschedule_meeting_flow,
         cancel_meeting_flow,
         send_reminders_flow,
+        export_feeds_flow,
     )
 }

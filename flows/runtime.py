@@ -123,6 +123,7 @@ class RunRecord:
 
     rows_changed: int = 0
     message: str = ""
+    feed_files: int = 0  # feed files written or removed by the run's publish step
 
 
 @contextmanager
@@ -165,6 +166,7 @@ def audited(flow: str, parameters: Mapping[str, Any], settings: Settings) -> Ite
             run_id,
             outcome=Outcome.SUCCEEDED,
             rows_changed=record.rows_changed,
-            message=record.message,
+            message=record.message
+            + (f" ({record.feed_files} flödesfiler uppdaterade)" if record.feed_files else ""),
             now=dt.datetime.now(dt.UTC),
         )

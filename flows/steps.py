@@ -28,7 +28,9 @@ from models.processes import (
 from models.tables import Meeting, TaskOrigin
 
 from .planning import YearOutcome, store_plans
-from .runtime import engine_for, io_task, once_task
+from .publishing import publish_feeds
+from .runtime import engine_for, io_task, local_today, once_task
+from .settings import Settings
 from .sources import load_cycles
 
 
@@ -113,3 +115,13 @@ def write_report(path: str, text: str) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+@io_task("publicera-flöden")
+def publish(settings: Settings, now: dt.datetime) -> int:
+    """Re-export the feeds after a change; returns how many files were written or removed
+    (none when nothing a subscriber sees has changed)."""
+    result = publish_feeds(
+        engine_for(settings.database_url), settings, today=local_today(now), now=now
+    )
+    return result.export.written + result.export.removed

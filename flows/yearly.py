@@ -27,6 +27,7 @@ from .planning import plan_years
 from .runtime import audited, local_today, run_moment, run_name
 from .settings import Settings
 from .steps import (
+    publish,
     read_cycles,
     read_meetings,
     read_wheel,
@@ -71,6 +72,7 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> dict[str,
         record.message = "; ".join(
             f"{o.name} {o.year}: {sum(s.meetings for s in o.summary)} möten" for o in outcomes
         )
+        record.feed_files = publish(settings, now)  # render: the feeds follow
     return {
         "year": year,
         "organisations": [o.organisation for o in outcomes],
@@ -121,6 +123,7 @@ def january_prioritisation_flow(org: str | None = None, year: int | None = None)
             if published
             else "inga beslutade prioriteringar att publicera ännu"
         )
+        record.feed_files = publish(settings, now)  # render: the feeds follow
     return {"year": year, "published": published, "rows_changed": record.rows_changed}
 
 
@@ -165,4 +168,5 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
             )
             reports.append(str(path))
         record.message = f"rapporter: {', '.join(reports)}"
+        record.feed_files = publish(settings, now)  # render: the feeds follow
     return {"year": year, "reports": reports, "rows_changed": record.rows_changed}

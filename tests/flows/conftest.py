@@ -39,4 +39,5 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ARSHJUL_DATABASE_URL", f"sqlite:///{tmp_path / 'arshjul.db'}")
     monkeypatch.setenv("ARSHJUL_CYCLES_DIR", str(cycles))
     monkeypatch.setenv("ARSHJUL_REPORTS_DIR", str(tmp_path / "rapporter"))
+    monkeypatch.setenv("ARSHJUL_PUBLISH_DIR", str(tmp_path / "publicerat"))
     return tmp_path

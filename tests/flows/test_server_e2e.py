@@ -116,6 +116,7 @@ def test_admin_triggers_plan_year_on_a_served_deployment(
         **env,
         "ARSHJUL_DATABASE_URL": f"sqlite:///{tmp_path / 'arshjul.db'}",
         "ARSHJUL_CYCLES_DIR": str(SHIPPED_CYCLES),
+        "ARSHJUL_PUBLISH_DIR": str(tmp_path / "publicerat"),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
     }
     log = (tmp_path / "serve.log").open("w")
