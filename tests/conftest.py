@@ -24,12 +24,19 @@ os.environ.update(
     PREFECT_SERVER_EPHEMERAL_ENABLED="false",
     DO_NOT_TRACK="1",
 )
+# Tests never write into the checkout: relative defaults (arshjul.db, publicerat/) land here.
+_CWD = tempfile.mkdtemp(prefix="arshjul-test-cwd-")
+atexit.register(shutil.rmtree, _CWD, True)
+os.chdir(_CWD)
 for _name in (
     "PREFECT_API_URL",
     "PREFECT_API_KEY",
     "PREFECT_PROFILE",
     "ARSHJUL_DATABASE_URL",
     "ARSHJUL_CYCLES_DIR",
+    "ARSHJUL_REPORTS_DIR",
+    "ARSHJUL_PUBLISH_DIR",
+    "ARSHJUL_PUBLIC_URL",
 ):
     os.environ.pop(_name, None)
 

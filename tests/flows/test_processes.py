@@ -73,6 +73,10 @@ def test_plan_year_twice_changes_nothing_the_second_time(workspace: Path) -> Non
     assert runs[0].rows_changed == first["rows_changed"] and runs[1].rows_changed == 0
     assert runs[0].parameters == '{"org": "varmland", "year": 2027}'
     assert runs[0].finished_at is not None and runs[0].prefect_run
+    # the render step published the feeds the first time, and had nothing to do the second
+    assert (workspace / "publicerat" / "feeds" / "varmland" / "varmlandsradet.ics").exists()
+    assert "flödesfiler uppdaterade" in runs[0].message
+    assert "flödesfiler" not in runs[1].message
 
 
 def _decide(workspace: Path, decisions: Decisions) -> None:
