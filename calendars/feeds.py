@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cycle.published import Published, PublishedMeeting, PublishedTask
+from cycle.published import Published, PublishedMeeting, PublishedPerson, PublishedTask
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting, render_task
 
@@ -174,6 +174,18 @@ def build_feeds(published: Published, *, base_url: str = "") -> list[Feed]:
     return feeds
 
 
+def person_feed(published: Published, person: str, *, base_url: str = "") -> Feed:
+    """One person's feed alone (what a single subscription costs to render).
+
+    Raises:
+        StopIteration: no such person, or no token issued.
+    """
+    p = next(x for x in published.people if x.key == person and x.token)
+    meetings = [m for m in published.meetings if any(k == person for k, _ in m.invitations)]
+    tasks = [t for t in published.tasks if person in t.assignees]
+    return _personal(_Renderer(published, base_url), p, meetings, tasks)
+
+
 def _role_feeds(
     r: _Renderer, org: str, name: str, public: list[PublishedMeeting]
 ) -> Iterable[Feed]:
@@ -205,16 +217,21 @@ def _person_feeds(r: _Renderer, published: Published) -> Iterable[Feed]:
         for person in t.assignees:
             assigned[person].append(t)
     for p in published.people:
-        if p.token is None:
-            continue
-        yield r.feed(
-            kind="person",
-            name=f"Årshjul – {p.name}",
-            path=f"p/{p.token}.ics",
-            audience=Audience.PERSONAL,
-            organisation=p.organisation,
-            description="Dina möten och förberedelseuppgifter.",
-            meetings=invited[p.key],
-            tasks=assigned[p.key],
-            alarms=True,
-        )
+        if p.token is not None:
+            yield _personal(r, p, invited[p.key], assigned[p.key])
+
+
+def _personal(
+    r: _Renderer, p: PublishedPerson, meetings: list[PublishedMeeting], tasks: list[PublishedTask]
+) -> Feed:
+    return r.feed(
+        kind="person",
+        name=f"Årshjul – {p.name}",
+        path=f"p/{p.token}.ics",
+        audience=Audience.PERSONAL,
+        organisation=p.organisation,
+        description="Dina möten och förberedelseuppgifter.",
+        meetings=meetings,
+        tasks=tasks,
+        alarms=True,
+    )
