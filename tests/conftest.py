@@ -24,10 +24,6 @@ os.environ.update(
     PREFECT_SERVER_EPHEMERAL_ENABLED="false",
     DO_NOT_TRACK="1",
 )
-# Tests never write into the checkout: relative defaults (arshjul.db, publicerat/) land here.
-_CWD = tempfile.mkdtemp(prefix="arshjul-test-cwd-")
-atexit.register(shutil.rmtree, _CWD, True)
-os.chdir(_CWD)
 for _name in (
     "PREFECT_API_URL",
     "PREFECT_API_KEY",
@@ -53,6 +49,16 @@ NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 POSTGRES_URL = os.environ.get(
     "ARSHJUL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never write into the checkout: relative defaults (arshjul.db, publicerat/,
+    rapporter/) land in a temporary working directory."""
+    previous = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(previous)
 
 
 @pytest.fixture(scope="session")
