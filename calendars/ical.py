@@ -161,11 +161,11 @@ def calendar_frame(
     calendar.add("x-wr-timezone", TZID)
     text = bytes(calendar.to_ical())
     assert text.endswith(_END)
-    return text[: -len(_END)] + _timezone(first_day, last_day), _END
+    return text[: -len(_END)] + timezone_block(first_day, last_day), _END
 
 
 @functools.lru_cache(maxsize=8)
-def _timezone(first_day: dt.date, last_day: dt.date) -> bytes:
+def timezone_block(first_day: dt.date, last_day: dt.date) -> bytes:
     """The VTIMEZONE for the window, rendered once: every feed of an export shares it."""
     zone = Timezone.from_tzid(TZID, first_date=first_day, last_date=last_day + dt.timedelta(days=1))
     return bytes(zone.to_ical())

@@ -22,6 +22,7 @@ from .definitions import (
     Membership,
     Organisation,
     Person,
+    ReminderPolicy,
     Role,
     Series,
     SeriesKind,
@@ -211,8 +212,26 @@ def _chain(t: Table) -> Chain:
     if not steps:
         raise t.error(None, "kedjan har inga steg ([[chain.step]])")
     _unique(t.ctx, (*t.path, "step"), [s.id for s in steps], "id")
+    remind = t.table("remind")
+    policy = ReminderPolicy() if remind is None else _policy(remind)
     t.done()
-    return Chain(chain_id, name, steps)
+    return Chain(chain_id, name, steps, policy)
+
+
+def _policy(t: Table) -> ReminderPolicy:
+    default = ReminderPolicy()
+    values = {}
+    for key in ("prompt", "reminder", "notice"):
+        value = t._get(key, int, False)
+        if value is None:
+            value = getattr(default, key)
+        if not 0 <= value <= 60:
+            raise t.error(key, "ska vara 0–60 arbetsdagar", value)
+        values[key] = value
+    t.done()
+    if values["reminder"] > values["prompt"]:
+        raise t.error("reminder", "påminnelsen kan inte komma före uppmaningen", values["reminder"])
+    return ReminderPolicy(**values)
 
 
 def _step(t: Table) -> Step:

@@ -149,12 +149,23 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderPolicy:
+    """When e-mails go out, in working days: a task's prompt and reminder before its due
+    date, and the meeting notice before the meeting."""
+
+    prompt: int = 5
+    reminder: int = 1
+    notice: int = 10
+
+
+@dataclass(frozen=True, slots=True)
 class Chain:
     """The ordered preparation steps shared by the meetings of one or more series."""
 
     id: str
     name: str
     steps: tuple[Step, ...]
+    reminders: ReminderPolicy = ReminderPolicy()
 
 
 @dataclass(frozen=True, slots=True)

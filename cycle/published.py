@@ -27,6 +27,7 @@ class PublishedPerson:
     organisation: str
     name: str
     token: str | None = None  # the personal feed's secret, if one has been issued
+    email: str | None = None  # for e-mail only; never rendered into a feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class PublishedMeeting:
     created_at: dt.datetime
     updated_at: dt.datetime
     original_date: dt.date
+    series: str = ""  # series key "<org>/<series id>"
     moved_because: str | None = None
     note: str | None = None
     agenda: tuple[str, ...] = ()

@@ -54,7 +54,7 @@ PARAMETER_HELP = {
     "start": "ny starttid i svensk tid, ÅÅÅÅ-MM-DDTTT:MM",
     "reason": "skäl, visas i mötets historik",
     "now": "tidpunkt ÅÅÅÅ-MM-DDTTT:MM (utelämnad: nu)",
-    "lookahead": "antal arbetsdagar framåt",
+    "dry_run": "ja = visa bara vad som skulle skickas",
 }
 
 _CHECKS: Mapping[str, Callable[[Any], object]] = {
@@ -126,8 +126,8 @@ CATALOGUE: dict[str, FlowInfo] = {
         ),
         FlowInfo(
             "send-reminders",
-            "lista påminnelser om uppgifter som förfaller",
-            (Parameter("now", str), Parameter("lookahead", int)),
+            "köa och skicka e-post: uppgifter, påminnelser, kallelser, veckobrev",
+            (Parameter("now", str), Parameter("dry_run", bool)),
         ),
         FlowInfo("export-feeds", "publicera alla kalenderflöden och startsidan", ()),
     )
@@ -158,16 +158,27 @@ def parse_parameters(info: FlowInfo, pairs: list[str]) -> dict[str, Any]:
                 field="--param",
                 value=key,
             )
-        try:
-            values[key] = param.kind(raw)
-        except ValueError:
-            raise PlanError("värdet ska vara ett heltal", field=key, value=raw) from None
+        values[key] = _convert(param, raw)
         if key in _CHECKS:
             _CHECKS[key](values[key])
     missing = [p.name for p in info.parameters if p.required and p.name not in values]
     if missing:
         raise PlanError(f"parameter saknas: {', '.join(missing)}", field="--param")
     return values
+
+
+_BOOLEANS = {"ja": True, "true": True, "1": True, "nej": False, "false": False, "0": False}
+
+
+def _convert(param: Parameter, raw: str) -> Any:
+    if param.kind is bool:
+        if raw.lower() not in _BOOLEANS:
+            raise PlanError("värdet ska vara ja eller nej", field=param.name, value=raw)
+        return _BOOLEANS[raw.lower()]
+    try:
+        return param.kind(raw)
+    except ValueError:
+        raise PlanError("värdet ska vara ett heltal", field=param.name, value=raw) from None
 
 
 def describe_flows() -> str:
@@ -177,6 +188,6 @@ def describe_flows() -> str:
         lines.append(f"  {info.name:<28} {info.summary}")
         for p in info.parameters:
             need = "krävs" if p.required else "valfri"
-            kind = "heltal" if p.kind is int else "text"
+            kind = {int: "heltal", bool: "ja/nej"}.get(p.kind, "text")
             lines.append(f"      {p.name}={kind} ({need}): {p.help}")
     return "\n".join(lines)

@@ -203,6 +203,52 @@ def build_parser() -> argparse.ArgumentParser:
     fimp.add_argument("file", metavar="FIL", help="fil enligt docs/decisions.md")
     common(fimp, db=True)
 
+    remind = sub.add_parser(
+        "remind",
+        help="köa och skicka dagens e-post (flödet send-reminders)",
+        description="Kör flödet send-reminders: köar uppgifter, påminnelser, kallelser, "
+        "inställda möten och veckobrev i utkorgen och skickar det som ska ut via SMTP "
+        "(ARSHJUL_SMTP_HOST m.fl.). Med --dry-run visas bara vad som skulle skickas.",
+    )
+    remind.add_argument(
+        "--now",
+        metavar="TID",
+        help="tidpunkt ÅÅÅÅ-MM-DDTTT:MM i svensk tid "
+        "(standard: nu), t.ex. i morgon kl. 07.00 för att förhandsgranska",
+    )
+    remind.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="visa vad som skulle skickas, utan att köa eller skicka",
+    )
+    common(remind, db=True)
+
+    outbox = sub.add_parser(
+        "outbox",
+        help="visa utkorgen: köade, skickade och misslyckade",
+        description="Visar utkorgens meddelanden med status, försök och senaste fel.",
+    )
+    outbox.add_argument(
+        "--status",
+        choices=["pending", "sending", "sent", "failed", "withdrawn", "expired"],
+        help="bara denna status",
+    )
+    outbox.add_argument("--limit", type=int, default=50, metavar="N", help="antal rader (50)")
+    common(outbox, db=True)
+
+    tasks = sub.add_parser(
+        "tasks",
+        help="visa eller klarmarkera förberedelseuppgifter",
+        description="`arshjul tasks --person ORG/ID` visar personens "
+        "öppna uppgifter; `arshjul tasks done ID` markerar en uppgift klar, "
+        "så att den inte påminns om mer.",
+    )
+    tasks.add_argument("done", nargs="?", choices=["done"], help="markera en uppgift klar")
+    tasks.add_argument("task", nargs="?", metavar="ID", help="uppgiftens id")
+    tasks.add_argument("--person", metavar="ORG/ID", help="personen, t.ex. varmland/anna-lind")
+    tasks.add_argument("--all", action="store_true", help="visa även klara uppgifter")
+    common(tasks, db=True)
+
     feeds = sub.add_parser("feeds", help="kalenderflöden: exportera, servera, hantera nycklar")
     feeds_sub = feeds.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
 
@@ -295,6 +341,9 @@ def main(
     try:
         if args.command == "check":
             return _check(settings, args.year or [today.year, today.year + 1], out)
+        if args.command in ("remind", "outbox", "tasks"):
+            command: Callable[..., int] = getattr(commands, args.command)
+            return command(settings, args, now=now, out=out)
         if args.command == "feeds":
             return commands.feeds(settings, args, today=today, now=now, out=out)
         if args.command in ADMIN_COMMANDS:
@@ -321,6 +370,14 @@ def _check(settings: Settings, years: Sequence[int], out: TextIO) -> int:
             f"{meetings} möten {'–'.join(map(str, (min(years), max(years))))}",
             file=out,
         )
+        # reminders cannot reach these people: say so instead of skipping them silently
+        for p in d.people:
+            if not p.email and any(m.person == p.id for m in d.memberships):
+                print(
+                    f"  saknar e-postadress (får inga påminnelser): {p.name} "
+                    f"[{d.organisation.slug}/{p.id}]",
+                    file=out,
+                )
     return 0
 
 

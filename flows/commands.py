@@ -29,12 +29,20 @@ from cycle.swedish import format_date, format_time
 from cycle.wheel import Status
 from models.audit import recent_runs
 from models.database import create_schema, make_engine, read_session, write_session
-from models.processes import add_initiative, add_priority, meetings_of, set_follow_up
+from models.outbox import OutboxStatus, outbox_rows
+from models.processes import (
+    add_initiative,
+    add_priority,
+    complete_task,
+    meetings_of,
+    person_tasks,
+    set_follow_up,
+)
 from models.store import save_definition
 from models.tables import MeetingStatus
 from models.tokens import ensure_tokens, live_token, rotate_token
 
-from .catalogue import flow_info, parse_parameters
+from .catalogue import flow_info, parse_local, parse_parameters
 from .settings import Settings
 from .sources import load_cycles
 
@@ -301,3 +309,88 @@ def demo_publish(
     if args.no_serve:
         return 0
     return _serve_feeds(settings, args, out)
+
+
+def remind(settings: Settings, args: Any, *, now: dt.datetime, out: TextIO) -> int:
+    """``arshjul remind``: run the send-reminders flow (in-process, or against the Prefect
+    server that PREFECT_API_URL names) and print what it did."""
+    if args.now:
+        parse_local(args.now, "--now")
+    os.environ["ARSHJUL_DATABASE_URL"] = settings.database_url
+    os.environ["ARSHJUL_CYCLES_DIR"] = str(settings.cycles_dir)
+    from .reminders import send_reminders_flow
+
+    result = send_reminders_flow(now=args.now, dry_run=args.dry_run)
+    if args.dry_run:
+        lines = result["messages"]
+        print(
+            f"Skulle skicka {sum(1 for x in lines if not x.startswith('saknar'))} "
+            "meddelanden (inget köas eller skickas):",
+            file=out,
+        )
+        for line in lines:
+            print(f"  {line}", file=out)
+        return 0
+    print(
+        f"Köade {result['queued']}, återkallade {result['withdrawn']}, skickade "
+        f"{result['sent']}; {result['temporary']} väntar på nytt försök, "
+        f"{result['permanent']} avvisade.",
+        file=out,
+    )
+    for line in result["rejected"]:
+        print(f"  avvisad: {line}", file=out)
+    for name in result["without_address"]:
+        print(f"  saknar e-postadress: {name}", file=out)
+    return 0
+
+
+def outbox(settings: Settings, args: Any, *, now: dt.datetime, out: TextIO) -> int:
+    """``arshjul outbox``: the queue, history and errors."""
+    with read_session(_engine(settings)) as session:
+        rows = outbox_rows(session, status=args.status, limit=args.limit)
+    if not rows:
+        print("Utkorgen är tom.", file=out)
+    for r in rows:
+        when = r.send_at.astimezone(STOCKHOLM)
+        status = OutboxStatus(r.status).label
+        print(
+            f"{when:%Y-%m-%d %H.%M}  {status:<12} {r.attempts} försök  {r.address}  {r.subject}",
+            file=out,
+        )
+        if r.last_error and r.status != OutboxStatus.SENT:
+            retry = (
+                f"; nytt försök {r.next_attempt_at.astimezone(STOCKHOLM):%Y-%m-%d %H.%M}"
+                if r.status == OutboxStatus.PENDING
+                else ""
+            )
+            print(f"    fel: {r.last_error}{retry}", file=out)
+    return 0
+
+
+def tasks(settings: Settings, args: Any, *, now: dt.datetime, out: TextIO) -> int:
+    """``arshjul tasks --person ORG/ID`` and ``arshjul tasks done ID``."""
+    engine = _engine(settings)
+    if args.done:
+        if not args.task:
+            raise DefinitionError("ange uppgiftens id: arshjul tasks done ID", field="ID")
+        with write_session(engine) as session:
+            title = complete_task(session, args.task, now=now)
+        if title is None:
+            raise DefinitionError("okänd uppgift", field="ID", value=args.task)
+        print(f"Klar: {title}. Inga fler påminnelser om den.", file=out)
+        return 0
+    if not args.person:
+        raise DefinitionError("ange --person ORG/ID eller `done ID`", field="--person")
+    with read_session(engine) as session:
+        rows = person_tasks(session, args.person, include_done=args.all)
+    if not rows:
+        print("Inga öppna uppgifter.", file=out)
+    for task, meeting in rows:
+        local = meeting.start.astimezone(STOCKHOLM)
+        mark = "klar " if task.status == "done" else ""
+        print(
+            f"{task.id}  {mark}senast {format_date(task.due)}: {task.title} – "
+            f"{meeting.title} {format_date(local.date())}",
+            file=out,
+        )
+    return 0

@@ -1,58 +1,105 @@
-"""The send-reminders flow: which tasks are due soon, for whom.
+"""The send-reminders flow: queue today's reminders in the outbox, then send what is due.
 
-Until the e-mail component lands (its own issue) this flow only lists the reminders; it
-already decides *what* is due, so mail delivery can slot in as one more step.
+``arshjul remind [--now ISO] [--dry-run]`` runs it; ``--dry-run`` shows what would be sent
+at that moment without queueing or sending anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from prefect import flow
 
-from cycle import PlanError, swedish_calendar
-from cycle.swedish import format_date
-from models.database import read_session
-from models.processes import open_tasks_due_by
+from calendars.messages import Sender
+from cycle import DefinitionError
+from cycle.swedish import format_date, format_time
 
 from .catalogue import parse_local
-from .runtime import audited, engine_for, io_task, local_today, run_moment, run_name
+from .mailer import SmtpSettings
+from .reminding import Queued, Sent, draft_reminders, preview, queue_reminders, send_due
+from .runtime import audited, engine_for, io_task, local_today, once_task, run_moment, run_name
 from .settings import Settings
-
-# Remind this many working days ahead; overdue tasks are always included.
-DEFAULT_LOOKAHEAD = 3
+from .steps import read_cycles
 
 
-@io_task("läs-förfallna-uppgifter")
-def read_due(database_url: str, until: dt.date) -> list[dict[str, Any]]:
-    """Open tasks due by ``until`` with their assignees, as plain rows."""
-    with read_session(engine_for(database_url)) as session:
-        return [
-            {
-                "task": t.id,
-                "title": t.title,
-                "due": t.due.isoformat(),
-                "meeting": m.title,
-                "people": [p.name for p in people],
-            }
-            for t, m, people in open_tasks_due_by(session, until)
-        ]
+@io_task("köa-påminnelser")
+def queue(
+    settings: Settings, org: str | None, today: dt.date, sender: Sender, now: dt.datetime
+) -> Queued:
+    """Bring the outbox in line with the schedule."""
+    definitions = read_cycles.fn(str(settings.cycles_dir), org)
+    return queue_reminders(
+        engine_for(settings.database_url),
+        definitions,
+        today=today,
+        sender=sender,
+        base_url=settings.public_url,
+        now=now,
+    )
+
+
+@once_task("skicka-e-post")
+def send(settings: Settings, smtp: SmtpSettings, now: dt.datetime) -> Sent:
+    """Send every due message; failures are recorded per message in the outbox."""
+    return send_due(engine_for(settings.database_url), smtp, now=now)
+
+
+@once_task("förhandsgranska-påminnelser")
+def dry_run_preview(
+    settings: Settings, org: str | None, today: dt.date, sender: Sender, now: dt.datetime
+) -> list[str]:
+    """What a real run would send now, as Swedish lines; nothing is written."""
+    engine = engine_for(settings.database_url)
+    definitions = read_cycles.fn(str(settings.cycles_dir), org)
+    drafts, missing = draft_reminders(
+        engine, definitions, today=today, sender=sender, base_url=settings.public_url, now=now
+    )
+    lines = [
+        f"{format_date(d.send_on)} kl. {format_time(dt.time(7))}  {d.name} <{d.address}>"
+        f"  {d.subject}"
+        for d in preview(engine, drafts, now)
+    ]
+    return lines + [f"saknar e-postadress: {name}" for name in missing]
 
 
 @flow(name="send-reminders", flow_run_name=run_name("Påminnelser {now}", now="nu"))
-def send_reminders_flow(
-    now: str | None = None, lookahead: int = DEFAULT_LOOKAHEAD
-) -> dict[str, Any]:
-    """List the open tasks due within ``lookahead`` working days (and overdue ones)."""
+def send_reminders_flow(now: str | None = None, dry_run: bool = False) -> dict[str, Any]:
+    """Queue the day's prompts, reminders, notices, cancellations and digests, and send
+    what is due over SMTP (``ARSHJUL_SMTP_*``); ``dry_run`` only lists them."""
     settings = Settings.load()
     moment = parse_local(now, "now") if now else run_moment()
-    if not 0 <= lookahead <= 60:
-        raise PlanError("lookahead ska vara 0–60 arbetsdagar", field="lookahead", value=lookahead)
     today = local_today(moment)
-    calendar = swedish_calendar(range(today.year - 1, today.year + 2))
-    until = calendar.add_working_days(today, lookahead, avoid_klamdagar=False)
-    with audited("send-reminders", {"now": now, "lookahead": lookahead}, settings) as record:
-        due = read_due(settings.database_url, until)
-        record.message = f"{len(due)} påminnelser t.o.m. {format_date(until)} (endast listade)"
-    return {"until": until.isoformat(), "reminders": due}
+    smtp = SmtpSettings.from_env(os.environ)
+    sender = Sender(smtp.sender if smtp else "arshjul@localhost")
+    if dry_run:
+        lines = dry_run_preview(settings, None, today, sender, moment)
+        return {"dry_run": True, "messages": lines}
+    if smtp is None:
+        raise DefinitionError(
+            "e-post är inte inställt: sätt ARSHJUL_SMTP_HOST (och "
+            "ARSHJUL_SMTP_PORT, _FROM, _TLS, _USER, _PASSWORD)",
+            field="ARSHJUL_SMTP_HOST",
+        )
+    with audited("send-reminders", {"now": now}, settings) as record:
+        queued = queue(settings, None, today, sender, moment)
+        sent = send(settings, smtp, moment)
+        record.rows_changed = queued.queued + queued.updated + queued.withdrawn + sent.sent
+        record.message = (
+            f"{queued.queued} köade, {queued.withdrawn} återkallade, "
+            f"{sent.sent} skickade, {sent.temporary} försenade, "
+            f"{sent.permanent} avvisade"
+        )
+        if queued.without_address:
+            record.message += f"; saknar e-postadress: {', '.join(queued.without_address)}"
+    return {
+        "queued": queued.queued,
+        "updated": queued.updated,
+        "withdrawn": queued.withdrawn,
+        "sent": sent.sent,
+        "temporary": sent.temporary,
+        "permanent": sent.permanent,
+        "rejected": sent.errors,
+        "without_address": list(queued.without_address),
+    }

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
-from . import audit, tables, tokens, work  # noqa: F401  (registers the tables)
+from . import audit, outbox, tables, tokens, work  # noqa: F401  (registers the tables)
 
 DEFAULT_URL = "sqlite:///arshjul.db"
 _IMMEDIATE = "arshjul_sqlite_immediate"

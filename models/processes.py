@@ -479,3 +479,37 @@ def open_tasks_due_by(session: Session, day: dt.date) -> list[tuple[Task, Meetin
         people = [session.get(Person, key) for key in assignees_of(session, task.id)]
         result.append((task, meeting, [p for p in people if p is not None]))
     return result
+
+
+def complete_task(session: Session, task: str, *, now: dt.datetime) -> str | None:
+    """Mark a task done (its feeds show it completed, and no more reminders go out);
+    returns its title, or None for an unknown id."""
+    row = session.get(Task, task)
+    if row is None:
+        return None
+    if row.status != TaskStatus.DONE:
+        row.status, row.done_at, row.updated_at = TaskStatus.DONE, now, now
+        row.sequence += 1
+        session.add(row)
+    return row.title
+
+
+def person_tasks(
+    session: Session, person: str, *, include_done: bool = False
+) -> list[tuple[Task, Meeting]]:
+    """A person's tasks by due date: open ones (and done ones if asked)."""
+    statuses = [TaskStatus.OPEN, TaskStatus.DONE] if include_done else [TaskStatus.OPEN]
+    return [
+        (t, m)
+        for t, m in session.exec(
+            select(Task, Meeting)
+            .join(TaskAssignee, col(TaskAssignee.task) == col(Task.id))
+            .join(Meeting, col(Meeting.id) == col(Task.meeting))
+            .where(
+                TaskAssignee.person == person,
+                col(Task.status).in_(statuses),
+                Meeting.status != MeetingStatus.CANCELLED,
+            )
+            .order_by(col(Task.due), col(Task.id))
+        )
+    ]

@@ -91,7 +91,7 @@ def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> P
             for b in session.exec(select(Body).order_by(col(Body.key)))
         ),
         people=tuple(
-            PublishedPerson(p.key, p.organisation, p.name, tokens.get(p.key))
+            PublishedPerson(p.key, p.organisation, p.name, tokens.get(p.key), p.email)
             for p in session.exec(select(Person).order_by(col(Person.key)))
         ),
         meetings=tuple(
@@ -109,6 +109,7 @@ def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> P
                 created_at=m.created_at,
                 updated_at=m.updated_at,
                 original_date=m.original_date,
+                series=m.series,
                 moved_because=m.moved_because,
                 note=m.note,
                 agenda=tuple(agenda[m.id]),

@@ -23,7 +23,6 @@ from flows.meetings import (
     forum_flow,
     reschedule_meeting_flow,
 )
-from flows.reminders import send_reminders_flow
 from flows.settings import Settings
 from flows.yearly import january_prioritisation_flow, plan_year_flow, year_end_follow_up_flow
 from models.audit import FlowRunLog, Outcome
@@ -246,11 +245,3 @@ def test_cancel_meeting_cancels_its_open_tasks_once(workspace: Path) -> None:
     before = state()
     assert cancel_meeting_flow(meeting=meeting.id, reason="Extra val")["changed"] is False
     assert state() == before
-
-
-def test_send_reminders_lists_what_is_due(workspace: Path) -> None:
-    plan_year_flow(org="mini", year=2027)
-    result = send_reminders_flow(now="2026-12-09T07:00", lookahead=1)
-    assert result["until"] == "2026-12-10"
-    assert [r["title"] for r in result["reminders"]] == ["Begär in ärenden till dagordningen"]
-    assert result["reminders"][0]["people"] == ["Lena Sjö"]

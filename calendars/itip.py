@@ -1,0 +1,78 @@
+"""iTIP invitations (RFC 5546) for meeting notices: REQUEST, and CANCEL when called off.
+
+The UID is the meeting's feed UID and SEQUENCE its change count, so Outlook and others
+match an update or a cancellation to the event already in the calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+from icalendar import Calendar, Event, vCalAddress
+
+from cycle.plan import STOCKHOLM
+from cycle.published import PublishedMeeting
+
+from .ical import PRODID, MeetingContext, meeting_description, meeting_uid, timezone_block
+
+# How a role is asked to take part (RFC 5545 ROLE): members must, others may.
+ROLES = {
+    "ordförande": "CHAIR",
+    "ersättare": "OPT-PARTICIPANT",
+    "adjungerad": "OPT-PARTICIPANT",
+}
+
+
+def render_itip(
+    meeting: PublishedMeeting,
+    ctx: MeetingContext,
+    *,
+    method: str,
+    organizer: tuple[str, str],
+    attendee: tuple[str, str],
+    role: str,
+) -> bytes:
+    """A one-event calendar with METHOD ``REQUEST`` or ``CANCEL`` for one attendee.
+
+    Args:
+        organizer: (e-mail, name) of the sender.
+        attendee: (e-mail, name) of the recipient.
+        role: the recipient's role in the body (decides ROLE).
+    """
+    cancel = method == "CANCEL"
+    org = vCalAddress(f"mailto:{organizer[0]}")
+    org.params["CN"] = organizer[1]
+    who = vCalAddress(f"mailto:{attendee[0]}")
+    who.params.update(
+        {
+            "CN": attendee[1],
+            "ROLE": ROLES.get(role, "REQ-PARTICIPANT"),
+            "PARTSTAT": "NEEDS-ACTION",
+            "RSVP": "FALSE" if cancel else "TRUE",
+            "CUTYPE": "INDIVIDUAL",
+        }
+    )
+    event = Event.new(
+        uid=meeting_uid(meeting.id),
+        summary=meeting.title,
+        start=meeting.start.astimezone(STOCKHOLM),
+        end=meeting.end.astimezone(STOCKHOLM),
+        location=meeting.location or None,
+        description=meeting_description(meeting, ctx),
+        sequence=meeting.sequence,
+        stamp=meeting.updated_at.astimezone(dt.UTC),
+        status=icalendar.STATUS.CANCELLED if cancel else icalendar.STATUS.CONFIRMED,
+        organizer=org,
+        attendees=[who],
+    )
+    calendar = Calendar.new(prodid=PRODID, method=method, uid=f"itip-{meeting.id}@arshjul")
+    calendar.add_component(event)
+    text = bytes(calendar.to_ical())
+    end = b"END:VCALENDAR\r\n"
+    first = meeting.start.astimezone(STOCKHOLM).date()
+    # the VTIMEZONE goes first, as Outlook expects it before the event that uses it
+    head, _, rest = text.partition(b"BEGIN:VEVENT\r\n")
+    zone = timezone_block(first.replace(month=1, day=1), first.replace(month=12, day=31))
+    assert rest.endswith(end)
+    return head + zone + b"BEGIN:VEVENT\r\n" + rest

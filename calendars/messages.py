@@ -1,0 +1,195 @@
+"""E-mails from reminders: Swedish subject, plain text and HTML, and the iTIP part.
+
+Rendering is pure (reminder + published state -> ``Draft``); building the MIME message
+(``to_email``) happens when it is sent, so its Date is the sending time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from cycle.plan import STOCKHOLM
+from cycle.published import PublishedBody, PublishedMeeting, PublishedPerson, PublishedTask
+from cycle.reminders import Kind, Reminder
+from cycle.swedish import format_date, format_time
+
+from .ical import MeetingContext
+from .itip import render_itip
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    address: str
+    name: str = "Årshjul"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A rendered message, ready to queue in the outbox."""
+
+    key: str
+    kind: Kind
+    recipient: str
+    address: str
+    name: str
+    send_on: dt.date
+    subject: str
+    text: str
+    html: str
+    ical: bytes | None = None
+    method: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """The published state a message refers to, by id."""
+
+    meetings: Mapping[str, PublishedMeeting]
+    tasks: Mapping[str, PublishedTask]
+    bodies: Mapping[str, PublishedBody]
+    people: Mapping[str, PublishedPerson]
+    organisations: Mapping[str, str]
+
+
+def _when(m: PublishedMeeting) -> str:
+    start, end = m.start.astimezone(STOCKHOLM), m.end.astimezone(STOCKHOLM)
+    return f"{format_date(start.date())} kl. {format_time(start)}–{format_time(end)}"
+
+
+def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) -> Draft | None:
+    """The message for ``r``, or None when the recipient has no e-mail address."""
+    person = look.people[r.recipient]
+    if not person.email:
+        return None
+    feed = f"{base_url}/p/{person.token}.ics" if person.token else None
+    lines: list[str]
+    ical = method = None
+    if r.kind is Kind.DIGEST:
+        tasks = sorted((look.tasks[t] for t in r.tasks), key=lambda t: (t.due, t.title))
+        week = r.key.split(":")[1].split("-V")[1].lstrip("0")
+        subject = f"Att göra vecka {week}: {len(tasks)} uppgift{'er' if len(tasks) != 1 else ''}"
+        lines = [f"Hej {person.name}!", "", f"Dina förberedelseuppgifter vecka {week}:", ""]
+        for t in tasks:
+            m = look.meetings[t.meeting]
+            late = " (försenad)" if t.due < r.send_on else ""
+            lines.append(
+                f"- {format_date(t.due)}{late}: {t.title} – {m.title} "
+                f"{format_date(m.start.astimezone(STOCKHOLM).date())}"
+            )
+    elif r.task is not None:
+        t, m = look.tasks[r.task], look.meetings[r.meeting or ""]
+        verb = "Påminnelse" if r.kind is Kind.REMINDER else "Uppgift"
+        subject = f"{verb}: {t.title} senast {format_date(t.due)}"
+        lines = [
+            f"Hej {person.name}!",
+            "",
+            f"{t.title} ska vara klart senast {format_date(t.due)}.",
+            f"Det gäller {m.title} {_when(m)}" + (f", {m.location}." if m.location else "."),
+            "",
+            f"Markera uppgiften som klar: arshjul tasks done {t.id}",
+        ]
+    else:
+        m = look.meetings[r.meeting or ""]
+        body = look.bodies[m.body]
+        ctx = MeetingContext(body.name, body.kind, base_url)
+        role = next((role for key, role in m.invitations if key == r.recipient), "ledamot")
+        method = "CANCEL" if r.kind is Kind.CANCEL else "REQUEST"
+        org_name = look.organisations.get(m.organisation, sender.name)
+        ical = render_itip(
+            m,
+            ctx,
+            method=method,
+            organizer=(sender.address, org_name),
+            attendee=(person.email, person.name),
+            role=role,
+        )
+        if r.kind is Kind.CANCEL:
+            subject = f"Inställt: {m.title} {format_date(m.start.astimezone(STOCKHOLM).date())}"
+            lines = [
+                f"Hej {person.name}!",
+                "",
+                f"{m.title} {_when(m)} är inställt.",
+                *([m.note] if m.note else []),
+            ]
+        else:
+            prefix = "Ändrad kallelse" if r.kind is Kind.UPDATE else "Kallelse"
+            subject = f"{prefix}: {m.title} {format_date(m.start.astimezone(STOCKHOLM).date())}"
+            lines = [
+                f"Hej {person.name}!",
+                "",
+                f"Du kallas som {role} till {m.title} {_when(m)}."
+                + (f" Plats: {m.location}." if m.location else ""),
+            ]
+            if r.kind is Kind.UPDATE and (m.note or m.moved_because):
+                lines.append(m.note or f"Mötet är {m.moved_because}.")
+            if m.agenda:
+                lines += ["", "Dagordning:", *(f"{n}. {a}" for n, a in enumerate(m.agenda, 1))]
+        if base_url:
+            lines += ["", f"Mötet: {base_url}/m/{m.id}"]
+    if feed:
+        lines += ["", f"Din kalender med alla möten och uppgifter: {feed}"]
+    lines += ["", "Det här är ett automatiskt meddelande från Årshjul."]
+    text = "\n".join(lines) + "\n"
+    return Draft(
+        r.key,
+        r.kind,
+        r.recipient,
+        person.email,
+        person.name,
+        r.send_on,
+        subject,
+        text,
+        _html(subject, lines),
+        ical,
+        method,
+    )
+
+
+def _html(subject: str, lines: list[str]) -> str:
+    body = []
+    for line in lines:
+        escaped = html.escape(line)
+        if "https://" in line or "http://" in line:
+            url = line.split(": ", 1)[-1]
+            escaped = html.escape(line.removesuffix(url)) + (
+                f'<a href="{html.escape(url)}">{html.escape(url)}</a>'
+            )
+        body.append(f"<p>{escaped}</p>" if line else "")
+    return (
+        f'<!doctype html><html lang="sv"><head><meta charset="utf-8">'
+        f"<title>{html.escape(subject)}</title></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def message_id(key: str) -> str:
+    """A stable Message-ID from the idempotency key: a resend after a crash carries the same
+    id, so a receiving system that deduplicates by Message-ID shows it once."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@arshjul>"
+
+
+def to_email(d: Draft, sender: Sender, now: dt.datetime) -> EmailMessage:
+    """The MIME message: text and HTML alternatives, plus ``text/calendar; method=…``."""
+    msg = EmailMessage()
+    msg["From"] = Address(sender.name, addr_spec=sender.address)
+    msg["To"] = Address(d.name, addr_spec=d.address)
+    msg["Subject"] = d.subject
+    msg["Date"] = format_datetime(now.astimezone(STOCKHOLM))
+    msg["Message-ID"] = message_id(d.key)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["Content-Language"] = "sv"
+    msg.set_content(d.text)
+    msg.add_alternative(d.html, subtype="html")
+    if d.ical is not None and d.method is not None:
+        # Outlook shows Accept/Decline for a text/calendar alternative whose MIME method
+        # matches the METHOD inside it
+        msg.add_alternative(
+            d.ical.decode(), subtype="calendar", params={"method": d.method, "charset": "utf-8"}
+        )
+    return msg

@@ -1,0 +1,259 @@
+"""The outbox: every e-mail to send is a row with a unique idempotency key.
+
+Delivery guarantee. A row is *claimed* (status ``sending``, a lease, committed) before the
+SMTP conversation and marked ``sent`` (committed) right after the server accepts it. So:
+- two runs never send the same row: a claim is one conditional UPDATE that only one of
+  them can win;
+- a crash before or during sending leaves the row ``sending``; when its lease ends the
+  next run sends it – once;
+- the one duplicate SMTP itself cannot prevent is a crash in the instant between the
+  server's "250 OK" and the commit of ``sent``: then the message goes out a second time,
+  with the same Message-ID, so mail systems that deduplicate by Message-ID show it once.
+Temporary failures (server down, 4xx) leave the row ``pending`` with exponential backoff;
+a permanent 5xx rejection marks it ``failed`` with the reason and it is not retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column, LargeBinary, Text, update
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from .tables import stamp_column
+from .types import UTCDateTime
+
+LEASE = dt.timedelta(minutes=10)
+MAX_BACKOFF = dt.timedelta(hours=2)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "väntar",
+            "sending": "skickas",
+            "sent": "skickat",
+            "failed": "misslyckades",
+            "withdrawn": "återkallat",
+            "expired": "för gammalt",
+        }[self.value]
+
+
+class OutboxMessage(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    kind: str
+    recipient: str = Field(index=True)  # person key
+    address: str
+    name: str
+    send_on: dt.date = Field(index=True)
+    send_at: dt.datetime = Field(sa_column=stamp_column())
+    subject: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    html: str = Field(sa_column=Column(Text, nullable=False))
+    ical: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    method: str | None = None
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, index=True)
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: dt.datetime = Field(sa_column=stamp_column())
+    claimed_by: str | None = None
+    claimed_until: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    sent_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    created_at: dt.datetime = Field(sa_column=stamp_column())
+    updated_at: dt.datetime = Field(sa_column=stamp_column())
+
+
+CONTENT = (
+    "kind",
+    "recipient",
+    "address",
+    "name",
+    "send_on",
+    "send_at",
+    "subject",
+    "text",
+    "html",
+    "ical",
+    "method",
+)
+
+
+def sync_outbox(
+    session: Session,
+    rows: Sequence[dict[str, Any]],
+    *,
+    first: dt.date,
+    last: dt.date,
+    now: dt.datetime,
+) -> tuple[int, int, int]:
+    """Make the pending part of the outbox for send days ``first``..``last`` equal ``rows``.
+
+    New keys are queued; pending rows whose content changed are updated; pending rows the
+    schedule no longer wants (a task done, a meeting moved or cancelled) are withdrawn;
+    pending rows older than the window expire. Sent and failed rows are history and never
+    change. Returns (queued, updated, withdrawn).
+    """
+    wanted = {str(r["key"]): r for r in rows}
+    stored = {
+        m.key: m
+        for m in session.exec(
+            select(OutboxMessage).where(
+                col(OutboxMessage.send_on) >= first, col(OutboxMessage.send_on) <= last
+            )
+        )
+    }
+    for chunk in _chunks([k for k in wanted if k not in stored]):
+        stored.update(
+            {
+                m.key: m
+                for m in session.exec(
+                    select(OutboxMessage).where(col(OutboxMessage.key).in_(chunk))
+                )
+            }
+        )
+    queued = changed = withdrawn = 0
+    for key, values in wanted.items():
+        row = stored.get(key)
+        if row is None:
+            row = OutboxMessage.model_validate(
+                {
+                    **values,
+                    "next_attempt_at": values["send_at"],
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            session.add(row)
+            queued += 1
+        elif row.status == OutboxStatus.PENDING and any(
+            getattr(row, f) != values[f] for f in CONTENT
+        ):
+            for f in CONTENT:
+                setattr(row, f, values[f])
+            row.next_attempt_at = max(row.next_attempt_at, row.send_at)
+            row.updated_at = now
+            session.add(row)
+            changed += 1
+    for key, row in stored.items():
+        if key not in wanted and row.status == OutboxStatus.PENDING:
+            row.status, row.updated_at = OutboxStatus.WITHDRAWN, now
+            session.add(row)
+            withdrawn += 1
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.send_on) < first,
+        )
+        .values(status=OutboxStatus.EXPIRED, updated_at=now)
+    )
+    return queued, changed, withdrawn
+
+
+def _chunks(keys: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    return (keys[i : i + size] for i in range(0, len(keys), size))
+
+
+def due_keys(session: Session, now: dt.datetime, limit: int) -> list[str]:
+    """Rows that may be sent now: pending and due, or sending with an expired lease."""
+    query = (
+        select(OutboxMessage.key)
+        .where(
+            (
+                (col(OutboxMessage.status) == OutboxStatus.PENDING)
+                & (col(OutboxMessage.next_attempt_at) <= now)
+            )
+            | (
+                (col(OutboxMessage.status) == OutboxStatus.SENDING)
+                & (col(OutboxMessage.claimed_until) < now)
+            )
+        )
+        .order_by(col(OutboxMessage.send_at), col(OutboxMessage.key))
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def claim(session: Session, key: str, *, claimant: str, now: dt.datetime) -> bool:
+    """Take one row for sending; exactly one of several racing runs gets True."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.key) == key,
+            (
+                (col(OutboxMessage.status) == OutboxStatus.PENDING)
+                & (col(OutboxMessage.next_attempt_at) <= now)
+            )
+            | (
+                (col(OutboxMessage.status) == OutboxStatus.SENDING)
+                & (col(OutboxMessage.claimed_until) < now)
+            ),
+        )
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_by=claimant,
+            claimed_until=now + LEASE,
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=now,
+        )
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def mark_sent(session: Session, key: str, *, claimant: str, now: dt.datetime) -> None:
+    """Record that the server accepted the message."""
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.key) == key,
+            col(OutboxMessage.claimed_by) == claimant,
+        )
+        .values(
+            status=OutboxStatus.SENT,
+            sent_at=now,
+            last_error=None,
+            claimed_until=None,
+            updated_at=now,
+        )
+    )
+
+
+def mark_failed(
+    session: Session, key: str, *, claimant: str, error: str, permanent: bool, now: dt.datetime
+) -> None:
+    """Record a failure: permanent ones end the row, temporary ones back off and retry."""
+    row = session.get(OutboxMessage, key)
+    if row is None or row.claimed_by != claimant:
+        return
+    row.last_error, row.claimed_until, row.updated_at = error[:500], None, now
+    if permanent:
+        row.status = OutboxStatus.FAILED
+    else:
+        row.status = OutboxStatus.PENDING
+        row.next_attempt_at = now + min(MAX_BACKOFF, dt.timedelta(minutes=2 ** (row.attempts - 1)))
+    session.add(row)
+
+
+def outbox_rows(
+    session: Session, *, status: str | None = None, limit: int = 50
+) -> list[OutboxMessage]:
+    """Rows for ``arshjul outbox``: problems and the queue first, newest history last."""
+    query = (
+        select(OutboxMessage)
+        .order_by(col(OutboxMessage.send_at).desc(), col(OutboxMessage.key))
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return list(session.exec(query))
