@@ -27,10 +27,11 @@ from models.database import read_session, write_session
 from models.outbox import (
     OutboxMessage,
     OutboxStatus,
-    claim,
+    claim_batch,
     due_keys,
     mark_failed,
     mark_sent,
+    release,
     sync_outbox,
 )
 from models.published import load_published
@@ -77,14 +78,16 @@ def draft_reminders(
     sender: Sender,
     base_url: str,
     now: dt.datetime,
+    lookback: dt.timedelta = LOOKBACK,
 ) -> tuple[list[Draft], list[str]]:
-    """Every message due from a week ago up to ``today``, rendered; and who has no address."""
+    """Every message due from ``lookback`` ago up to ``today``, rendered; and who has no
+    address."""
     with write_session(engine) as session:
         ensure_tokens(session, now=now)  # every message links to the person's own feed
     with read_session(engine) as session:
         published = load_published(session, *publication_window(today))
     calendar = swedish_calendar(range(today.year - 2, today.year + 2))
-    first = today - LOOKBACK
+    first = today - lookback
     reminders = schedule_reminders(
         published, policies(definitions), calendar, first=first, last=today
     )
@@ -135,14 +138,21 @@ def queue_reminders(
     sender: Sender,
     base_url: str,
     now: dt.datetime,
+    lookback: dt.timedelta = LOOKBACK,
 ) -> Queued:
     """Bring the outbox in line with today's schedule (idempotent)."""
     drafts, missing = draft_reminders(
-        engine, definitions, today=today, sender=sender, base_url=base_url, now=now
+        engine,
+        definitions,
+        today=today,
+        sender=sender,
+        base_url=base_url,
+        now=now,
+        lookback=lookback,
     )
     with write_session(engine) as session:
         queued, updated, withdrawn = sync_outbox(
-            session, [_row(d) for d in drafts], first=today - LOOKBACK, last=today, now=now
+            session, [_row(d) for d in drafts], first=today - lookback, last=today, now=now
         )
     return Queued(queued, updated, withdrawn, tuple(drafts), tuple(missing))
 
@@ -160,6 +170,55 @@ def preview(engine: Engine, drafts: Sequence[Draft], now: dt.datetime) -> list[D
     return [d for d in drafts if d.key not in done and _send_at(d.send_on) <= now]
 
 
+CLAIM_BATCH = 200  # rows claimed per transaction; each outcome is still committed alone
+
+
+def _draft(row: OutboxMessage) -> Draft:
+    return Draft(
+        row.key,
+        Kind(row.kind),
+        row.recipient,
+        row.address,
+        row.name,
+        row.send_on,
+        row.subject,
+        row.text,
+        row.html,
+        row.ical,
+        row.method,
+    )
+
+
+def _record(
+    engine: Engine,
+    draft: Draft,
+    claimant: str,
+    now: dt.datetime,
+    outcome: Delivery,
+    error: str | None,
+    result: Sent,
+) -> None:
+    """Commit one message's outcome at once: the guarantee rests on this commit."""
+    with write_session(engine) as session:
+        if outcome is Delivery.SENT:
+            mark_sent(session, draft.key, claimant=claimant, now=now)
+            result.sent += 1
+            return
+        mark_failed(
+            session,
+            draft.key,
+            claimant=claimant,
+            error=error or "",
+            permanent=outcome is Delivery.PERMANENT,
+            now=now,
+        )
+    if outcome is Delivery.PERMANENT:
+        result.permanent += 1
+        result.errors.append(f"{draft.address}: {error}")
+    else:
+        result.temporary += 1
+
+
 def send_due(
     engine: Engine, smtp_settings: SmtpSettings, *, now: dt.datetime, limit: int = 100_000
 ) -> Sent:
@@ -171,53 +230,30 @@ def send_due(
         keys = due_keys(session, now, limit)
     smtp: smtplib.SMTP | None = None
     try:
-        for key in keys:
+        for begin in range(0, len(keys), CLAIM_BATCH):
             with write_session(engine) as session:
-                if not claim(session, key, claimant=claimant, now=now):
-                    continue  # another run has it
-                row = session.get(OutboxMessage, key)
-                assert row is not None
-                draft = Draft(
-                    row.key,
-                    Kind(row.kind),
-                    row.recipient,
-                    row.address,
-                    row.name,
-                    row.send_on,
-                    row.subject,
-                    row.text,
-                    row.html,
-                    row.ical,
-                    row.method,
-                )
-            try:
-                smtp = smtp or connect(smtp_settings)
-                outcome, error = deliver(
-                    smtp, to_email(draft, sender, now), sender.address, draft.address
-                )
-            except (smtplib.SMTPException, OSError) as failure:
-                smtp = None
-                outcome, error = Delivery.TEMPORARY, f"SMTP-servern svarar inte: {failure}"
-            with write_session(engine) as session:
-                if outcome is Delivery.SENT:
-                    mark_sent(session, key, claimant=claimant, now=now)
-                    result.sent += 1
-                else:
-                    mark_failed(
-                        session,
-                        key,
-                        claimant=claimant,
-                        error=error or "",
-                        permanent=outcome is Delivery.PERMANENT,
-                        now=now,
+                claimed = [
+                    _draft(row)
+                    for row in claim_batch(
+                        session, keys[begin : begin + CLAIM_BATCH], claimant=claimant, now=now
                     )
-                    if outcome is Delivery.PERMANENT:
-                        result.permanent += 1
-                        result.errors.append(f"{draft.address}: {error}")
-                    else:
-                        result.temporary += 1
-            if smtp is None:
-                break  # the server is away: the rest wait, unclaimed, for the next run
+                ]
+            for n, draft in enumerate(claimed):
+                try:
+                    smtp = smtp or connect(smtp_settings)
+                    outcome, error = deliver(
+                        smtp, to_email(draft, sender, now), sender.address, draft.address
+                    )
+                except (smtplib.SMTPException, OSError) as failure:
+                    smtp = None
+                    outcome, error = Delivery.TEMPORARY, f"SMTP-servern svarar inte: {failure}"
+                _record(engine, draft, claimant, now, outcome, error, result)
+                if smtp is None:  # the server went away: the rest of the batch, untried
+                    with write_session(engine) as session:
+                        release(session, [d.key for d in claimed[n + 1 :]], claimant=claimant)
+                    break
+            if smtp is None and claimed:
+                break  # the rest wait, unclaimed, for the next run
     finally:
         if smtp is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):

@@ -1,11 +1,12 @@
 """The outbox: every e-mail to send is a row with a unique idempotency key.
 
-Delivery guarantee. A row is *claimed* (status ``sending``, a lease, committed) before the
-SMTP conversation and marked ``sent`` (committed) right after the server accepts it. So:
-- two runs never send the same row: a claim is one conditional UPDATE that only one of
-  them can win;
-- a crash before or during sending leaves the row ``sending``; when its lease ends the
-  next run sends it – once;
+Delivery guarantee. Rows are *claimed* in batches (status ``sending``, a lease, committed)
+before the SMTP conversation, and each is marked ``sent`` (committed on its own) right
+after the server accepts it. So:
+- two runs never send the same row: a claim is a conditional UPDATE that only one of them
+  can win, and each run reads back only the rows carrying its own claimant id;
+- a crash leaves the run's unsent claimed rows ``sending``; when their lease ends the
+  next run sends them – once;
 - the one duplicate SMTP itself cannot prevent is a crash in the instant between the
   server's "250 OK" and the commit of ``sent``: then the message goes out a second time,
   with the same Message-ID, so mail systems that deduplicate by Message-ID show it once.
@@ -185,12 +186,18 @@ def due_keys(session: Session, now: dt.datetime, limit: int) -> list[str]:
     return list(session.exec(query))
 
 
-def claim(session: Session, key: str, *, claimant: str, now: dt.datetime) -> bool:
-    """Take one row for sending; exactly one of several racing runs gets True."""
-    result = session.execute(
+def claim_batch(
+    session: Session, keys: Sequence[str], *, claimant: str, now: dt.datetime
+) -> list[OutboxMessage]:
+    """Claim many rows in one statement; returns those this claimant won, in key order.
+
+    The claimant id is unique per run, so reading back the rows it holds tells exactly
+    which of the racing runs got which row.
+    """
+    session.execute(
         update(OutboxMessage)
         .where(
-            col(OutboxMessage.key) == key,
+            col(OutboxMessage.key).in_(keys),
             (
                 (col(OutboxMessage.status) == OutboxStatus.PENDING)
                 & (col(OutboxMessage.next_attempt_at) <= now)
@@ -208,7 +215,35 @@ def claim(session: Session, key: str, *, claimant: str, now: dt.datetime) -> boo
             updated_at=now,
         )
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(
+                col(OutboxMessage.key).in_(keys),
+                OutboxMessage.claimed_by == claimant,
+                col(OutboxMessage.status) == OutboxStatus.SENDING,
+            )
+            .order_by(col(OutboxMessage.key))
+        )
+    )
+
+
+def release(session: Session, keys: Sequence[str], *, claimant: str) -> None:
+    """Give claimed rows back untried (the server went away first): no attempt counted."""
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.key).in_(keys),
+            col(OutboxMessage.claimed_by) == claimant,
+            col(OutboxMessage.status) == OutboxStatus.SENDING,
+        )
+        .values(
+            status=OutboxStatus.PENDING,
+            claimed_by=None,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts - 1,
+        )
+    )
 
 
 def mark_sent(session: Session, key: str, *, claimant: str, now: dt.datetime) -> None:
