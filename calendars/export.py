@@ -19,7 +19,7 @@ from pathlib import Path
 from .feeds import Audience, Feed
 
 # Only these sub-folders are ours to prune; anything else in the export root is left alone.
-MANAGED = ("feeds", "p")
+MANAGED = ("feeds", "p", "o", "m")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +95,15 @@ def export(root: Path, feeds: list[Feed], pages: Mapping[str, bytes]) -> ExportR
             unchanged += 1
     latest = max((f.last_modified for f in feeds), default=None)
     for name, content in {**pages, "index.json": feed_index(feeds)}.items():
+        keep.add(root / name)
         if write_atomically(root / name, content, latest):
             written += 1
         else:
             unchanged += 1
     removed = 0
     for folder in MANAGED:
-        for stale in sorted((root / folder).rglob("*.ics")) if (root / folder).is_dir() else []:
+        files = sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []
+        for stale in (f for f in files if f.is_file() and not f.name.startswith(".")):
             if stale not in keep:
                 stale.unlink()
                 removed += 1

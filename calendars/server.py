@@ -134,7 +134,10 @@ class FeedStore:
             if entry is not None and hmac.compare_digest(entry[0], token):
                 return entry[1]
             return None
-        return self.public.get(path)
+        found = self.public.get(path)
+        if found is None and "." not in path.rsplit("/", 1)[-1]:
+            found = self.public.get(path + ".html")  # /o/<org>/<year>, /m/<id>
+        return found
 
 
 def _not_modified(resource: Resource, headers: list[tuple[bytes, bytes]]) -> bool:

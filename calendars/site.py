@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .feeds import Audience, Feed
 
-_ENV = Environment(
+ENV = Environment(
     loader=PackageLoader("calendars", "templates"),
     autoescape=select_autoescape(["html"]),
     keep_trailing_newline=True,
@@ -22,7 +22,12 @@ def subscribe_links(base_url: str, path: str) -> tuple[str, str]:
     return "webcal://" + https.split("://", 1)[1], https
 
 
-def render_index(feeds: Sequence[Feed], organisations: Mapping[str, str], base_url: str) -> bytes:
+def render_index(
+    feeds: Sequence[Feed],
+    organisations: Mapping[str, str],
+    base_url: str,
+    years: Sequence[int] = (),
+) -> bytes:
     """The Swedish start page listing every public feed with subscribe links."""
     orgs: list[dict[str, Any]] = []
     for slug, name in sorted(organisations.items(), key=lambda item: item[1]):
@@ -32,4 +37,4 @@ def render_index(feeds: Sequence[Feed], organisations: Mapping[str, str], base_u
                 webcal, https = subscribe_links(base_url, f.path)
                 listed.append({"name": f.name, "webcal": webcal, "https": https})
         orgs.append({"slug": slug, "name": name, "feeds": listed})
-    return _ENV.get_template("index.html").render(organisations=orgs).encode()
+    return ENV.get_template("index.html").render(organisations=orgs, years=years).encode()

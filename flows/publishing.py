@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from calendars.export import ExportResult, export
 from calendars.feeds import Audience, build_feeds
+from calendars.pages import render_pages
 from calendars.site import render_index
 from cycle.published import publication_window
 from models.database import read_session, write_session
@@ -39,7 +40,11 @@ def publish_feeds(
     with read_session(engine) as session:
         published = load_published(session, first, last)
     feeds = build_feeds(published, base_url=settings.public_url)
-    pages = {"index.html": render_index(feeds, published.organisations, settings.public_url)}
+    years = list(range(first.year, last.year + 1))
+    pages = {
+        "index.html": render_index(feeds, published.organisations, settings.public_url, years),
+        **render_pages(published, today=today, base_url=settings.public_url),
+    }
     result = export(settings.publish_dir, feeds, pages)
     personal = sum(1 for f in feeds if f.audience is Audience.PERSONAL)
     return PublishResult(len(feeds) - personal, personal, result)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from calendars.export import export
 from calendars.feeds import Feed, build_feeds
+from calendars.pages import render_pages
+from calendars.site import render_index
 from cycle import CycleDefinition, WorkCalendar, plan_year
 from cycle.published import Published, publication_window
 from models.database import create_schema, make_engine, read_session, write_session
@@ -18,6 +27,7 @@ from models.store import save_definition, save_plan
 from models.tokens import ensure_tokens
 from tests.conftest import NOW
 
+BIN = Path(sys.executable).parent
 TODAY = dt.date(2026, 11, 23)
 BASE = "https://arshjul.example.se"
 
@@ -42,3 +52,48 @@ def publish(engine: Engine) -> Published:
 
 def feeds_by_path(engine: Engine) -> dict[str, Feed]:
     return {f.path: f for f in build_feeds(publish(engine), base_url=BASE)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
+    """An exported folder served by `arshjul feeds serve`; yields (port, root, tokens)."""
+    root = tmp_path / "publicerat"
+    published = publish(stored)
+    feeds = build_feeds(published, base_url=BASE)
+    years = [2025, 2026, 2027]
+    pages = render_pages(published, today=TODAY, base_url=BASE)
+    export(
+        root,
+        feeds,
+        {"index.html": render_index(feeds, published.organisations, BASE, years), **pages},
+    )
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"server did not start: {proc.stdout.read() if proc.stdout else ''}"
+                    )
+                time.sleep(0.1)  # waiting for an external process to listen
+        yield port, root, {p.key: p.token or "" for p in published.people}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import email.utils
 import http.client
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,47 +16,7 @@ from calendars.feeds import build_feeds
 from calendars.site import render_index
 from tests.calendars.conftest import BASE, publish
 
-BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
-    """An exported folder served by `arshjul feeds serve`; yields (port, root, tokens)."""
-    root = tmp_path / "publicerat"
-    published = publish(stored)
-    feeds = build_feeds(published, base_url=BASE)
-    export(root, feeds, {"index.html": render_index(feeds, published.organisations, BASE)})
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"server did not start: {proc.stdout.read() if proc.stdout else ''}"
-                    )
-                time.sleep(0.1)  # waiting for an external process to listen
-        yield port, root, {p.key: p.token or "" for p in published.people}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 def get(

@@ -1,0 +1,129 @@
+"""The wheel pages: one per organisation and year (with its SVG), one per public meeting.
+
+Rendered to bytes at export time like the feeds, so the folder works on any static host;
+the feed server maps ``/o/<org>/<year>`` and ``/m/<id>`` to these files. Only public
+bodies' meetings appear, and no person is named: task rows show title, due date and
+status only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from cycle.plan import STOCKHOLM
+from cycle.published import Published, PublishedMeeting, PublishedTask
+from cycle.swedish import format_date, format_time
+
+from .ical import MeetingContext, calendar_frame, compose, render_meeting
+from .site import ENV
+from .wheel import HIGHLIGHT, STATUS_SV, render_wheel, rings_for
+
+TASK_STATUS_SV = {"open": "öppen", "done": "klar", "cancelled": "inställd"}
+
+
+def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict[str, bytes]:
+    """Every wheel page, wheel SVG, meeting page and single-meeting .ics, by path."""
+    pages: dict[str, bytes] = {}
+    public = {b.key: b for b in published.bodies if b.public}
+    years = list(range(published.first_day.year, published.last_day.year + 1))
+    by_org_year: dict[tuple[str, int], list[PublishedMeeting]] = defaultdict(list)
+    for m in published.meetings:
+        if m.body in public:
+            by_org_year[(m.organisation, m.start.astimezone(STOCKHOLM).year)].append(m)
+    tasks: dict[str, list[PublishedTask]] = defaultdict(list)
+    for t in published.tasks:
+        tasks[t.meeting].append(t)
+    for slug, name in published.organisations.items():
+        bodies = [
+            b
+            for b in published.bodies
+            if b.organisation == slug
+            and b.public
+            and any(m.body == b.key for y in years for m in by_org_year[(slug, y)])
+        ]
+        for year in years:
+            meetings = by_org_year[(slug, year)]
+            svg = render_wheel(name, year, bodies, meetings, today)
+            pages[f"o/{slug}/{year}.svg"] = svg.encode()
+            rows = [
+                {
+                    "id": m.id,
+                    "date": format_date(m.start.astimezone(STOCKHOLM).date()),
+                    "time": format_time(m.start.astimezone(STOCKHOLM)),
+                    "body": public[m.body].name,
+                    "title": m.title,
+                    "status": STATUS_SV[m.status],
+                    "highlight": HIGHLIGHT.get(m.kind),
+                }
+                for m in sorted(meetings, key=lambda m: (m.start, m.id))
+            ]
+            pages[f"o/{slug}/{year}.html"] = (
+                ENV.get_template("year.html")
+                .render(
+                    organisation=name,
+                    slug=slug,
+                    year=year,
+                    years=years,
+                    svg=svg,
+                    rings=rings_for(bodies),
+                    rows=rows,
+                )
+                .encode()
+            )
+            for m in meetings:
+                pages.update(
+                    _meeting_pages(
+                        published,
+                        m,
+                        public[m.body].name,
+                        public[m.body].kind,
+                        name,
+                        tasks[m.id],
+                        base_url,
+                    )
+                )
+    return pages
+
+
+def _meeting_pages(
+    published: Published,
+    m: PublishedMeeting,
+    body: str,
+    kind: str,
+    organisation: str,
+    tasks: list[PublishedTask],
+    base_url: str,
+) -> dict[str, bytes]:
+    start, end = m.start.astimezone(STOCKHOLM), m.end.astimezone(STOCKHOLM)
+    html = ENV.get_template("meeting.html").render(
+        id=m.id,
+        title=m.title,
+        body=body,
+        organisation=organisation,
+        slug=m.organisation,
+        year=start.year,
+        date=format_date(start.date()),
+        when=f"{format_date(start.date())} kl. {format_time(start)}–{format_time(end)}",
+        location=m.location,
+        status=STATUS_SV[m.status],
+        note=m.note or (f"mötet är {m.moved_because}" if m.moved_because else None),
+        agenda=m.agenda,
+        tasks=[
+            {
+                "title": t.title,
+                "due": format_date(t.due),
+                "status": TASK_STATUS_SV.get(t.status, t.status),
+            }
+            for t in sorted(tasks, key=lambda t: (t.due, t.title))
+        ],
+    )
+    frame = calendar_frame(
+        f"{m.title} {format_date(start.date())}",
+        f"m/{m.id}@arshjul",
+        f"{body} ({organisation})",
+        published.first_day,
+        published.last_day,
+    )
+    single = compose(frame, [render_meeting(m, MeetingContext(body, kind, base_url))])
+    return {f"m/{m.id}.html": html.encode(), f"m/{m.id}.ics": single}
