@@ -1,0 +1,120 @@
+"""The wheel in a real browser: headless Chromium (Debian's chromium + chromium-driver,
+driven by Selenium with the system driver – never a downloaded browser) against the real
+feed server, with an axe-core accessibility scan (axe-core from the npm registry)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = Path(
+    os.environ.get(
+        "ARSHJUL_AXE_JS", REPO / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+    )
+)
+ARTIFACTS = Path(os.environ.get("ARSHJUL_TEST_ARTIFACTS", REPO / "test-artifacts"))
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    missing = [
+        name
+        for name, found in (
+            ("chromium", CHROMIUM),
+            ("chromedriver", DRIVER),
+            (str(AXE), AXE.exists()),
+        )
+        if not found
+    ]
+    if missing:
+        if os.environ.get("ARSHJUL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests are required here, but missing: {', '.join(missing)}")
+        pytest.skip(
+            f"needs {', '.join(missing)} (apt-get install chromium chromium-driver; "
+            "make test installs axe-core with npm)"
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1100,1500",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    port, root, _ = site
+    browser.get(f"http://127.0.0.1:{port}/o/mini/2027")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
+    marks = browser.find_elements(By.CSS_SELECTOR, "svg.wheel a.meeting")
+    rows = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    assert len(marks) == len(rows) == 11  # the wheel and the table agree
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.wheel path.moved")  # Ascension week
+
+    # keyboard: Tab until a meeting mark has focus; its details appear in the live region
+    for _ in range(40):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        active = browser.switch_to.active_element
+        if "meeting" in (active.get_attribute("class") or ""):
+            break
+    else:
+        pytest.fail("no meeting mark could be reached with the keyboard")
+    info = browser.find_element(By.ID, "wheel-info").text
+    assert info == active.get_attribute("data-info") and "2027" in info
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "wheel-mini-2027.png"))
+
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        ".then(r => done(JSON.stringify(r.violations))).catch(e => done(String(e)));"
+    )
+    violations = json.loads(result)
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], serious
+
+    active.send_keys(Keys.ENTER)  # the mark is a link to the meeting page
+    assert "/m/" in browser.current_url
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Samverkansrådet"
+    assert browser.find_elements(By.LINK_TEXT, "Lägg till i kalendern")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 4  # the chain
+    meeting_violations = json.loads(
+        browser.execute_async_script(
+            AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+            ".then(r => done(JSON.stringify(r.violations)));"
+        )
+    )
+    assert [v["id"] for v in meeting_violations if v["impact"] in ("serious", "critical")] == []
