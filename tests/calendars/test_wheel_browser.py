@@ -70,7 +70,7 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    port, root, _ = site
+    port = site[0]
     browser.get(f"http://127.0.0.1:{port}/o/mini/2027")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
     marks = browser.find_elements(By.CSS_SELECTOR, "svg.wheel a.meeting")
