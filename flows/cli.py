@@ -203,6 +203,20 @@ def build_parser() -> argparse.ArgumentParser:
     fimp.add_argument("file", metavar="FIL", help="fil enligt docs/decisions.md")
     common(fimp, db=True)
 
+    db = sub.add_parser(
+        "db",
+        help="databasens schema: uppgradera eller visa version",
+        description="Kör databasmigreringarna (Alembic) till senaste "
+        "versionen, eller visar vilken version databasen har.",
+    )
+    db.add_argument(
+        "action",
+        choices=["upgrade", "current"],
+        metavar="ÅTGÄRD",
+        help="upgrade (till senaste versionen) eller current (visa versionen)",
+    )
+    common(db, db=True)
+
     remind = sub.add_parser(
         "remind",
         help="köa och skicka dagens e-post (flödet send-reminders)",
@@ -341,6 +355,8 @@ def main(
     try:
         if args.command == "check":
             return _check(settings, args.year or [today.year, today.year + 1], out)
+        if args.command == "db":
+            return commands.database(settings, args.action, out)
         if args.command in ("remind", "outbox", "tasks"):
             command: Callable[..., int] = getattr(commands, args.command)
             return command(settings, args, now=now, out=out)

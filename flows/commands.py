@@ -28,7 +28,13 @@ from cycle.plan import STOCKHOLM
 from cycle.swedish import format_date, format_time
 from cycle.wheel import Status
 from models.audit import recent_runs
-from models.database import create_schema, make_engine, read_session, write_session
+from models.database import (
+    create_schema,
+    describe_url,
+    make_engine,
+    read_session,
+    write_session,
+)
 from models.outbox import OutboxStatus, outbox_rows
 from models.processes import (
     add_initiative,
@@ -393,4 +399,31 @@ def tasks(settings: Settings, args: Any, *, now: dt.datetime, out: TextIO) -> in
             f"{meeting.title} {format_date(local.date())}",
             file=out,
         )
+    return 0
+
+
+def database(settings: Settings, action: str, out: TextIO) -> int:
+    """``arshjul db upgrade|current``: the schema's migration version."""
+    from models.schema import current, head, upgrade_schema
+
+    engine = make_engine(settings.database_url)
+    try:
+        before = current(engine)
+        if action == "upgrade":
+            upgrade_schema(engine)
+            after = current(engine)
+            change = "redan senaste" if before == after else f"från {before or 'tom'}"
+            print(
+                f"Databasen {describe_url(settings.database_url)} har version {after} ({change}).",
+                file=out,
+            )
+        else:
+            state = "senaste" if before == head() else f"senaste är {head()}"
+            print(
+                f"Databasen {describe_url(settings.database_url)} har version "
+                f"{before or 'ingen (tom)'} ({state}).",
+                file=out,
+            )
+    finally:
+        engine.dispose()
     return 0

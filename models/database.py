@@ -15,7 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from . import audit, outbox, tables, tokens, work  # noqa: F401  (registers the tables)
 
@@ -95,8 +95,11 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables (migrations arrive with the PostgreSQL work)."""
-    SQLModel.metadata.create_all(engine)
+    """Bring the schema to the newest migration (``models/migrations``), creating it in an
+    empty database; a database already at the newest revision is left alone."""
+    from .schema import upgrade_schema  # alembic loads only where a schema is needed
+
+    upgrade_schema(engine)
 
 
 @contextmanager

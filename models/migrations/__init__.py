@@ -1,0 +1,1 @@
+"""Alembic migrations of Årshjul's schema; ``arshjul db upgrade`` runs them."""
