@@ -49,6 +49,45 @@ NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 POSTGRES_URL = os.environ.get(
     "ARSHJUL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+# One variable moves the whole suite to PostgreSQL: ARSHJUL_TEST_DATABASE=postgres
+TEST_DATABASE = os.environ.get("ARSHJUL_TEST_DATABASE", "sqlite")
+_SCHEMAS: list[str] = []
+
+
+def fresh_database_url(tmp_path: Path) -> str:
+    """A new, empty database for one test: a SQLite file, or – with
+    ``ARSHJUL_TEST_DATABASE=postgres`` – a new schema in the test PostgreSQL."""
+    if TEST_DATABASE != "postgres":
+        return f"sqlite:///{tmp_path / 'arshjul.db'}"
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    _SCHEMAS.append(schema)
+    return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
+def database_is_empty(url: str) -> bool:
+    """True when nothing has created the schema in ``url`` (no migration has run)."""
+    from models.schema import current
+
+    engine = make_engine(url)
+    try:
+        return current(engine) is None
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schemas() -> Iterator[None]:
+    yield
+    if _SCHEMAS:
+        admin = make_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            for schema in _SCHEMAS:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -117,7 +156,7 @@ def _postgres_engine() -> Iterator[Engine]:
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A real database with the schema created: a SQLite file, and PostgreSQL where marked."""
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'arshjul.db'}")
+        eng = make_engine(fresh_database_url(tmp_path))
         create_schema(eng)
         yield eng
         eng.dispose()

@@ -25,7 +25,7 @@ from models.database import create_schema, make_engine, read_session, write_sess
 from models.published import load_published
 from models.store import save_definition, save_plan
 from models.tokens import ensure_tokens
-from tests.conftest import NOW
+from tests.conftest import NOW, fresh_database_url
 
 BIN = Path(sys.executable).parent
 TODAY = dt.date(2026, 11, 23)
@@ -34,7 +34,7 @@ BASE = "https://arshjul.example.se"
 
 @pytest.fixture
 def stored(tmp_path: Path, mini: Callable[..., CycleDefinition], calendar: WorkCalendar) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path / 'arshjul.db'}")
+    engine = make_engine(fresh_database_url(tmp_path))
     create_schema(engine)
     d = mini()
     with write_session(engine) as s:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINI
+from tests.conftest import MINI, fresh_database_url
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +36,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cycles = tmp_path / "cycles"
     shutil.copytree(SHIPPED_CYCLES, cycles)
     shutil.copy(MINI, cycles / "mini.toml")
-    monkeypatch.setenv("ARSHJUL_DATABASE_URL", f"sqlite:///{tmp_path / 'arshjul.db'}")
+    monkeypatch.setenv("ARSHJUL_DATABASE_URL", fresh_database_url(tmp_path))
     monkeypatch.setenv("ARSHJUL_CYCLES_DIR", str(cycles))
     monkeypatch.setenv("ARSHJUL_REPORTS_DIR", str(tmp_path / "rapporter"))
     monkeypatch.setenv("ARSHJUL_PUBLISH_DIR", str(tmp_path / "publicerat"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import io
+import os
 import typing
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from flows.cli import main
 from models.audit import FlowRunLog
 from models.database import make_engine, read_session
 from models.work import Initiative, Priority
+from tests.conftest import database_is_empty
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -62,7 +64,7 @@ def test_bad_flow_parameters_fail_in_swedish_before_anything_runs(
     code, _, err = run(*argv)
     assert code == 2
     assert err.startswith("arshjul: fel:") and fragment in err
-    assert not (workspace / "arshjul.db").exists()  # nothing ran, nothing was written
+    assert database_is_empty(os.environ["ARSHJUL_DATABASE_URL"])  # nothing ran or was written
 
 
 def test_catalogue_matches_the_flows_signatures() -> None:
@@ -118,7 +120,7 @@ def test_priorities_add_and_import_are_idempotent(workspace: Path) -> None:
     )
     assert run("priorities", "import", str(file))[1].startswith("Sparat för varmland 2027: 2")
     assert run("priorities", "import", str(file))[1].startswith("Sparat för varmland 2027: 0")
-    engine = make_engine(f"sqlite:///{workspace / 'arshjul.db'}")
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
     with read_session(engine) as s:
         assert s.exec(select(func.count()).select_from(Priority)).one() == 2
         assert s.exec(select(func.count()).select_from(Initiative)).one() == 1
@@ -146,7 +148,7 @@ def test_a_bad_decisions_file_names_its_line_and_writes_nothing(workspace: Path)
         "avslutad",
     )
     assert code == 2 and "ingen prioritering eller satsning för 2027" in err
-    engine = make_engine(f"sqlite:///{workspace / 'arshjul.db'}")
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
     with read_session(engine) as s:
         assert s.exec(select(func.count()).select_from(Priority)).one() == 0
 
@@ -157,6 +159,6 @@ def test_meetings_lists_ids_and_history_starts_empty(workspace: Path) -> None:
     assert code == 0 and len(out.splitlines()) == 11
     assert "torsdag 7 januari 2027 kl. 13.00  Samverkansrådet  [planerat, sekvens 0]" in out
     assert run("history")[1] == "Inga körningar loggade ännu.\n"
-    engine = make_engine(f"sqlite:///{workspace / 'arshjul.db'}")
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
     with read_session(engine) as s:
         assert s.exec(select(func.count()).select_from(FlowRunLog)).one() == 0

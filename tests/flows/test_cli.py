@@ -18,7 +18,7 @@ from flows.cli import main
 from flows.settings import SHIPPED_CYCLES, Settings
 from models.database import make_engine, read_session
 from models.tables import Meeting, Person, Task
-from tests.conftest import DATA, MINI
+from tests.conftest import DATA, MINI, fresh_database_url
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -41,7 +41,7 @@ def counts(url: str) -> tuple[int, int, int]:
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'arshjul.db'}"
+    return fresh_database_url(tmp_path)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from flows.settings import SHIPPED_CYCLES
+from tests.conftest import fresh_database_url
 
 BIN = Path(sys.executable).parent
 
@@ -114,7 +115,7 @@ def test_admin_triggers_plan_year_on_a_served_deployment(
     api, env = server
     env = {
         **env,
-        "ARSHJUL_DATABASE_URL": f"sqlite:///{tmp_path / 'arshjul.db'}",
+        "ARSHJUL_DATABASE_URL": fresh_database_url(tmp_path),
         "ARSHJUL_CYCLES_DIR": str(SHIPPED_CYCLES),
         "ARSHJUL_PUBLISH_DIR": str(tmp_path / "publicerat"),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",

@@ -16,7 +16,7 @@ from cycle import WorkCalendar, parse_cycle, plan_year
 from models.database import create_schema, make_engine, read_session, write_session
 from models.store import save_definition, save_plan
 from models.tables import Meeting, Task
-from tests.conftest import MINI, NOW
+from tests.conftest import MINI, NOW, fresh_database_url
 
 # The child saves a second year inside one transaction, flushes every row to the database,
 # says so, and then waits on stdin until it is killed: the kill lands after the writes.
@@ -41,7 +41,7 @@ with write_session(engine) as session:
 def test_kill_9_during_a_save_leaves_the_database_as_before(
     tmp_path: Path, calendar: WorkCalendar
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'arshjul.db'}"
+    url = fresh_database_url(tmp_path)
     engine = make_engine(url)
     create_schema(engine)
     d = parse_cycle(MINI.read_text(encoding="utf-8"), "mini.toml")
