@@ -84,8 +84,8 @@ def _drop_test_schemas() -> Iterator[None]:
     yield
     if _SCHEMAS:
         admin = make_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            for schema in _SCHEMAS:
+        for schema in _SCHEMAS:  # one transaction each: a drop takes a lock per table
+            with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
