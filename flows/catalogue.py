@@ -129,6 +129,11 @@ CATALOGUE: dict[str, FlowInfo] = {
             "köa och skicka e-post: uppgifter, påminnelser, kallelser, veckobrev",
             (Parameter("now", str), Parameter("dry_run", bool)),
         ),
+        FlowInfo(
+            "plan-organisation",
+            "planera ett års möten för en organisation",
+            (Parameter("org", str, True), Parameter("year", int, True)),
+        ),
         FlowInfo("export-feeds", "publicera alla kalenderflöden och startsidan", ()),
     )
 }

@@ -69,6 +69,7 @@ def _decisions(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
 ADMIN_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace, TextIO], int]] = {
     "run": lambda s, a, o: commands.run_flow(s, a.flow, a.param, o),
     "serve": lambda s, a, o: commands.serve(o),
+    "deploy": lambda s, a, o: commands.deploy(a.pool, o),
     "history": lambda s, a, o: commands.history(s, a.flow, a.limit, o),
     "meetings": lambda s, a, o: commands.meetings(s, a.org, a.year, o),
     "priorities": _decisions,
@@ -142,6 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="en parameter till flödet (kan upprepas)",
     )
     common(run, db=True)
+
+    dep = sub.add_parser(
+        "deploy",
+        help="registrera flödena på en arbetspool för workers",
+        description="Registrerar alla flöden med scheman på en Prefect-arbetspool av typen "
+        "process (skapas om den saknas). Starta sedan `prefect worker start --pool NAMN` "
+        "på en eller flera maskiner.",
+    )
+    dep.add_argument("--pool", default="arshjul", metavar="NAMN", help="arbetspoolen (arshjul)")
 
     sub.add_parser(
         "serve",

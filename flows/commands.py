@@ -427,3 +427,18 @@ def database(settings: Settings, action: str, out: TextIO) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def deploy(pool: str, out: TextIO) -> int:
+    """``arshjul deploy --pool NAME``: every flow on a work pool, for workers."""
+    if not os.environ.get("PREFECT_API_URL"):
+        raise DefinitionError("ange Prefect-servern med PREFECT_API_URL", field="PREFECT_API_URL")
+    from .deployments import deploy_to_pool
+
+    names = deploy_to_pool(pool)
+    print(
+        f"{len(names)} deployments på arbetspoolen {pool!r}. Starta workers med: "
+        f"prefect worker start --pool {pool}",
+        file=out,
+    )
+    return 0

@@ -57,6 +57,25 @@ def build_deployments() -> list[RunnerDeployment]:
     ]
 
 
+def deploy_to_pool(pool: str) -> list[str]:
+    """Register every deployment on a process work pool (created if missing), so workers
+    on any machine with this package and its settings can run the flows."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(pool)
+        except ObjectNotFound:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+    names = []
+    for d in build_deployments():
+        d.apply(work_pool_name=pool)
+        names.append(f"{d.flow_name}/{d.name}")
+    return names
+
+
 def serve_deployments(limit: int = 4) -> None:
     """Register the deployments with the Prefect server and run their flows until stopped."""
     serve(*build_deployments(), pause_on_shutdown=False, limit=limit)

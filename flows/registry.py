@@ -14,7 +14,12 @@ from .meetings import (
 )
 from .publication import export_feeds_flow
 from .reminders import send_reminders_flow
-from .yearly import january_prioritisation_flow, plan_year_flow, year_end_follow_up_flow
+from .yearly import (
+    january_prioritisation_flow,
+    plan_organisation_flow,
+    plan_year_flow,
+    year_end_follow_up_flow,
+)
 
 FLOWS: dict[str, Flow[..., Any]] = {
     str(f.name): f
@@ -27,6 +32,7 @@ FLOWS: dict[str, Flow[..., Any]] = {
         reschedule_meeting_flow,
         cancel_meeting_flow,
         send_reminders_flow,
+        plan_organisation_flow,
         export_feeds_flow,
     )
 }

@@ -98,6 +98,8 @@ def describe_trigger() -> str:
             return f"CLI ({tag.removeprefix(CLI_TAG_PREFIX)})"
     if run.auto_scheduled:
         return "schema"
+    if run.parent_task_run_id is not None:
+        return "delkörning"
     if run.deployment_id is not None:
         return "Prefect UI/API"
     return f"lokalt ({getpass.getuser()})"

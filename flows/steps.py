@@ -15,6 +15,7 @@ from pathlib import Path
 from cycle import CycleDefinition, YearPlan
 from cycle.plan import PlannedTask
 from cycle.wheel import AgendaDraft, AssignmentDraft, OpenAssignment, WheelItem
+from models.audit import rows_changed_by
 from models.database import read_session, write_session
 from models.processes import (
     ensure_follow_ups,
@@ -125,3 +126,10 @@ def publish(settings: Settings, now: dt.datetime) -> int:
         engine_for(settings.database_url), settings, today=local_today(now), now=now
     )
     return result.export.written + result.export.removed
+
+
+@io_task("läs-delkörningar")
+def read_rows_changed(database_url: str, prefect_runs: list[str]) -> int:
+    """What the given (child) flow runs changed, from their audit rows."""
+    with read_session(engine_for(database_url)) as session:
+        return rows_changed_by(session, prefect_runs)

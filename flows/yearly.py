@@ -7,9 +7,12 @@ idempotent: a second run with the same parameters writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import time
+from typing import Any, cast
 
 from prefect import flow
+from prefect.client.schemas.objects import FlowRun
+from prefect.runtime import deployment
 
 from cycle import CycleDefinition, DefinitionError, swedish_calendar
 from cycle.definitions import SeriesKind
@@ -30,6 +33,7 @@ from .steps import (
     publish,
     read_cycles,
     read_meetings,
+    read_rows_changed,
     read_wheel,
     save_plans,
     store_agenda,
@@ -65,6 +69,19 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> dict[str,
     now = run_moment()
     year = check_year(year if year is not None else local_today(now).year + 1)
     definitions = read_cycles(str(settings.cycles_dir), org)
+    if org is None and deployment.id is not None:
+        # deployed (served or on a work pool): one sub-flow run per organisation, so the
+        # workers of the pool share the country between them
+        with audited("plan-year", {"org": org, "year": year}, settings) as record:
+            children = fan_out([d.organisation.slug for d in definitions], year)
+            record.rows_changed = read_rows_changed(settings.database_url, children)
+            record.message = f"{len(children)} organisationer planerade som egna körningar"
+            record.feed_files = publish(settings, now)
+        return {
+            "year": year,
+            "organisations": [d.organisation.slug for d in definitions],
+            "rows_changed": record.rows_changed,
+        }
     plans = plan_years(definitions, [year])
     with audited("plan-year", {"org": org, "year": year}, settings) as record:
         outcomes = save_plans(settings.database_url, plans, now)
@@ -78,6 +95,55 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> dict[str,
         "organisations": [o.organisation for o in outcomes],
         "rows_changed": record.rows_changed,
     }
+
+
+@flow(name="plan-organisation", flow_run_name=run_name("Planera {org} {year}", org="", year=""))
+def plan_organisation_flow(org: str, year: int) -> dict[str, Any]:
+    """Plan and save one organisation's year: the unit plan-year fans out to workers."""
+    settings = Settings.load()
+    now = run_moment()
+    year = check_year(year)
+    plans = plan_years(read_cycles(str(settings.cycles_dir), org), [year])
+    with audited("plan-organisation", {"org": org, "year": year}, settings) as record:
+        outcomes = save_plans(settings.database_url, plans, now)
+        record.rows_changed = sum(o.result.changed for o in outcomes)
+    return {"org": org, "year": year, "rows_changed": record.rows_changed}
+
+
+def fan_out(organisations: list[str], year: int) -> list[str]:
+    """Start ``plan-organisation`` for every organisation at once, then wait for all;
+    returns the child runs' ids (their audit rows carry what each changed).
+
+    Raises:
+        RuntimeError: a child run did not complete (named in the message).
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+
+    from .deployments import DEPLOYMENT
+
+    runs = [
+        cast(
+            FlowRun,
+            run_deployment(
+                f"plan-organisation/{DEPLOYMENT}",
+                parameters={"org": org, "year": year},
+                timeout=0,
+                as_subflow=True,
+            ),
+        )
+        for org in organisations
+    ]
+    with get_client(sync_client=True) as client:
+        for run in runs:
+            while True:
+                state = client.read_flow_run(run.id).state
+                if state is not None and state.is_final():
+                    break
+                time.sleep(1)  # polling the server for a child run's end
+            if not state.is_completed():
+                raise RuntimeError(f"delkörningen {run.name} slutade {state.name}")
+    return [str(run.id) for run in runs]
 
 
 def _prioritisation_year(now: dt.datetime) -> int:

@@ -90,3 +90,11 @@ def recent_runs(session: Session, *, limit: int = 20, flow: str | None = None) -
     if flow is not None:
         query = query.where(FlowRunLog.flow == flow)
     return list(session.exec(query))
+
+
+def rows_changed_by(session: Session, prefect_runs: list[str]) -> int:
+    """Rows changed by the given Prefect flow runs, summed from their audit rows."""
+    rows = session.exec(
+        select(FlowRunLog.rows_changed).where(col(FlowRunLog.prefect_run).in_(prefect_runs))
+    )
+    return sum(rows)
