@@ -11,6 +11,7 @@ Usage: ``.venv/bin/python -m bench.plan [--sizes 1,3,7,14,21]``
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import resource
@@ -32,12 +33,16 @@ def measure(regions: int) -> dict[str, float]:
     """One size, in this process."""
     from sqlalchemy import text
 
+    from calendars.messages import Sender
     from flows.planning import plan_years, store_plans
+    from flows.publishing import publish_feeds
+    from flows.reminding import queue_reminders
+    from flows.settings import Settings
     from flows.sources import load_cycles
     from models.database import StorageError, create_schema, make_engine
 
     from .country import write_country
-    from .feeds import NOW
+    from .feeds import NOW, TODAY
 
     work = Path(tempfile.mkdtemp(prefix="arshjul-bench-plan-"))
     try:
@@ -56,6 +61,22 @@ def measure(regions: int) -> dict[str, float]:
         outcomes = store_plans(engine, plans, now=NOW)
         result["sqlite_s"] = time.perf_counter() - start
         result["rows"] = sum(o.result.changed for o in outcomes)
+        settings = Settings.load({}, database_url=str(engine.url), publish_dir=work / "publicerat")
+        start = time.perf_counter()
+        publish_feeds(engine, settings, today=TODAY, now=NOW)
+        result["export_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        queued = queue_reminders(
+            engine,
+            definitions,
+            today=dt.date(2027, 6, 30),
+            sender=Sender("arshjul@example.se"),
+            base_url="",
+            now=NOW,
+            lookback=dt.timedelta(days=60),
+        )
+        result["queue_s"] = time.perf_counter() - start
+        result["queued"] = queued.queued
         try:
             admin = make_engine(POSTGRES)
         except StorageError:
@@ -123,7 +144,8 @@ def main() -> None:
         return
     print(
         f"{'regions':>7} {'meetings':>9} {'tasks':>7} {'rows':>7} {'plan s':>7} "
-        f"{'SQLite s':>9} {'Postgres s':>10} {'peak MiB':>9}"
+        f"{'SQLite s':>9} {'Postgres s':>10} {'export s':>9} {'mails':>6} {'queue s':>8} "
+        f"{'peak MiB':>9}"
     )
     for size in map(int, args.sizes.split(",")):
         out = subprocess.run(
@@ -136,6 +158,7 @@ def main() -> None:
         print(
             f"{size:>7} {r['meetings']:>9.0f} {r['tasks']:>7.0f} {r['rows']:>7.0f} "
             f"{r['plan_s']:>7.2f} {r['sqlite_s']:>9.2f} {r['postgres_s']:>10.2f} "
+            f"{r['export_s']:>9.2f} {r['queued']:>6.0f} {r['queue_s']:>8.2f} "
             f"{r['peak_mib']:>9.0f}"
         )
     home = tempfile.mkdtemp(prefix="arshjul-bench-prefect-")
