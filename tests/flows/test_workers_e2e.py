@@ -85,8 +85,11 @@ def test_plan_year_fans_out_over_two_workers(
         )
         for name in logs
     }
-    assert all(submitted.values()), submitted  # both workers ran flow runs
-    assert sum(map(len, submitted.values())) == 1 + 6  # the parent and one child per region
+    # a worker may try a run another worker has already claimed (Prefect then aborts the
+    # second submission), so a run tried by one worker only is a run that worker ran
+    w1, w2 = (set(ids) for ids in submitted.values())
+    assert len(w1 | w2) == 1 + 6  # the parent and one child per region
+    assert w1 - w2 and w2 - w1, submitted  # both workers ran flow runs
     history = subprocess.run(
         [str(BIN / "arshjul"), "history", "--limit", "20"],
         env=env,
