@@ -51,7 +51,7 @@ def test_plan_year_fans_out_over_two_workers(
                 "--name",
                 name,
                 "--limit",
-                "3",
+                "2",  # the parent holds a slot: the children must spread
             ],
             env=env,
             cwd=tmp_path,
