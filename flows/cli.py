@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="arshjul",
         description="Årshjul – årscykeln för regionala samverkansorgan: planera året, "
-        "kontrollera cykelfilerna och kör demot.",
+        "kör årshjulets flöden, publicera kalenderflöden och skicka påminnelser.",
     )
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
 
