@@ -50,17 +50,19 @@ def write_atomically(path: Path, content: bytes, modified: dt.datetime | None = 
     return changed
 
 
-def feed_index(feeds: Iterable[Feed]) -> bytes:
+def feed_index(feeds: Iterable[Feed], pages: Mapping[str, bytes] | None = None) -> bytes:
     """``index.json``: one entry per published (non-personal) feed, and a fingerprint.
 
     Personal feeds are left out on purpose: their paths are their secrets. The fingerprint
-    (a hash over every feed's path and ETag, personal ones included) changes whenever any
-    file changes, so a server watching ``index.json`` notices a new token too.
+    (a hash over every file's path and content) changes whenever any file changes – feeds,
+    personal ones included, and pages – so a server watching
+    ``index.json`` notices a new token or a new day's wheel too.
     """
     feeds = list(feeds)
-    fingerprint = hashlib.sha256(
-        "\n".join(sorted(f"{f.path} {f.etag}" for f in feeds)).encode()
-    ).hexdigest()
+    parts = [f"{f.path} {f.etag}" for f in feeds] + [
+        f"{name} {hashlib.sha256(content).hexdigest()}" for name, content in (pages or {}).items()
+    ]
+    fingerprint = hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
     entries = [
         {
             "kind": f.kind,
@@ -94,7 +96,15 @@ def export(root: Path, feeds: list[Feed], pages: Mapping[str, bytes]) -> ExportR
         else:
             unchanged += 1
     latest = max((f.last_modified for f in feeds), default=None)
-    for name, content in {**pages, "index.json": feed_index(feeds)}.items():
+    for name, content in pages.items():
+        # pages change with the date (today's mark), not only with the data: their mtime
+        # is their write time, so Last-Modified moves when they do
+        keep.add(root / name)
+        if write_atomically(root / name, content):
+            written += 1
+        else:
+            unchanged += 1
+    for name, content in {"index.json": feed_index(feeds, pages)}.items():
         keep.add(root / name)
         if write_atomically(root / name, content, latest):
             written += 1

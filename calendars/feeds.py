@@ -156,7 +156,7 @@ def build_feeds(published: Published, *, base_url: str = "") -> list[Feed]:
                     )
                 )
             tasks = for_body[body.key]
-            if tasks or not body.public:
+            if tasks:
                 feeds.append(
                     r.feed(
                         kind="grupp",
@@ -165,7 +165,9 @@ def build_feeds(published: Published, *, base_url: str = "") -> list[Feed]:
                         audience=Audience.GROUP,
                         organisation=org,
                         description=f"Möten och förberedelseuppgifter för {body.name}.",
-                        meetings=own,
+                        # a non-public body's own meetings stay in its members' personal
+                        # feeds: a group feed has no token, so it carries public meetings only
+                        meetings=own if body.public else [],
                         tasks=tasks,
                     )
                 )

@@ -92,13 +92,16 @@ def schedule_reminders(
                 add(_task_reminder(Kind.PROMPT, t, person, prompt))
             add(_task_reminder(Kind.REMINDER, t, person, remind))
     for m in published.meetings:
-        notice = calendar.add_working_days(
-            _local_day(m.start), -policy(m).notice, avoid_klamdagar=False
-        )
+        day = _local_day(m.start)
+        # people were told about the meeting from the notice day of the earliest date it
+        # had (the rule's date, or an earlier moved-to date), so an update or a
+        # cancellation after that goes out at once, whatever the new date is
+        first_known = min(day, m.original_date)
+        notice = calendar.add_working_days(first_known, -policy(m).notice, avoid_klamdagar=False)
         changed = _local_day(m.updated_at)
         if m.cancelled:
             # only those who may have been told need to hear it is off
-            if notice <= changed < _local_day(m.start):
+            if notice <= changed < max(day, m.original_date):
                 for person, _ in m.invitations:
                     add(
                         Reminder(
@@ -113,7 +116,7 @@ def schedule_reminders(
             continue
         kind = Kind.NOTICE if m.sequence == 0 else Kind.UPDATE
         send_on = notice if m.sequence == 0 else max(notice, changed)
-        if send_on >= _local_day(m.start):
+        if send_on >= day:
             continue  # too late to announce: the meeting has begun
         for person, _ in m.invitations:
             add(

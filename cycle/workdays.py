@@ -69,7 +69,10 @@ class WorkCalendar:
             elif match := _HALF_DAY.search(name):
                 half[day] = HalfDay(name, dt.time(int(match.group(1)), int(match.group(2))))
             else:
-                off[day] = f"{off[day]}, {name}" if day in off and name not in off[day] else name
+                if day not in off:
+                    off[day] = name
+                elif name not in off[day]:
+                    off[day] = f"{off[day]}, {name}"
         for day in list(half):
             if day in off:  # a full holiday wins over an early-closing note on the same day
                 del half[day]

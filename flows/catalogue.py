@@ -52,7 +52,7 @@ PARAMETER_HELP = {
     "forum": "vilket forum under året, 1–3",
     "meeting": "mötets id (se arshjul meetings)",
     "start": "ny starttid i svensk tid, ÅÅÅÅ-MM-DDTTT:MM",
-    "reason": "skäl, visas i mötets historik",
+    "reason": "skäl, visas offentligt i mötets historik och i kalendrarna",
     "now": "tidpunkt ÅÅÅÅ-MM-DDTTT:MM (utelämnad: nu)",
     "dry_run": "ja = visa bara vad som skulle skickas",
 }

@@ -81,7 +81,8 @@ def direktorsberedning_month_flow(
                 if m.status != MeetingStatus.CANCELLED and (number or m.start >= now)
             ]
             if not found:
-                report[slug] = [f"Inget möte {month}: sommaruppehåll eller inställt."]
+                when = month or "framöver"
+                report[slug] = [f"Inget möte {when}: sommaruppehåll eller inställt."]
                 continue
             meeting = found[0]
             local = meeting.start.astimezone(STOCKHOLM)

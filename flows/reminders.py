@@ -84,7 +84,8 @@ def send_reminders_flow(now: str | None = None, dry_run: bool = False) -> dict[s
         )
     with audited("send-reminders", {"now": now}, settings) as record:
         queued = queue(settings, None, today, sender, moment)
-        sent = send(settings, smtp, moment)
+        # a scheduled run that starts late sends by the wall clock, not its planned start
+        sent = send(settings, smtp, moment if now else max(moment, dt.datetime.now(dt.UTC)))
         record.rows_changed = queued.queued + queued.updated + queued.withdrawn + sent.sent
         record.message = (
             f"{queued.queued} köade, {queued.withdrawn} återkallade, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import smtplib
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -86,7 +87,8 @@ def draft_reminders(
         ensure_tokens(session, now=now)  # every message links to the person's own feed
     with read_session(engine) as session:
         published = load_published(session, *publication_window(today))
-    calendar = swedish_calendar(range(today.year - 2, today.year + 2))
+    # published tasks reach into the year after next (steps after a late-December meeting)
+    calendar = swedish_calendar(range(today.year - 2, today.year + 3))
     first = today - lookback
     reminders = schedule_reminders(
         published, policies(definitions), calendar, first=first, last=today
@@ -222,7 +224,16 @@ def _record(
 def send_due(
     engine: Engine, smtp_settings: SmtpSettings, *, now: dt.datetime, limit: int = 100_000
 ) -> Sent:
-    """Claim and send every due row, one SMTP connection; each outcome committed at once."""
+    """Claim and send every due row, one SMTP connection; each outcome committed at once.
+
+    Leases, backoffs and sent-times use ``now`` advanced by the time this call has taken,
+    so a long run's later batches take fresh leases instead of ones already expired.
+    """
+    started = time.monotonic()
+
+    def clock() -> dt.datetime:
+        return now + dt.timedelta(seconds=time.monotonic() - started)
+
     claimant = str(uuid.uuid4())
     result = Sent()
     sender = Sender(smtp_settings.sender)
@@ -235,7 +246,10 @@ def send_due(
                 claimed = [
                     _draft(row)
                     for row in claim_batch(
-                        session, keys[begin : begin + CLAIM_BATCH], claimant=claimant, now=now
+                        session,
+                        keys[begin : begin + CLAIM_BATCH],
+                        claimant=claimant,
+                        now=clock(),
                     )
                 ]
             for n, draft in enumerate(claimed):
@@ -247,7 +261,7 @@ def send_due(
                 except (smtplib.SMTPException, OSError) as failure:
                     smtp = None
                     outcome, error = Delivery.TEMPORARY, f"SMTP-servern svarar inte: {failure}"
-                _record(engine, draft, claimant, now, outcome, error, result)
+                _record(engine, draft, claimant, clock(), outcome, error, result)
                 if smtp is None:  # the server went away: the rest of the batch, untried
                     with write_session(engine) as session:
                         release(session, [d.key for d in claimed[n + 1 :]], claimant=claimant)

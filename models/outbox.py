@@ -137,9 +137,11 @@ def sync_outbox(
             )
             session.add(row)
             queued += 1
-        elif row.status == OutboxStatus.PENDING and any(
-            getattr(row, f) != values[f] for f in CONTENT
+        elif row.status == OutboxStatus.WITHDRAWN or (
+            row.status == OutboxStatus.PENDING
+            and any(getattr(row, f) != values[f] for f in CONTENT)
         ):
+            row.status = OutboxStatus.PENDING  # a withdrawn message can be wanted again
             for f in CONTENT:
                 setattr(row, f, values[f])
             row.next_attempt_at = max(row.next_attempt_at, row.send_at)

@@ -305,7 +305,8 @@ def save_plan(session: Session, plan: YearPlan, *, now: dt.datetime) -> SaveResu
             result.meetings_cancelled += 1
     session.flush()
     _sync_invitations(session, plan)
-    _save_tasks(session, plan, set(stored), result, now)
+    # an admin's meeting keeps its chain even when the rules no longer give its date
+    _save_tasks(session, plan, {k for k, row in stored.items() if not row.manual}, result, now)
     session.flush()
     return result
 

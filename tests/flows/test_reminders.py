@@ -384,3 +384,31 @@ def test_smtp_settings_from_the_environment() -> None:
     assert "hemligt" not in repr(s) and "hemligt" not in str(s)
     with pytest.raises(DefinitionError, match="ARSHJUL_SMTP_TLS"):
         SmtpSettings.from_env({"ARSHJUL_SMTP_HOST": "x", "ARSHJUL_SMTP_TLS": "tls1.3"})
+
+
+def test_a_withdrawn_message_wanted_again_is_queued_again(engine: Engine) -> None:
+    from models.outbox import sync_outbox
+
+    when = local("2026-12-07T07:00")
+    row = {
+        "key": "veckobrev:2026-V50:x/anna:0",
+        "kind": "veckobrev",
+        "recipient": "x/anna",
+        "address": "anna@example.se",
+        "name": "Anna",
+        "send_on": when.date(),
+        "send_at": when,
+        "subject": "Att göra vecka 50",
+        "text": "t",
+        "html": "h",
+        "ical": None,
+        "method": None,
+    }
+    first, last = when.date() - dt.timedelta(days=7), when.date()
+    with write_session(engine) as s:
+        assert sync_outbox(s, [row], first=first, last=last, now=when) == (1, 0, 0)
+    with write_session(engine) as s:
+        assert sync_outbox(s, [], first=first, last=last, now=when) == (0, 0, 1)
+    with write_session(engine) as s:
+        sync_outbox(s, [row], first=first, last=last, now=when)
+    assert outbox(engine)[row["key"]].status == OutboxStatus.PENDING

@@ -169,3 +169,20 @@ def test_invitations_follow_membership_changes(
         ).all()
     olof = sorted(start.date() for start, person in rows if person == "mini/olof-lund")
     assert olof and all(day <= dt.date(2027, 6, 30) for day in olof) and len(olof) == 6
+
+
+def test_an_admins_meeting_keeps_its_chain_when_the_rule_no_longer_gives_its_date(
+    engine: Engine, mini: Mini, calendar: WorkCalendar
+) -> None:
+    _save(engine, mini(), 2027, calendar)
+    with write_session(engine) as s:
+        june = next(m for m in s.exec(select(Meeting)) if m.original_date.month == 6)
+        june.manual, june.note, target = True, "Flyttat av admin", june.id
+        s.add(june)
+    # June drops out of the rules; the admin's meeting stays, and so does its chain
+    _save(engine, mini(summer_break='{ from = "06-01", to = "08-31" }'), 2027, calendar, now=LATER)
+    with read_session(engine) as s:
+        kept = s.get(Meeting, target)
+        chain = s.exec(select(Task).where(Task.meeting == target)).all()
+    assert kept is not None and kept.status != MeetingStatus.CANCELLED
+    assert chain and {t.status for t in chain} == {TaskStatus.OPEN}

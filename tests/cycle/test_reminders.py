@@ -1,0 +1,84 @@
+"""The reminder schedule (pure): when notices, updates and cancellations go out."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from cycle import WorkCalendar
+from cycle.plan import STOCKHOLM
+from cycle.published import Published, PublishedMeeting
+from cycle.reminders import Kind, schedule_reminders
+
+CREATED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+
+
+def _meeting(
+    start: dt.date,
+    *,
+    original: dt.date,
+    status: str = "planned",
+    sequence: int = 0,
+    changed: dt.datetime = CREATED,
+) -> PublishedMeeting:
+    begin = dt.datetime.combine(start, dt.time(9), tzinfo=STOCKHOLM)
+    return PublishedMeeting(
+        "m",
+        "x",
+        "x/rad",
+        "Rådet",
+        "möte",
+        begin,
+        begin + dt.timedelta(hours=2),
+        "",
+        status,
+        sequence,
+        CREATED,
+        changed,
+        original,
+        invitations=(("x/anna", "ledamot"),),
+    )
+
+
+def _schedule(m: PublishedMeeting, calendar: WorkCalendar) -> list[tuple[Kind, dt.date]]:
+    published = Published(dt.date(2026, 1, 1), dt.date(2028, 12, 31), meetings=(m,))
+    found = schedule_reminders(
+        published, {}, calendar, first=dt.date(2026, 11, 1), last=dt.date(2027, 12, 31)
+    )
+    return [(r.kind, r.send_on) for r in found if r.kind is not Kind.DIGEST]
+
+
+def test_a_notice_goes_out_ten_working_days_before(calendar: WorkCalendar) -> None:
+    m = _meeting(dt.date(2027, 3, 10), original=dt.date(2027, 3, 10))
+    assert _schedule(m, calendar) == [(Kind.NOTICE, dt.date(2027, 2, 24))]
+
+
+def test_a_meeting_moved_far_ahead_after_its_notice_is_updated_at_once(
+    calendar: WorkCalendar,
+) -> None:
+    moved = dt.datetime(2027, 3, 3, 10, tzinfo=dt.UTC)
+    m = _meeting(
+        dt.date(2027, 6, 10),
+        original=dt.date(2027, 3, 10),
+        status="moved",
+        sequence=1,
+        changed=moved,
+    )
+    assert _schedule(m, calendar) == [(Kind.UPDATE, dt.date(2027, 3, 3))]
+    cancelled = dataclasses.replace(
+        m, status="cancelled", sequence=2, updated_at=dt.datetime(2027, 3, 5, 10, tzinfo=dt.UTC)
+    )
+    assert _schedule(cancelled, calendar) == [(Kind.CANCEL, dt.date(2027, 3, 5))]
+
+
+def test_a_meeting_cancelled_before_anyone_was_told_sends_nothing(
+    calendar: WorkCalendar,
+) -> None:
+    m = _meeting(
+        dt.date(2027, 3, 10),
+        original=dt.date(2027, 3, 10),
+        status="cancelled",
+        sequence=1,
+        changed=dt.datetime(2027, 1, 10, tzinfo=dt.UTC),
+    )
+    assert _schedule(m, calendar) == []
