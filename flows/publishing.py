@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -34,6 +38,27 @@ def publish_feeds(
     People without a feed token get one first (a stored, random secret), so a re-run
     with unchanged data writes no file at all.
     """
+    settings.publish_dir.mkdir(parents=True, exist_ok=True)
+    with export_lock(settings.publish_dir):
+        return _publish(engine, settings, today=today, now=now)
+
+
+@contextmanager
+def export_lock(folder: Path) -> Iterator[None]:
+    """One export at a time per folder, from reading the data to pruning: otherwise an
+    export that read the data before another issued a token would prune that token's
+    brand-new feed. Waits for a running export rather than failing."""
+    with (folder / ".arshjul-export.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish(
+    engine: Engine, settings: Settings, *, today: dt.date, now: dt.datetime
+) -> PublishResult:
     with write_session(engine) as session:
         ensure_tokens(session, now=now)
     first, last = publication_window(today)

@@ -57,3 +57,23 @@ def test_unknown_person_is_named(workspace: Path) -> None:
 def test_serving_an_empty_folder_explains_what_to_do(workspace: Path) -> None:
     code, _, err = run("feeds", "serve", "--out", str(workspace / "tom"))
     assert code == 2 and "kör först `arshjul feeds export`" in err
+
+
+def test_exports_to_one_folder_take_turns(tmp_path: Path) -> None:
+    import threading
+
+    from flows.publishing import export_lock
+
+    order: list[str] = []
+
+    def second() -> None:
+        with export_lock(tmp_path):
+            order.append("second")
+
+    with export_lock(tmp_path):
+        worker = threading.Thread(target=second)
+        worker.start()
+        worker.join(timeout=0.5)  # it must still be waiting for the lock
+        order.append("first" if worker.is_alive() else "second ran inside the lock")
+    worker.join(timeout=10)
+    assert order == ["first", "second"]
