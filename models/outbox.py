@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary, Text, update
+from sqlalchemy import Column, ColumnElement, LargeBinary, Text, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from .tables import stamp_column
@@ -168,20 +168,23 @@ def _chunks(keys: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
     return (keys[i : i + size] for i in range(0, len(keys), size))
 
 
+def _sendable(now: dt.datetime) -> ColumnElement[bool]:
+    """Pending and due, or sending with an expired lease: what ``due_keys`` lists and
+    ``claim_batch`` may take – one condition, so the two can never disagree."""
+    return (
+        (col(OutboxMessage.status) == OutboxStatus.PENDING)
+        & (col(OutboxMessage.next_attempt_at) <= now)
+    ) | (
+        (col(OutboxMessage.status) == OutboxStatus.SENDING)
+        & (col(OutboxMessage.claimed_until) < now)
+    )
+
+
 def due_keys(session: Session, now: dt.datetime, limit: int) -> list[str]:
     """Rows that may be sent now: pending and due, or sending with an expired lease."""
     query = (
         select(OutboxMessage.key)
-        .where(
-            (
-                (col(OutboxMessage.status) == OutboxStatus.PENDING)
-                & (col(OutboxMessage.next_attempt_at) <= now)
-            )
-            | (
-                (col(OutboxMessage.status) == OutboxStatus.SENDING)
-                & (col(OutboxMessage.claimed_until) < now)
-            )
-        )
+        .where(_sendable(now))
         .order_by(col(OutboxMessage.send_at), col(OutboxMessage.key))
         .limit(limit)
     )
@@ -200,14 +203,7 @@ def claim_batch(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.key).in_(keys),
-            (
-                (col(OutboxMessage.status) == OutboxStatus.PENDING)
-                & (col(OutboxMessage.next_attempt_at) <= now)
-            )
-            | (
-                (col(OutboxMessage.status) == OutboxStatus.SENDING)
-                & (col(OutboxMessage.claimed_until) < now)
-            ),
+            _sendable(now),
         )
         .values(
             status=OutboxStatus.SENDING,

@@ -30,7 +30,6 @@ from .tables import (
     Guest,
     Meeting,
     MeetingStatus,
-    Person,
     Task,
     TaskAssignee,
     TaskOrigin,
@@ -460,25 +459,6 @@ def cancel_meeting(session: Session, *, meeting: Meeting, note: str, now: dt.dat
             row.updated_at = now
             session.add(row)
     return True
-
-
-def open_tasks_due_by(session: Session, day: dt.date) -> list[tuple[Task, Meeting, list[Person]]]:
-    """Open tasks due on or before ``day`` (overdue included), with meeting and assignees."""
-    rows = session.exec(
-        select(Task, Meeting)
-        .join(Meeting, col(Meeting.id) == col(Task.meeting))
-        .where(
-            Task.status == TaskStatus.OPEN,
-            col(Task.due) <= day,
-            Meeting.status != MeetingStatus.CANCELLED,
-        )
-        .order_by(col(Task.due), col(Task.id))
-    ).all()
-    result = []
-    for task, meeting in rows:
-        people = [session.get(Person, key) for key in assignees_of(session, task.id)]
-        result.append((task, meeting, [p for p in people if p is not None]))
-    return result
 
 
 def complete_task(session: Session, task: str, *, now: dt.datetime) -> str | None:
