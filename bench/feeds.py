@@ -28,13 +28,14 @@ from typing import TypeVar
 
 from calendars.feeds import Audience, build_feeds, person_feed
 from cycle.published import publication_window
-from flows.planning import plan_and_store
-from flows.publishing import publish_feeds
-from flows.settings import Settings
-from flows.sources import load_cycles
-from models.database import create_schema, make_engine, read_session, write_session
+from models.database import make_engine, read_session, write_session
 from models.published import load_published
+from models.schema import upgrade_schema
 from models.tokens import ensure_tokens
+from services.cyclefiles import load_cycles
+from services.feeds import publish_feeds
+from services.plan import plan_and_store
+from services.settings import Settings
 
 from .country import write_country
 
@@ -130,7 +131,7 @@ def main() -> None:
         write_country(cycles, regions=args.regions)
         definitions = load_cycles(cycles)
         engine = make_engine(f"sqlite:///{work / 'arshjul.db'}")
-        create_schema(engine)
+        upgrade_schema(engine)
         years = [TODAY.year - 1, TODAY.year, TODAY.year + 1]
         timed(
             f"plan and store {len(definitions)} regions × 3 years",
@@ -157,15 +158,19 @@ def main() -> None:
         )
         someone = next(p.key for p in published.people if p.token)
         timed("render one person's feed", lambda: person_feed(published, someone))
-        settings = Settings.load({}, database_url=str(engine.url), publish_dir=work / "publicerat")
+        settings = Settings.load(
+            {},
+            database_url=engine.url.render_as_string(hide_password=False),
+            publish_dir=work / "publicerat",
+        )
         first = timed(
             "full export (tokens, load, render, write)",
-            lambda: publish_feeds(engine, settings, today=TODAY, now=NOW),
+            lambda: publish_feeds(settings, today=TODAY, now=NOW),
         )
         print(f"  {first.export.written} files written")
         again = timed(
             "re-export of unchanged data",
-            lambda: publish_feeds(engine, settings, today=TODAY, now=NOW),
+            lambda: publish_feeds(settings, today=TODAY, now=NOW),
         )
         print(f"  {again.export.written} files written, {again.export.unchanged} unchanged")
         if shutil.which("wrk") is None:

@@ -34,12 +34,13 @@ def measure(regions: int) -> dict[str, float]:
     from sqlalchemy import text
 
     from calendars.messages import Sender
-    from flows.planning import plan_years, store_plans
-    from flows.publishing import publish_feeds
-    from flows.reminding import queue_reminders
-    from flows.settings import Settings
-    from flows.sources import load_cycles
-    from models.database import StorageError, create_schema, make_engine
+    from models.database import StorageError, make_engine
+    from models.schema import upgrade_schema
+    from services.cyclefiles import load_cycles
+    from services.feeds import publish_feeds
+    from services.plan import plan_years, store_plans
+    from services.reminders import queue_reminders
+    from services.settings import Settings
 
     from .country import write_country
     from .feeds import NOW, TODAY
@@ -55,15 +56,16 @@ def measure(regions: int) -> dict[str, float]:
             "meetings": sum(len(p.meetings) for _, p in plans),
             "tasks": sum(len(p.tasks) for _, p in plans),
         }
-        engine = make_engine(f"sqlite:///{work / 'arshjul.db'}")
-        create_schema(engine)
+        url = f"sqlite:///{work / 'arshjul.db'}"
+        engine = make_engine(url)
+        upgrade_schema(engine)
         start = time.perf_counter()
         outcomes = store_plans(engine, plans, now=NOW)
         result["sqlite_s"] = time.perf_counter() - start
         result["rows"] = sum(o.result.changed for o in outcomes)
-        settings = Settings.load({}, database_url=str(engine.url), publish_dir=work / "publicerat")
+        settings = Settings.load({}, database_url=url, publish_dir=work / "publicerat")
         start = time.perf_counter()
-        publish_feeds(engine, settings, today=TODAY, now=NOW)
+        publish_feeds(settings, today=TODAY, now=NOW)
         result["export_s"] = time.perf_counter() - start
         start = time.perf_counter()
         queued = queue_reminders(
@@ -87,7 +89,7 @@ def measure(regions: int) -> dict[str, float]:
                 conn.execute(text(f'CREATE SCHEMA "{schema}"'))
             try:
                 pg = make_engine(f"{POSTGRES}?options=-csearch_path%3D{schema}")
-                create_schema(pg)
+                upgrade_schema(pg)
                 start = time.perf_counter()
                 store_plans(pg, plans, now=NOW)
                 result["postgres_s"] = time.perf_counter() - start
@@ -107,21 +109,25 @@ def through_prefect() -> float:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.yearly import plan_year_flow
+    from flows.plan import plan_year_flow
+    from flows.runtime.context import using
+    from services.settings import Settings
 
     from .country import write_country
 
     work = Path(tempfile.mkdtemp(prefix="arshjul-bench-flow-"))
     try:
         write_country(work / "cycles")
-        os.environ.update(
-            ARSHJUL_CYCLES_DIR=str(work / "cycles"),
-            ARSHJUL_DATABASE_URL=f"sqlite:///{work / 'arshjul.db'}",
-            ARSHJUL_PUBLISH_DIR=str(work / "publicerat"),
+        settings = Settings.load(
+            {},
+            cycles_dir=work / "cycles",
+            database_url=f"sqlite:///{work / 'arshjul.db'}",
+            publish_dir=work / "publicerat",
         )
         with (
             prefect_test_harness(server_startup_timeout=120),
             temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+            using(settings),
         ):
             start = time.perf_counter()
             plan_year_flow(year=2027)

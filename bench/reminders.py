@@ -17,12 +17,13 @@ import time
 from pathlib import Path
 
 from calendars.messages import Sender
-from cycle.plan import STOCKHOLM
-from flows.mailer import SmtpSettings
-from flows.planning import plan_and_store
-from flows.reminding import queue_reminders, send_due
-from flows.sources import load_cycles
-from models.database import create_schema, make_engine
+from cycle.times import STOCKHOLM
+from models.database import make_engine
+from models.schema import upgrade_schema
+from services.cyclefiles import load_cycles
+from services.plan import plan_and_store
+from services.reminders import queue_reminders, send_due
+from services.settings import SmtpSettings
 
 from .country import write_country
 from .feeds import NOW, _free_port, running
@@ -55,7 +56,7 @@ def main() -> None:
         write_country(cycles)
         definitions = load_cycles(cycles)
         engine = make_engine(f"sqlite:///{work / 'arshjul.db'}")
-        create_schema(engine)
+        upgrade_schema(engine)
         plan_and_store(engine, definitions, [2026, 2027], now=NOW)
         today = dt.date(2027, 6, 30)
         when = dt.datetime.combine(today, dt.time(7), tzinfo=STOCKHOLM)

@@ -65,7 +65,7 @@ def feed_index(feeds: Iterable[Feed], pages: Mapping[str, bytes] | None = None) 
     fingerprint = hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
     entries = [
         {
-            "kind": f.kind,
+            "kind": f.kind.value,
             "name": f.name,
             "path": f.path,
             "audience": f.audience.value,

@@ -14,28 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cycle.definitions import Role
 from cycle.published import Published, PublishedMeeting, PublishedPerson, PublishedTask
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting, render_task
-
-ROLE_SLUGS = {
-    "ordförande": "ordforande",
-    "vice ordförande": "vice-ordforande",
-    "ledamot": "ledamot",
-    "ersättare": "ersattare",
-    "adjungerad": "adjungerad",
-    "föredragande": "foredragande",
-    "sammankallande": "sammankallande",
-}
-ROLE_PLURALS = {
-    "ordförande": "ordförande",
-    "vice ordförande": "vice ordförande",
-    "ledamot": "ledamöter",
-    "ersättare": "ersättare",
-    "adjungerad": "adjungerade",
-    "föredragande": "föredragande",
-    "sammankallande": "sammankallande",
-}
 
 
 class Audience(StrEnum):
@@ -44,11 +26,21 @@ class Audience(StrEnum):
     PERSONAL = "personlig"
 
 
+class FeedKind(StrEnum):
+    """What a feed gathers; the value is what ``index.json`` says."""
+
+    ORGANISATION = "organisation"
+    BODY = "organ"
+    ROLE = "roll"
+    GROUP = "grupp"
+    PERSON = "person"
+
+
 @dataclass(frozen=True, slots=True)
 class Feed:
     """One rendered feed and where it is published (a path relative to the export root)."""
 
-    kind: str  # organisation | organ | roll | grupp | person
+    kind: FeedKind
     name: str
     path: str
     audience: Audience
@@ -89,7 +81,7 @@ class _Renderer:
     def feed(
         self,
         *,
-        kind: str,
+        kind: FeedKind,
         name: str,
         path: str,
         audience: Audience,
@@ -131,7 +123,7 @@ def build_feeds(published: Published, *, base_url: str = "") -> list[Feed]:
         public = [m for m in by_org[org] if m.body in public_body]
         feeds.append(
             r.feed(
-                kind="organisation",
+                kind=FeedKind.ORGANISATION,
                 name=f"{name} – alla möten",
                 path=f"feeds/{org}.ics",
                 audience=Audience.PUBLIC,
@@ -146,7 +138,7 @@ def build_feeds(published: Published, *, base_url: str = "") -> list[Feed]:
             if body.public:
                 feeds.append(
                     r.feed(
-                        kind="organ",
+                        kind=FeedKind.BODY,
                         name=f"{body.name} ({name})",
                         path=f"feeds/{org}/{body.slug}.ics",
                         audience=Audience.PUBLIC,
@@ -159,7 +151,7 @@ def build_feeds(published: Published, *, base_url: str = "") -> list[Feed]:
             if tasks:
                 feeds.append(
                     r.feed(
-                        kind="grupp",
+                        kind=FeedKind.GROUP,
                         name=f"{body.name} – möten och uppgifter ({name})",
                         path=f"feeds/{org}/grupp/{body.slug}.ics",
                         audience=Audience.GROUP,
@@ -191,20 +183,15 @@ def person_feed(published: Published, person: str, *, base_url: str = "") -> Fee
 def _role_feeds(
     r: _Renderer, org: str, name: str, public: list[PublishedMeeting]
 ) -> Iterable[Feed]:
-    roles = sorted(
-        {role for m in public for _, role in m.invitations},
-        key=lambda role: list(ROLE_SLUGS).index(role) if role in ROLE_SLUGS else 99,
-    )
+    roles = sorted({role for m in public for _, role in m.invitations}, key=list(Role).index)
     for role in roles:
-        if role not in ROLE_SLUGS:
-            continue
         yield r.feed(
-            kind="roll",
-            name=f"{name} – möten för {ROLE_PLURALS[role]}",
-            path=f"feeds/{org}/roll/{ROLE_SLUGS[role]}.ics",
+            kind=FeedKind.ROLE,
+            name=f"{name} – möten för {role.plural}",
+            path=f"feeds/{org}/roll/{role.slug}.ics",
             audience=Audience.PUBLIC,
             organisation=org,
-            description=f"Offentliga möten dit {ROLE_PLURALS[role]} kallas i {name}.",
+            description=f"Offentliga möten dit {role.plural} kallas i {name}.",
             meetings=[m for m in public if any(x == role for _, x in m.invitations)],
         )
 
@@ -227,7 +214,7 @@ def _personal(
     r: _Renderer, p: PublishedPerson, meetings: list[PublishedMeeting], tasks: list[PublishedTask]
 ) -> Feed:
     return r.feed(
-        kind="person",
+        kind=FeedKind.PERSON,
         name=f"Årshjul – {p.name}",
         path=f"p/{p.token}.ics",
         audience=Audience.PERSONAL,

@@ -17,9 +17,10 @@ from typing import Any
 import icalendar
 from icalendar import Alarm, Calendar, Event, Timezone, Todo
 
-from cycle.plan import STOCKHOLM
 from cycle.published import PublishedMeeting, PublishedTask
+from cycle.status import TaskStatus
 from cycle.swedish import format_date
+from cycle.times import STOCKHOLM
 
 PRODID = "-//Årshjul//Årshjul 0.1//SV"
 TZID = "Europe/Stockholm"
@@ -78,7 +79,7 @@ def render_meeting(m: PublishedMeeting, ctx: MeetingContext) -> bytes:
         end=m.end.astimezone(STOCKHOLM),
         location=m.location or None,
         description=meeting_description(m, ctx),
-        categories=[ctx.body_kind, m.kind],
+        categories=[ctx.body_kind, m.kind.value],
         sequence=m.sequence,
         stamp=m.updated_at.astimezone(dt.UTC),
         created=m.created_at.astimezone(dt.UTC),
@@ -109,7 +110,7 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     iOS ignore VTODO. ``alarm`` adds a VALARM (personal feeds only)."""
     local = meeting.start.astimezone(STOCKHOLM)
     context = f"{meeting.title} {format_date(local.date())}"
-    cancelled = t.status == "cancelled" or meeting.cancelled
+    cancelled = t.status is TaskStatus.CANCELLED or meeting.cancelled
     common: dict[str, Any] = {
         "sequence": t.sequence,
         "stamp": t.updated_at.astimezone(dt.UTC),
@@ -125,7 +126,7 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
             icalendar.STATUS.CANCELLED
             if cancelled
             else icalendar.STATUS.COMPLETED
-            if t.status == "done"
+            if t.status is TaskStatus.DONE
             else icalendar.STATUS.NEEDS_ACTION
         ),
         related_to=[meeting_uid(t.meeting)],
@@ -141,7 +142,7 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
         transparency=icalendar.TRANSP.TRANSPARENT,
         **common,
     )
-    if alarm and not cancelled and t.status != "done":
+    if alarm and not cancelled and t.status is not TaskStatus.DONE:
         todo.add_component(_reminder(related_to_due=True))
         deadline.add_component(_reminder(related_to_due=False))
     return bytes(todo.to_ical()) + bytes(deadline.to_ical())

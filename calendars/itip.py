@@ -11,16 +11,17 @@ import datetime as dt
 import icalendar
 from icalendar import Calendar, Event, vCalAddress
 
-from cycle.plan import STOCKHOLM
+from cycle.definitions import Role
 from cycle.published import PublishedMeeting
+from cycle.times import STOCKHOLM
 
 from .ical import PRODID, MeetingContext, meeting_description, meeting_uid, timezone_block
 
 # How a role is asked to take part (RFC 5545 ROLE): members must, others may.
-ROLES = {
-    "ordförande": "CHAIR",
-    "ersättare": "OPT-PARTICIPANT",
-    "adjungerad": "OPT-PARTICIPANT",
+PARTICIPATION = {
+    Role.ORDFORANDE: "CHAIR",
+    Role.ERSATTARE: "OPT-PARTICIPANT",
+    Role.ADJUNGERAD: "OPT-PARTICIPANT",
 }
 
 
@@ -31,7 +32,7 @@ def render_itip(
     method: str,
     organizer: tuple[str, str],
     attendee: tuple[str, str],
-    role: str,
+    role: Role,
 ) -> bytes:
     """A one-event calendar with METHOD ``REQUEST`` or ``CANCEL`` for one attendee.
 
@@ -47,7 +48,7 @@ def render_itip(
     who.params.update(
         {
             "CN": attendee[1],
-            "ROLE": ROLES.get(role, "REQ-PARTICIPANT"),
+            "ROLE": PARTICIPATION.get(role, "REQ-PARTICIPANT"),
             "PARTSTAT": "NEEDS-ACTION",
             "RSVP": "FALSE" if cancel else "TRUE",
             "CUTYPE": "INDIVIDUAL",

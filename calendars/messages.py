@@ -15,10 +15,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from cycle.plan import STOCKHOLM
+from cycle.definitions import Role
 from cycle.published import PublishedBody, PublishedMeeting, PublishedPerson, PublishedTask
 from cycle.reminders import Kind, Reminder
 from cycle.swedish import format_date, format_time
+from cycle.times import STOCKHOLM
 
 from .ical import MeetingContext
 from .itip import render_itip
@@ -48,6 +49,20 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A line that ends in an address: written out in plain text, a link in HTML."""
+
+    label: str
+    url: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.url}"
+
+
+Line = str | Link
+
+
+@dataclass(frozen=True, slots=True)
 class Lookup:
     """The published state a message refers to, by id."""
 
@@ -69,11 +84,11 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
     if not person.email:
         return None
     feed = f"{base_url}/p/{person.token}.ics" if person.token else None
-    lines: list[str]
+    lines: list[Line]
     ical = method = None
     if r.kind is Kind.DIGEST:
         tasks = sorted((look.tasks[t] for t in r.tasks), key=lambda t: (t.due, t.title))
-        week = r.key.split(":")[1].split("-V")[1].lstrip("0")
+        week = r.send_on.isocalendar().week  # digests go out on the Monday of their week
         subject = f"Att göra vecka {week}: {len(tasks)} uppgift{'er' if len(tasks) != 1 else ''}"
         lines = [f"Hej {person.name}!", "", f"Dina förberedelseuppgifter vecka {week}:", ""]
         for t in tasks:
@@ -99,7 +114,7 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
         m = look.meetings[r.meeting or ""]
         body = look.bodies[m.body]
         ctx = MeetingContext(body.name, body.kind, base_url)
-        role = next((role for key, role in m.invitations if key == r.recipient), "ledamot")
+        role = next((role for key, role in m.invitations if key == r.recipient), Role.LEDAMOT)
         method = "CANCEL" if r.kind is Kind.CANCEL else "REQUEST"
         org_name = look.organisations.get(m.organisation, sender.name)
         ical = render_itip(
@@ -132,11 +147,11 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
             if m.agenda:
                 lines += ["", "Dagordning:", *(f"{n}. {a}" for n, a in enumerate(m.agenda, 1))]
         if base_url:
-            lines += ["", f"Mötet: {base_url}/m/{m.id}"]
+            lines += ["", Link("Mötet", f"{base_url}/m/{m.id}")]
     if feed:
-        lines += ["", f"Din kalender med alla möten och uppgifter: {feed}"]
+        lines += ["", Link("Din kalender med alla möten och uppgifter", feed)]
     lines += ["", "Det här är ett automatiskt meddelande från Årshjul."]
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(map(str, lines)) + "\n"
     return Draft(
         r.key,
         r.kind,
@@ -152,16 +167,14 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
     )
 
 
-def _html(subject: str, lines: list[str]) -> str:
+def _html(subject: str, lines: list[Line]) -> str:
     body = []
     for line in lines:
-        escaped = html.escape(line)
-        if "https://" in line or "http://" in line:
-            url = line.split(": ", 1)[-1]
-            escaped = html.escape(line.removesuffix(url)) + (
-                f'<a href="{html.escape(url)}">{html.escape(url)}</a>'
-            )
-        body.append(f"<p>{escaped}</p>" if line else "")
+        if isinstance(line, Link):
+            url = html.escape(line.url)
+            body.append(f'<p>{html.escape(line.label)}: <a href="{url}">{url}</a></p>')
+        else:
+            body.append(f"<p>{html.escape(line)}</p>" if line else "")
     return (
         f'<!doctype html><html lang="sv"><head><meta charset="utf-8">'
         f"<title>{html.escape(subject)}</title></head><body>{''.join(body)}</body></html>\n"

@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from cycle.plan import STOCKHOLM
 from cycle.published import Published, PublishedMeeting, PublishedTask
 from cycle.swedish import format_date, format_time
+from cycle.times import STOCKHOLM
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting
 from .site import ENV
-from .wheel import HIGHLIGHT, STATUS_SV, render_wheel, rings_for
-
-TASK_STATUS_SV = {"open": "öppen", "done": "klar", "cancelled": "inställd"}
+from .wheel import HIGHLIGHT, render_wheel, rings_for
 
 
 def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict[str, bytes]:
@@ -53,7 +51,7 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
                     "time": format_time(m.start.astimezone(STOCKHOLM)),
                     "body": public[m.body].name,
                     "title": m.title,
-                    "status": STATUS_SV[m.status],
+                    "status": m.status.label,
                     "highlight": HIGHLIGHT.get(m.kind),
                 }
                 for m in sorted(meetings, key=lambda m: (m.start, m.id))
@@ -106,14 +104,14 @@ def _meeting_pages(
         date=format_date(start.date()),
         when=f"{format_date(start.date())} kl. {format_time(start)}–{format_time(end)}",
         location=m.location,
-        status=STATUS_SV[m.status],
+        status=m.status.label,
         note=m.note or (f"mötet är {m.moved_because}" if m.moved_because else None),
         agenda=m.agenda,
         tasks=[
             {
                 "title": t.title,
                 "due": format_date(t.due),
-                "status": TASK_STATUS_SV.get(t.status, t.status),
+                "status": t.status.label,
             }
             for t in sorted(tasks, key=lambda t: (t.due, t.title))
         ],

@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from cycle.plan import STOCKHOLM
+from cycle.definitions import SeriesKind
 from cycle.published import PublishedBody, PublishedMeeting
+from cycle.status import MeetingStatus
 from cycle.swedish import format_date, format_time
+from cycle.times import STOCKHOLM
 
 MONTHS = (
     "januari",
@@ -36,8 +38,10 @@ MONTHS = (
 # dark enough for 3:1 non-text contrast against the light sectors (WCAG 1.4.11)
 COLOURS = ("#0b4f8a", "#9c3d00", "#2e6b1f", "#7a1f6b", "#5c5200", "#1f5e6b", "#8a0b2e")
 HUB, OUTER = 62.0, 250.0
-HIGHLIGHT = {"prioritering": "Januariprioritering", "uppföljning": "Årsuppföljning"}
-STATUS_SV = {"planned": "planerat", "moved": "flyttat", "cancelled": "inställt"}
+HIGHLIGHT = {
+    SeriesKind.PRIORITERING: "Januariprioritering",
+    SeriesKind.UPPFOLJNING: "Årsuppföljning",
+}
 
 
 def angle_of(day: dt.date) -> float:
@@ -82,8 +86,8 @@ def describe(m: PublishedMeeting, body: PublishedBody) -> str:
     """The text alternative of a mark: date, time, body, title and status."""
     start = m.start.astimezone(STOCKHOLM)
     text = f"{format_date(start.date())} kl. {format_time(start)}, {body.name}: {m.title}"
-    if m.status != "planned":
-        text += f" ({STATUS_SV[m.status]})"
+    if m.status is not MeetingStatus.PLANNED:
+        text += f" ({m.status.label})"
     return text
 
 
@@ -105,7 +109,7 @@ def _mark(m: PublishedMeeting, ring: Ring) -> str:
             f'M{x - d},{y + d} L{x + d},{y - d}" stroke="{ring.colour}" '
             'stroke-width="3" fill="none"/>'
         )
-    elif m.status == "moved":
+    elif m.status is MeetingStatus.MOVED:
         shape = (
             f'<path class="mark moved" d="M{x},{y - size} L{x + size},{y} L{x},{y + size} '
             f'L{x - size},{y} Z" fill="{ring.colour}"/>'

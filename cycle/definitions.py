@@ -23,6 +23,38 @@ class Role(StrEnum):
     FOREDRAGANDE = "föredragande"
     SAMMANKALLANDE = "sammankallande"
 
+    @property
+    def slug(self) -> str:
+        """The role in a web address, e.g. ``vice-ordforande``.
+
+        Example:
+            >>> Role.VICE_ORDFORANDE.slug
+            'vice-ordforande'
+        """
+        return _ROLE_WORDS[self][0]
+
+    @property
+    def plural(self) -> str:
+        """The Swedish plural, as in "möten för adjungerade".
+
+        Example:
+            >>> Role.LEDAMOT.plural
+            'ledamöter'
+        """
+        return _ROLE_WORDS[self][1]
+
+
+# role -> (slug, plural); the order is the order role feeds are listed in
+_ROLE_WORDS = {
+    Role.ORDFORANDE: ("ordforande", "ordförande"),
+    Role.VICE_ORDFORANDE: ("vice-ordforande", "vice ordförande"),
+    Role.LEDAMOT: ("ledamot", "ledamöter"),
+    Role.ERSATTARE: ("ersattare", "ersättare"),
+    Role.ADJUNGERAD: ("adjungerad", "adjungerade"),
+    Role.FOREDRAGANDE: ("foredragande", "föredragande"),
+    Role.SAMMANKALLANDE: ("sammankallande", "sammankallande"),
+}
+
 
 class Side(StrEnum):
     """Whether an elected member belongs to the governing majority or the opposition."""
@@ -220,6 +252,14 @@ class CycleDefinition:
     def chain(self, chain_id: str) -> Chain:
         """Return the chain with ``chain_id`` (validated to exist at load time)."""
         return self._chains_by_id[chain_id]
+
+    def series_by_key(self, key: str) -> Series | None:
+        """The series a stored meeting names (``"<org>/<series id>"``), if this file is
+        that organisation's and still has it."""
+        org, _, series = key.partition("/")
+        if org != self.organisation.slug:
+            return None
+        return next((s for s in self.series if s.id == series), None)
 
     def members_on(self, body: str, day: dt.date) -> tuple[Membership, ...]:
         """Memberships of ``body`` valid on ``day``, in file order."""

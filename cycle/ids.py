@@ -24,9 +24,21 @@ def meeting_id(organisation: str, series: str, original_date: dt.date) -> str:
         >>> a == meeting_id("varmland", "direktorsberedningen", dt.date(2027, 3, 4))
         False
     """
-    return str(uuid.uuid5(NAMESPACE, f"{organisation}/{series}/{original_date.isoformat()}"))
+    return stable_id(organisation, series, original_date.isoformat())
 
 
 def task_id(meeting: str, step: str) -> str:
     """Id of preparation step ``step`` of meeting ``meeting``."""
-    return str(uuid.uuid5(NAMESPACE, f"{meeting}/{step}"))
+    return stable_id(meeting, step)
+
+
+def stable_id(*parts: object) -> str:
+    """A uuid5 over ``parts`` joined by "/", so re-running a process finds the rows it
+    made before (priorities, follow-ups, agenda items, assignments).
+
+    Example:
+        >>> stable_id("varmland", 2027, "prioritering", "Vård") == stable_id(
+        ...     "varmland", 2027, "prioritering", "Vård")
+        True
+    """
+    return str(uuid.uuid5(NAMESPACE, "/".join(map(str, parts))))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from zoneinfo import ZoneInfo
 
 from .definitions import (
     AssigneeKind,
@@ -24,9 +23,8 @@ from .errors import PlanError
 from .ids import meeting_id, task_id
 from .recurrence import expand_rrule
 from .swedish import format_date
+from .times import STOCKHOLM
 from .workdays import WorkCalendar
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True, slots=True)

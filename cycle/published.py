@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .definitions import Role, SeriesKind
+from .status import MeetingStatus, TaskStatus
+
 
 @dataclass(frozen=True, slots=True)
 class PublishedBody:
@@ -38,11 +41,11 @@ class PublishedMeeting:
     organisation: str
     body: str  # body key
     title: str
-    kind: str
+    kind: SeriesKind
     start: dt.datetime
     end: dt.datetime
     location: str
-    status: str  # planned | moved | cancelled
+    status: MeetingStatus
     sequence: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -51,11 +54,11 @@ class PublishedMeeting:
     moved_because: str | None = None
     note: str | None = None
     agenda: tuple[str, ...] = ()
-    invitations: tuple[tuple[str, str], ...] = ()  # (person key, role)
+    invitations: tuple[tuple[str, Role], ...] = ()  # (person key, role)
 
     @property
     def cancelled(self) -> bool:
-        return self.status == "cancelled"
+        return self.status is MeetingStatus.CANCELLED
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +70,13 @@ class PublishedTask:
     organisation: str
     title: str
     due: dt.date
-    status: str  # open | done | cancelled
+    status: TaskStatus
     sequence: int
     created_at: dt.datetime
     updated_at: dt.datetime
     target_body: str | None = None
     assignees: tuple[str, ...] = ()
+    step: str = ""  # the chain step (or process step) the task is for
 
 
 @dataclass(frozen=True, slots=True)

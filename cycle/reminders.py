@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .definitions import ReminderPolicy
-from .plan import STOCKHOLM
 from .published import Published, PublishedMeeting, PublishedTask
+from .status import TaskStatus
+from .times import STOCKHOLM
 from .workdays import WorkCalendar
 
 
@@ -82,7 +83,7 @@ def schedule_reminders(
 
     for t in published.tasks:
         m = meetings[t.meeting]
-        if t.status != "open" or m.cancelled:
+        if t.status is not TaskStatus.OPEN or m.cancelled:
             continue  # a closed or cancelled task gets no more reminders
         p = policy(m)
         prompt = calendar.add_working_days(t.due, -p.prompt, avoid_klamdagar=False)
@@ -157,7 +158,7 @@ def _digests(
         for t in published.tasks:
             backlog = monday - dt.timedelta(days=28)  # a month of overdue work at most
             if (
-                t.status == "open"
+                t.status is TaskStatus.OPEN
                 and not meetings[t.meeting].cancelled
                 and (backlog <= t.due <= sunday)
             ):

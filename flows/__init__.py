@@ -1,5 +1,6 @@
-"""Where the core, the stored state and the feeds meet: orchestration and the CLI.
+"""Prefect flows: one module per process, each flow a short list of I/O steps.
 
-Flows only put I/O steps in order (load -> plan -> save -> render -> notify); the
-business rules live in ``cycle`` and the storage in ``models``.
+load -> plan (plain calls into ``cycle``) -> save -> render -> notify. The Prefect
+plumbing – the catalogue of flows, run context, tasks and deployments – is in
+``flows.runtime``; the plain services the tasks call are in ``services``.
 """

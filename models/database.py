@@ -7,9 +7,9 @@ database (without its password), so the CLI can print it and exit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
@@ -17,10 +17,11 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-from . import audit, outbox, tables, tokens, work  # noqa: F401  (registers the tables)
-
 DEFAULT_URL = "sqlite:///arshjul.db"
 _IMMEDIATE = "arshjul_sqlite_immediate"
+# Keys per ``IN (…)`` query: below SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 500
+K = TypeVar("K")
 
 
 class StorageError(ValueError):
@@ -94,12 +95,16 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_schema(engine: Engine) -> None:
-    """Bring the schema to the newest migration (``models/migrations``), creating it in an
-    empty database; a database already at the newest revision is left alone."""
-    from .schema import upgrade_schema  # alembic loads only where a schema is needed
+def chunked(keys: Iterable[K], size: int = CHUNK) -> Iterator[Sequence[K]]:
+    """``keys`` in slices of ``size``, for ``WHERE column IN (…)`` over many keys.
 
-    upgrade_schema(engine)
+    Example:
+        >>> [list(c) for c in chunked(range(5), 2)]
+        [[0, 1], [2, 3], [4]]
+    """
+    items = list(keys)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @contextmanager

@@ -17,13 +17,14 @@ a permanent 5xx rejection marks it ``failed`` with the reason and it is not retr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, LargeBinary, Text, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from .database import chunked
 from .tables import stamp_column
 from .types import UTCDateTime
 
@@ -114,7 +115,7 @@ def sync_outbox(
             )
         )
     }
-    for chunk in _chunks([k for k in wanted if k not in stored]):
+    for chunk in chunked([k for k in wanted if k not in stored]):
         stored.update(
             {
                 m.key: m
@@ -162,10 +163,6 @@ def sync_outbox(
         .values(status=OutboxStatus.EXPIRED, updated_at=now)
     )
     return queued, changed, withdrawn
-
-
-def _chunks(keys: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    return (keys[i : i + size] for i in range(0, len(keys), size))
 
 
 def _sendable(now: dt.datetime) -> ColumnElement[bool]:

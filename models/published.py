@@ -1,13 +1,19 @@
-"""Load the published view of the stored wheel for a window of days, in a few queries."""
+"""Read the stored wheel as its readers see it (``cycle.published`` values), in a few
+queries: a window of days for feeds, pages and e-mails; one organisation-year, one
+meeting or one person's tasks for flows and the CLI.
+
+Rows never leave this module: flows and commands get frozen values.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from cycle.plan import STOCKHOLM
+from cycle.definitions import Role, SeriesKind
 from cycle.published import (
     Published,
     PublishedBody,
@@ -15,7 +21,10 @@ from cycle.published import (
     PublishedPerson,
     PublishedTask,
 )
+from cycle.status import MeetingStatus, TaskStatus
+from cycle.times import STOCKHOLM
 
+from .database import chunked
 from .tables import (
     AgendaItem,
     Body,
@@ -40,22 +49,11 @@ def _target_body(organisation: str, meeting_body: str, rule: str) -> str | None:
     return None
 
 
-def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> Published:
-    """Meetings starting in the window (cancelled ones included), their tasks, bodies,
-    people and live feed tokens."""
-    start = dt.datetime.combine(first_day, dt.time(0), tzinfo=STOCKHOLM)
-    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=STOCKHOLM)
-    meetings = session.exec(
-        select(Meeting)
-        .where(col(Meeting.start) >= start, col(Meeting.start) < end)
-        .order_by(col(Meeting.start), col(Meeting.id))
-    ).all()
-    ids = [m.id for m in meetings]
+def _meetings(session: Session, rows: Sequence[Meeting]) -> list[PublishedMeeting]:
+    """Meeting rows as values, with their agenda and invitations."""
     agenda: dict[str, list[str]] = defaultdict(list)
-    invitations: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    tasks: list[Task] = []
-    assignees: dict[str, list[str]] = defaultdict(list)
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+    invitations: dict[str, list[tuple[str, Role]]] = defaultdict(list)
+    for chunk in chunked(m.id for m in rows):
         for item in session.exec(
             select(AgendaItem)
             .where(col(AgendaItem.meeting).in_(chunk))
@@ -67,17 +65,85 @@ def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> P
             .where(col(Invitation.meeting).in_(chunk))
             .order_by(col(Invitation.person))
         ):
-            invitations[inv.meeting].append((inv.person, inv.role))
-        tasks.extend(session.exec(select(Task).where(col(Task.meeting).in_(chunk))))
-    task_ids = [t.id for t in tasks]
-    for chunk in (task_ids[i : i + 500] for i in range(0, len(task_ids), 500)):
+            invitations[inv.meeting].append((inv.person, Role(inv.role)))
+    return [
+        PublishedMeeting(
+            id=m.id,
+            organisation=m.organisation,
+            body=m.body,
+            title=m.title,
+            kind=SeriesKind(m.kind),
+            start=m.start.astimezone(STOCKHOLM),
+            end=m.end.astimezone(STOCKHOLM),
+            location=m.location,
+            status=MeetingStatus(m.status),
+            sequence=m.sequence,
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+            original_date=m.original_date,
+            series=m.series,
+            moved_because=m.moved_because,
+            note=m.note,
+            agenda=tuple(agenda[m.id]),
+            invitations=tuple(invitations[m.id]),
+        )
+        for m in rows
+    ]
+
+
+def _tasks(session: Session, rows: Sequence[Task], body_of: dict[str, str]) -> list[PublishedTask]:
+    """Task rows as values, with their assignees, sorted by due date."""
+    assignees: dict[str, list[str]] = defaultdict(list)
+    for chunk in chunked(t.id for t in rows):
         for a in session.exec(
             select(TaskAssignee)
             .where(col(TaskAssignee.task).in_(chunk))
             .order_by(col(TaskAssignee.person))
         ):
             assignees[a.task].append(a.person)
-    body_of = {m.id: m.body for m in meetings}
+    return sorted(
+        (
+            PublishedTask(
+                id=t.id,
+                meeting=t.meeting,
+                organisation=t.organisation,
+                title=t.title,
+                due=t.due,
+                status=TaskStatus(t.status),
+                sequence=t.sequence,
+                created_at=t.created_at,
+                updated_at=t.updated_at,
+                target_body=_target_body(t.organisation, body_of[t.meeting], t.assignee),
+                assignees=tuple(assignees[t.id]),
+                step=t.step,
+            )
+            for t in rows
+        ),
+        key=lambda t: (t.due, t.id),
+    )
+
+
+def _tasks_of_meetings(session: Session, meetings: Sequence[PublishedMeeting]) -> list[Task]:
+    rows: list[Task] = []
+    for chunk in chunked(m.id for m in meetings):
+        rows.extend(session.exec(select(Task).where(col(Task.meeting).in_(chunk))))
+    return rows
+
+
+def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> Published:
+    """Meetings starting in the window (cancelled ones included), their tasks, bodies,
+    people and live feed tokens."""
+    start = dt.datetime.combine(first_day, dt.time(0), tzinfo=STOCKHOLM)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=STOCKHOLM)
+    meetings = _meetings(
+        session,
+        session.exec(
+            select(Meeting)
+            .where(col(Meeting.start) >= start, col(Meeting.start) < end)
+            .order_by(col(Meeting.start), col(Meeting.id))
+        ).all(),
+    )
+    tasks = _tasks(session, _tasks_of_meetings(session, meetings), {m.id: m.body for m in meetings})
     tokens = {
         t.person: t.token
         for t in session.exec(select(FeedToken).where(col(FeedToken.revoked_at).is_(None)))
@@ -94,48 +160,49 @@ def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> P
             PublishedPerson(p.key, p.organisation, p.name, tokens.get(p.key), p.email)
             for p in session.exec(select(Person).order_by(col(Person.key)))
         ),
-        meetings=tuple(
-            PublishedMeeting(
-                id=m.id,
-                organisation=m.organisation,
-                body=m.body,
-                title=m.title,
-                kind=m.kind,
-                start=m.start.astimezone(STOCKHOLM),
-                end=m.end.astimezone(STOCKHOLM),
-                location=m.location,
-                status=str(m.status.value),
-                sequence=m.sequence,
-                created_at=m.created_at,
-                updated_at=m.updated_at,
-                original_date=m.original_date,
-                series=m.series,
-                moved_because=m.moved_because,
-                note=m.note,
-                agenda=tuple(agenda[m.id]),
-                invitations=tuple(invitations[m.id]),
-            )
-            for m in meetings
-        ),
-        tasks=tuple(
-            sorted(
-                (
-                    PublishedTask(
-                        id=t.id,
-                        meeting=t.meeting,
-                        organisation=t.organisation,
-                        title=t.title,
-                        due=t.due,
-                        status=str(t.status.value),
-                        sequence=t.sequence,
-                        created_at=t.created_at,
-                        updated_at=t.updated_at,
-                        target_body=_target_body(t.organisation, body_of[t.meeting], t.assignee),
-                        assignees=tuple(assignees[t.id]),
-                    )
-                    for t in tasks
-                ),
-                key=lambda t: (t.due, t.id),
-            )
-        ),
+        meetings=tuple(meetings),
+        tasks=tuple(tasks),
     )
+
+
+def meetings_of(
+    session: Session, organisation: str, year: int, *, kind: SeriesKind | None = None
+) -> list[PublishedMeeting]:
+    """The stored meetings of an organisation-year (optionally of one kind), by start."""
+    query = select(Meeting).where(Meeting.organisation == organisation, Meeting.year == year)
+    if kind is not None:
+        query = query.where(Meeting.kind == kind.value)
+    return _meetings(session, session.exec(query.order_by(col(Meeting.start))).all())
+
+
+def meeting_by_id(session: Session, meeting: str) -> PublishedMeeting | None:
+    """One stored meeting, or None."""
+    row = session.get(Meeting, meeting)
+    return None if row is None else _meetings(session, [row])[0]
+
+
+def tasks_of(session: Session, meeting: PublishedMeeting) -> list[PublishedTask]:
+    """A meeting's tasks, by due date."""
+    return _tasks(session, _tasks_of_meetings(session, [meeting]), {meeting.id: meeting.body})
+
+
+def person_tasks(
+    session: Session, person: str, *, include_done: bool = False
+) -> list[tuple[PublishedTask, PublishedMeeting]]:
+    """A person's tasks of meetings that are not cancelled, by due date: open ones (and
+    done ones if asked)."""
+    statuses = [TaskStatus.OPEN, TaskStatus.DONE] if include_done else [TaskStatus.OPEN]
+    rows = session.exec(
+        select(Task, Meeting)
+        .join(TaskAssignee, col(TaskAssignee.task) == col(Task.id))
+        .join(Meeting, col(Meeting.id) == col(Task.meeting))
+        .where(
+            TaskAssignee.person == person,
+            col(Task.status).in_(statuses),
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
+        .order_by(col(Task.due), col(Task.id))
+    ).all()
+    meetings = {m.id: m for m in _meetings(session, list({m.id: m for _, m in rows}.values()))}
+    tasks = _tasks(session, [t for t, _ in rows], {m.id: m.body for m in meetings.values()})
+    return [(t, meetings[t.meeting]) for t in tasks]

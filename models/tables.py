@@ -15,6 +15,8 @@ from enum import StrEnum
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from cycle.status import MeetingStatus, TaskStatus
+
 from .types import UTCDateTime
 
 
@@ -26,23 +28,6 @@ def new_id() -> str:
 def stamp_column() -> Column[dt.datetime]:
     """A required aware-UTC timestamp column (a new Column each call, as SQLAlchemy needs)."""
     return Column(UTCDateTime(), nullable=False)
-
-
-class MeetingStatus(StrEnum):
-    PLANNED = "planned"
-    MOVED = "moved"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        """The Swedish word users see."""
-        return {"planned": "planerat", "moved": "flyttat", "cancelled": "inställt"}[self.value]
-
-
-class TaskStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    CANCELLED = "cancelled"
 
 
 class TaskOrigin(StrEnum):

@@ -1,47 +1,28 @@
-"""Shared fixtures: a fixed clock, the Swedish calendar, cycle text factories, databases.
+"""Shared fixtures: a fixed clock, the Swedish calendar, cycle text factories, databases,
+a workspace with its settings, and one Prefect backend for the session.
 
-Prefect writes to ``~/.prefect`` unless told otherwise, and a developer's own server must
-never be reached, so the environment is made hermetic before anything imports prefect.
+The environment is made hermetic by the root ``conftest.py`` before anything here runs.
 """
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import os
 import re
 import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-_PREFECT_HOME = tempfile.mkdtemp(prefix="arshjul-prefect-home-")
-atexit.register(shutil.rmtree, _PREFECT_HOME, True)
-os.environ.update(
-    PREFECT_HOME=_PREFECT_HOME,
-    PREFECT_SERVER_ANALYTICS_ENABLED="false",
-    PREFECT_SERVER_EPHEMERAL_ENABLED="false",
-    DO_NOT_TRACK="1",
-)
-for _name in (
-    "PREFECT_API_URL",
-    "PREFECT_API_KEY",
-    "PREFECT_PROFILE",
-    "ARSHJUL_DATABASE_URL",
-    "ARSHJUL_CYCLES_DIR",
-    "ARSHJUL_REPORTS_DIR",
-    "ARSHJUL_PUBLISH_DIR",
-    "ARSHJUL_PUBLIC_URL",
-):
-    os.environ.pop(_name, None)
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
-import pytest  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
-
-from cycle import CycleDefinition, WorkCalendar, parse_cycle, swedish_calendar  # noqa: E402
-from models.database import StorageError, create_schema, make_engine  # noqa: E402
+from cycle import CycleDefinition, WorkCalendar, parse_cycle, swedish_calendar
+from models.database import StorageError, make_engine
+from models.schema import upgrade_schema
+from services.settings import SHIPPED_CYCLES, Settings
+from services.storage import dispose_engines
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "cycles" / "mini.toml"
@@ -88,6 +69,14 @@ def _drop_test_schemas() -> Iterator[None]:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _engines_closed() -> Iterator[None]:
+    """Each test's databases are closed after it: a PostgreSQL run would otherwise keep
+    a pooled connection per test schema open until the session ends."""
+    yield
+    dispose_engines()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -157,10 +146,50 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A real database with the schema created: a SQLite file, and PostgreSQL where marked."""
     if request.param == "sqlite":
         eng = make_engine(fresh_database_url(tmp_path))
-        create_schema(eng)
+        upgrade_schema(eng)
         yield eng
         eng.dispose()
     else:
         for eng in _postgres_engine():
-            create_schema(eng)
+            upgrade_schema(eng)
             yield eng
+
+
+@pytest.fixture(scope="session")
+def prefect_backend() -> Iterator[None]:
+    """A real Prefect backend for the whole-flow tests: one harness for the session.
+
+    Starting a Prefect server costs seconds, so it starts once, only when a test asks
+    for it; heartbeats are off because they add a second to every flow run.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with (
+        prefect_test_harness(server_startup_timeout=90),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
+        yield
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A folder with the shipped cycle files plus the mini one (``cycles/``); the
+    database, reports and feeds of :func:`settings` live here too."""
+    folder = tmp_path / "workspace"  # apart from what a test does with tmp_path itself
+    cycles = folder / "cycles"
+    shutil.copytree(SHIPPED_CYCLES, cycles)
+    shutil.copy(MINI, cycles / "mini.toml")
+    return folder
+
+
+@pytest.fixture
+def settings(workspace: Path) -> Settings:
+    """Settings for the workspace: a fresh database, its cycle files, reports and feeds."""
+    return Settings.load(
+        {},
+        database_url=fresh_database_url(workspace),
+        cycles_dir=workspace / "cycles",
+        reports_dir=workspace / "rapporter",
+        publish_dir=workspace / "publicerat",
+    )

@@ -6,8 +6,8 @@ import pytest
 
 from cycle import CycleDefinition, WorkCalendar, plan_year
 from cycle.definitions import SeriesKind
-from flows.settings import SHIPPED_CYCLES
-from flows.sources import load_cycles
+from services.cyclefiles import load_cycles
+from services.settings import SHIPPED_CYCLES
 
 # The only real people: those named in the public seed texts.
 NAMED_IN_SEEDS = {"Fredrik Larsson", "Peter Söderström", "Marita Ljung", "Malin Bergman"}

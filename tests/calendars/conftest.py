@@ -21,9 +21,11 @@ from calendars.pages import render_pages
 from calendars.site import render_index
 from cycle import CycleDefinition, WorkCalendar, plan_year
 from cycle.published import Published, publication_window
-from models.database import create_schema, make_engine, read_session, write_session
+from models.database import make_engine, read_session, write_session
+from models.definitions import save_definition
+from models.plan import save_plan
 from models.published import load_published
-from models.store import save_definition, save_plan
+from models.schema import upgrade_schema
 from models.tokens import ensure_tokens
 from tests.conftest import NOW, fresh_database_url
 
@@ -35,7 +37,7 @@ BASE = "https://arshjul.example.se"
 @pytest.fixture
 def stored(tmp_path: Path, mini: Callable[..., CycleDefinition], calendar: WorkCalendar) -> Engine:
     engine = make_engine(fresh_database_url(tmp_path))
-    create_schema(engine)
+    upgrade_schema(engine)
     d = mini()
     with write_session(engine) as s:
         save_definition(s, d, now=NOW)

@@ -18,9 +18,11 @@ from sqlmodel import select
 from calendars.export import export
 from calendars.feeds import Audience, build_feeds
 from cycle import CycleDefinition, WorkCalendar, plan_year
+from cycle.meetings import Move
 from models.database import read_session, write_session
-from models.processes import cancel_meeting, move_meeting
-from models.store import save_definition, save_plan
+from models.definitions import save_definition
+from models.meetings import cancel_meeting, move_meeting
+from models.plan import save_plan
 from models.tables import Meeting, Person
 from tests.calendars.conftest import BASE, feeds_by_path, publish
 from tests.conftest import DATA, NOW
@@ -163,11 +165,7 @@ def test_reschedule_changes_exactly_that_events_sequence(stored: Engine) -> None
         start = row.start + dt.timedelta(days=1)
         move_meeting(
             s,
-            meeting=row,
-            start=start,
-            end=row.end + dt.timedelta(days=1),
-            tasks=[],
-            note="Flyttat: lokalen är upptagen",
+            Move(row.id, start, row.end + dt.timedelta(days=1), (), "Flyttat: lokalen är upptagen"),
             now=NOW + dt.timedelta(hours=1),
         )
     after_events = events(feeds_by_path(stored)["feeds/mini.ics"].content)
@@ -185,7 +183,7 @@ def test_a_cancelled_meeting_stays_with_the_same_uid_and_a_higher_sequence(
     with write_session(stored) as s:
         row = s.exec(select(Meeting).order_by(Meeting.start)).all()[15]
         target = row.id
-        cancel_meeting(s, meeting=row, note="Inställt: extra val", now=NOW)
+        cancel_meeting(s, row.id, note="Inställt: extra val", now=NOW)
     event = next(
         e
         for e in events(feeds_by_path(stored)["feeds/mini.ics"].content)

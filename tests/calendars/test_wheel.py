@@ -9,8 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from calendars.wheel import HUB, OUTER, angle_of, point, render_wheel, rings_for
-from cycle.plan import STOCKHOLM
+from cycle.definitions import SeriesKind
 from cycle.published import PublishedBody, PublishedMeeting
+from cycle.status import MeetingStatus
+from cycle.times import STOCKHOLM
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
@@ -24,8 +26,8 @@ def meeting(
     day: dt.date,
     *,
     body: str = "x/rad",
-    status: str = "planned",
-    kind: str = "möte",
+    status: MeetingStatus = MeetingStatus.PLANNED,
+    kind: SeriesKind = SeriesKind.MOTE,
     mid: str | None = None,
 ) -> PublishedMeeting:
     start = dt.datetime.combine(day, dt.time(9), tzinfo=STOCKHOLM)
@@ -82,9 +84,9 @@ def test_rings_stack_between_hub_and_rim() -> None:
 def test_status_shows_in_shape_and_text_and_processes_are_highlighted() -> None:
     meetings = [
         meeting(dt.date(2027, 3, 4), mid="a"),
-        meeting(dt.date(2027, 3, 11), status="moved", mid="b"),
-        meeting(dt.date(2027, 3, 18), status="cancelled", mid="c"),
-        meeting(dt.date(2027, 1, 21), kind="prioritering", body="x/db", mid="d"),
+        meeting(dt.date(2027, 3, 11), status=MeetingStatus.MOVED, mid="b"),
+        meeting(dt.date(2027, 3, 18), status=MeetingStatus.CANCELLED, mid="c"),
+        meeting(dt.date(2027, 1, 21), kind=SeriesKind.PRIORITERING, body="x/db", mid="d"),
     ]
     svg = ET.fromstring(render_wheel("X", 2027, BODIES, meetings, dt.date(2027, 3, 1)))
     links = {a.get("href"): a for a in svg.findall(".//svg:a", NS)}

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cycle import CycleDefinition, PlanError, WorkCalendar, parse_cycle, plan_year
-from cycle.plan import STOCKHOLM
+from cycle.times import STOCKHOLM
 from tests.conftest import mini_text
 
 Mini = Callable[..., CycleDefinition]

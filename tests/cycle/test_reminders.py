@@ -6,9 +6,11 @@ import dataclasses
 import datetime as dt
 
 from cycle import WorkCalendar
-from cycle.plan import STOCKHOLM
+from cycle.definitions import Role, SeriesKind
 from cycle.published import Published, PublishedMeeting
 from cycle.reminders import Kind, schedule_reminders
+from cycle.status import MeetingStatus
+from cycle.times import STOCKHOLM
 
 CREATED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
@@ -17,7 +19,7 @@ def _meeting(
     start: dt.date,
     *,
     original: dt.date,
-    status: str = "planned",
+    status: MeetingStatus = MeetingStatus.PLANNED,
     sequence: int = 0,
     changed: dt.datetime = CREATED,
 ) -> PublishedMeeting:
@@ -27,7 +29,7 @@ def _meeting(
         "x",
         "x/rad",
         "Rådet",
-        "möte",
+        SeriesKind.MOTE,
         begin,
         begin + dt.timedelta(hours=2),
         "",
@@ -36,7 +38,7 @@ def _meeting(
         CREATED,
         changed,
         original,
-        invitations=(("x/anna", "ledamot"),),
+        invitations=(("x/anna", Role.LEDAMOT),),
     )
 
 
@@ -60,13 +62,16 @@ def test_a_meeting_moved_far_ahead_after_its_notice_is_updated_at_once(
     m = _meeting(
         dt.date(2027, 6, 10),
         original=dt.date(2027, 3, 10),
-        status="moved",
+        status=MeetingStatus.MOVED,
         sequence=1,
         changed=moved,
     )
     assert _schedule(m, calendar) == [(Kind.UPDATE, dt.date(2027, 3, 3))]
     cancelled = dataclasses.replace(
-        m, status="cancelled", sequence=2, updated_at=dt.datetime(2027, 3, 5, 10, tzinfo=dt.UTC)
+        m,
+        status=MeetingStatus.CANCELLED,
+        sequence=2,
+        updated_at=dt.datetime(2027, 3, 5, 10, tzinfo=dt.UTC),
     )
     assert _schedule(cancelled, calendar) == [(Kind.CANCEL, dt.date(2027, 3, 5))]
 
@@ -77,7 +82,7 @@ def test_a_meeting_cancelled_before_anyone_was_told_sends_nothing(
     m = _meeting(
         dt.date(2027, 3, 10),
         original=dt.date(2027, 3, 10),
-        status="cancelled",
+        status=MeetingStatus.CANCELLED,
         sequence=1,
         changed=dt.datetime(2027, 1, 10, tzinfo=dt.UTC),
     )

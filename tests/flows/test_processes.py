@@ -4,8 +4,6 @@ its job, and running it again with the same parameters changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +12,26 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from cycle import PlanError
-from cycle.decisions import DecidedInitiative, DecidedPriority, Decisions, ReportedStatus
-from cycle.wheel import Status
-from flows.commands import record_decisions
+from cycle.decisionfile import DecidedInitiative, DecidedPriority, Decisions, ReportedStatus
+from cycle.status import MeetingStatus, TaskStatus
+from cycle.yearly import Status
 from flows.meetings import (
+    Preparation,
     cancel_meeting_flow,
+    describe_meeting,
     direktorsberedning_month_flow,
     forum_flow,
     reschedule_meeting_flow,
 )
-from flows.settings import Settings
-from flows.yearly import january_prioritisation_flow, plan_year_flow, year_end_follow_up_flow
+from flows.plan import plan_year_flow
+from flows.runtime.context import run_settings
+from flows.yearly import january_prioritisation_flow, year_end_follow_up_flow
 from models.audit import FlowRunLog, Outcome
 from models.database import make_engine, read_session
-from models.tables import AgendaItem, Guest, Meeting, MeetingStatus, Task, TaskStatus
-from models.work import Assignment, FollowUp
+from models.tables import AgendaItem, Guest, Meeting, Task
+from models.yearly import Assignment, FollowUp
+from services.yearly import store_decisions
+from tests.conftest import NOW
 
 pytestmark = pytest.mark.usefixtures("prefect_backend")
 JH = "jamtland-harjedalen"
@@ -36,7 +39,7 @@ JH = "jamtland-harjedalen"
 
 def state() -> dict[str, Any]:
     """Every row a flow may write, except the audit log, in a comparable form."""
-    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    engine = make_engine(run_settings().database_url)
     with read_session(engine) as s:
         snap = {
             "meetings": sorted(
@@ -53,7 +56,7 @@ def state() -> dict[str, Any]:
 
 
 def audit() -> list[FlowRunLog]:
-    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    engine = make_engine(run_settings().database_url)
     with read_session(engine) as s:
         rows = list(s.exec(select(FlowRunLog).order_by(FlowRunLog.started_at)))
     engine.dispose()
@@ -62,14 +65,14 @@ def audit() -> list[FlowRunLog]:
 
 def test_plan_year_twice_changes_nothing_the_second_time(workspace: Path) -> None:
     first = plan_year_flow(org="varmland", year=2027)
-    assert first["rows_changed"] > 0
+    assert first.rows_changed > 0
     before = state()
     second = plan_year_flow(org="varmland", year=2027)
-    assert second["rows_changed"] == 0
+    assert second.rows_changed == 0
     assert state() == before
     runs = audit()
     assert [(r.flow, r.outcome) for r in runs] == [("plan-year", Outcome.SUCCEEDED)] * 2
-    assert runs[0].rows_changed == first["rows_changed"] and runs[1].rows_changed == 0
+    assert runs[0].rows_changed == first.rows_changed and runs[1].rows_changed == 0
     assert runs[0].parameters == '{"org": "varmland", "year": 2027}'
     assert runs[0].finished_at is not None and runs[0].prefect_run
     # the render step published the feeds the first time, and had nothing to do the second
@@ -79,7 +82,7 @@ def test_plan_year_twice_changes_nothing_the_second_time(workspace: Path) -> Non
 
 
 def _decide(workspace: Path, decisions: Decisions) -> None:
-    record_decisions(Settings.load(), decisions, io.StringIO())
+    store_decisions(run_settings(), decisions, now=NOW)
 
 
 def test_the_wheel_closes_follow_up_feeds_next_prioritisation(workspace: Path) -> None:
@@ -116,26 +119,26 @@ def test_the_wheel_closes_follow_up_feeds_next_prioritisation(workspace: Path) -
         ),
     )
     result = year_end_follow_up_flow(org=JH, year=2026)
-    report = Path(result["reports"][0])
+    report = Path(result.reports[0])
     text = report.read_text(encoding="utf-8")
     assert "# Uppföljning 2026 – Länsstyrelsen Jämtlands län och Region Jämtland Härjedalen" in text
     assert "| Kompetensförsörjning | försenad | Upphandlingen drog ut |" in text
     assert "Fortsätt arbetet med Kompetensförsörjning" in text
     assert "Följ upp status för Gemensam kompetensplattform" in text
     assert "Infrastruktur" not in text.split("## Uppdrag inför 2027")[1]  # finished work
-    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+    with read_session(make_engine(run_settings().database_url)) as s:
         status_tasks = s.exec(select(Task).where(Task.step.startswith("status-"))).all()
         assert len(status_tasks) == 3
         follow_meeting = s.get(Meeting, status_tasks[0].meeting)
         assert follow_meeting is not None and follow_meeting.kind == "uppföljning"
         assert all(t.due < follow_meeting.start.date() for t in status_tasks)
     before, mtime = state(), report.stat().st_mtime_ns
-    assert year_end_follow_up_flow(org=JH, year=2026)["rows_changed"] == 0
+    assert year_end_follow_up_flow(org=JH, year=2026).rows_changed == 0
     assert state() == before and report.stat().st_mtime_ns == mtime
 
     prio = january_prioritisation_flow(org=JH, year=2027)
-    assert prio["published"] == []  # nothing decided for 2027 yet
-    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+    assert prio.reports == ()  # nothing decided for 2027 yet
+    with read_session(make_engine(run_settings().database_url)) as s:
         january = s.exec(
             select(Meeting).where(Meeting.kind == "prioritering", Meeting.year == 2027)
         ).one()
@@ -157,31 +160,38 @@ def test_the_wheel_closes_follow_up_feeds_next_prioritisation(workspace: Path) -
     ]
     assert prep >= 4  # the beredningsgrupp's preparation tasks exist
     before = state()
-    assert january_prioritisation_flow(org=JH, year=2027)["rows_changed"] == 0
+    assert january_prioritisation_flow(org=JH, year=2027).rows_changed == 0
     assert state() == before
 
     _decide(workspace, Decisions(JH, 2027, (DecidedPriority("Klimatomställning"),), (), ()))
-    published = january_prioritisation_flow(org=JH, year=2027)["published"]
+    published = january_prioritisation_flow(org=JH, year=2027).reports
     assert len(published) == 1
     assert "1. **Klimatomställning**" in Path(published[0]).read_text(encoding="utf-8")
 
 
 def test_direktorsberedning_month_prepares_the_meeting_and_skips_july(workspace: Path) -> None:
     march = direktorsberedning_month_flow(org="varmland", month="2027-03")
-    lines = march["meetings"]["varmland"]
-    assert lines[0].startswith("Direktörsberedning") and "mars 2027 kl. 08.30" in lines[0]
-    assert len(lines) == 1 + 4  # call for items, kallelse, handlingar, minutes
+    (prep,) = march.preparations
+    assert prep.organisation == "varmland" and prep.meeting is not None
+    assert describe_meeting(prep.meeting).startswith("Direktörsberedning")
+    assert "mars 2027 kl. 08.30" in march.summary
+    assert len(prep.tasks) == 4  # call for items, kallelse, handlingar, minutes
+    assert all(
+        t.due < prep.meeting.start.date() or t.step == "minnesanteckningar" for t in prep.tasks
+    )
     july = direktorsberedning_month_flow(org="varmland", month="2027-07")
-    assert july["meetings"]["varmland"] == ["Inget möte 2027-07: sommaruppehåll eller inställt."]
+    assert july.preparations == (Preparation("varmland", None),)
+    assert july.summary == "varmland: inget möte 2027-07 (sommaruppehåll eller inställt)"
 
 
 def test_forum_invites_external_actors_once(workspace: Path) -> None:
     first = forum_flow(org="vasternorrland", year=2027, forum=1)
-    assert "Mittuniversitetet" in first["guests"]
-    assert first["registration_deadline"] and "anmälningsdag" in first["registration_deadline"]
+    assert "Mittuniversitetet" in first.guests
+    deadline = next(t for t in first.tasks if "anmälningsdag" in t.title.lower())
+    assert first.registration_deadline == deadline.due < first.meeting.start.date()
     before = state()
     again = forum_flow(org="vasternorrland", year=2027, forum=1)
-    assert again["rows_changed"] == 0 and state() == before
+    assert again.rows_changed == 0 and state() == before
     with pytest.raises(PlanError, match="har 3 forum"):
         forum_flow(org="vasternorrland", year=2027, forum=7)
     assert audit()[-1].outcome == Outcome.FAILED
@@ -192,7 +202,7 @@ def test_reschedule_moves_the_chain_bumps_sequence_and_survives_a_replan(
     workspace: Path,
 ) -> None:
     plan_year_flow(org="mini", year=2027)
-    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+    with read_session(make_engine(run_settings().database_url)) as s:
         meeting = s.exec(
             select(Meeting).where(Meeting.organisation == "mini").order_by(Meeting.start)
         ).all()[2]  # 4 March 2027
@@ -204,8 +214,8 @@ def test_reschedule_moves_the_chain_bumps_sequence_and_survives_a_replan(
     result = reschedule_meeting_flow(
         meeting=meeting.id, start="2027-03-11T10:00", reason="Krockar med länsstyrelsens dialogdag"
     )
-    assert result["changed"]
-    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+    assert result.changed
+    with read_session(make_engine(run_settings().database_url)) as s:
         moved = s.get(Meeting, meeting.id)
         new_due = {t.step: t.due for t in s.exec(select(Task).where(Task.meeting == meeting.id))}
     assert moved is not None and moved.sequence == meeting.sequence + 1
@@ -219,29 +229,27 @@ def test_reschedule_moves_the_chain_bumps_sequence_and_survives_a_replan(
     assert changed == {"meetings", "tasks"}
     after = state()
     assert (
-        reschedule_meeting_flow(meeting=meeting.id, start="2027-03-11T10:00", reason="igen")[
-            "changed"
-        ]
+        reschedule_meeting_flow(meeting=meeting.id, start="2027-03-11T10:00", reason="igen").changed
         is False
     )
     assert state() == after
-    assert plan_year_flow(org="mini", year=2027)["rows_changed"] == 0  # the admin's move holds
+    assert plan_year_flow(org="mini", year=2027).rows_changed == 0  # the admin's move holds
 
 
 def test_cancel_meeting_cancels_its_open_tasks_once(workspace: Path) -> None:
     plan_year_flow(org="mini", year=2027)
-    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+    with read_session(make_engine(run_settings().database_url)) as s:
         meeting = s.exec(
             select(Meeting).where(Meeting.organisation == "mini").order_by(Meeting.start)
         ).first()
     assert meeting is not None
-    assert cancel_meeting_flow(meeting=meeting.id, reason="Extra val")["changed"]
-    with read_session(make_engine(os.environ["ARSHJUL_DATABASE_URL"])) as s:
+    assert cancel_meeting_flow(meeting=meeting.id, reason="Extra val").changed
+    with read_session(make_engine(run_settings().database_url)) as s:
         row = s.get(Meeting, meeting.id)
         statuses = {t.status for t in s.exec(select(Task).where(Task.meeting == meeting.id))}
     assert row is not None and row.status == MeetingStatus.CANCELLED
     assert row.sequence == 1 and row.note == "Inställt: Extra val"
     assert statuses == {TaskStatus.CANCELLED}
     before = state()
-    assert cancel_meeting_flow(meeting=meeting.id, reason="Extra val")["changed"] is False
+    assert cancel_meeting_flow(meeting=meeting.id, reason="Extra val").changed is False
     assert state() == before

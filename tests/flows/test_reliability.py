@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import os
 from pathlib import Path
 
 import pytest
@@ -11,19 +9,20 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
-import flows.steps
-import models.processes
+import flows.runtime.prefect_tasks as prefect_tasks
+import models.yearly
 from cycle import DefinitionError
-from cycle.decisions import DecidedPriority, Decisions
-from flows.commands import record_decisions
-from flows.runtime import IO_RETRIES, is_transient
-from flows.settings import Settings
-from flows.steps import save_plans, store_follow_up
-from flows.yearly import plan_year_flow, year_end_follow_up_flow
+from cycle.decisionfile import DecidedPriority, Decisions
+from flows.plan import plan_year_flow
+from flows.runtime.context import run_settings
+from flows.runtime.prefect_tasks import IO_RETRIES, is_transient, save_plans, store_follow_up
+from flows.yearly import year_end_follow_up_flow
 from models.audit import FlowRunLog, Outcome
 from models.database import StorageError, make_engine, read_session
 from models.tables import Task
-from models.work import FollowUp
+from models.yearly import FollowUp
+from services.yearly import store_decisions
+from tests.conftest import NOW
 
 
 class _State:
@@ -57,7 +56,7 @@ def test_io_tasks_retry_with_backoff() -> None:
 def test_a_locked_database_is_retried_and_the_flow_completes(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = flows.steps.store_plans
+    real = prefect_tasks.store_plans
     calls: list[int] = []
 
     def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -66,9 +65,9 @@ def test_a_locked_database_is_retried_and_the_flow_completes(
             raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(flows.steps, "store_plans", flaky)
+    monkeypatch.setattr(prefect_tasks, "store_plans", flaky)
     monkeypatch.setattr(save_plans, "retry_delay_seconds", [0.1])  # keep the test quick
-    assert plan_year_flow(org="mini", year=2027)["rows_changed"] > 0
+    assert plan_year_flow(org="mini", year=2027).rows_changed > 0
     assert len(calls) == 2
 
 
@@ -77,10 +76,8 @@ def test_a_write_step_failing_half_way_leaves_the_database_as_before(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     org = "jamtland-harjedalen"
-    record_decisions(
-        Settings.load(),
-        Decisions(org, 2026, (DecidedPriority("Infrastruktur"),), (), ()),
-        io.StringIO(),
+    store_decisions(
+        run_settings(), Decisions(org, 2026, (DecidedPriority("Infrastruktur"),), (), ()), now=NOW
     )
     plan_year_flow(org=org, year=2026)
 
@@ -88,8 +85,8 @@ def test_a_write_step_failing_half_way_leaves_the_database_as_before(
         raise ValueError("simulerat fel efter halva skrivningen")
 
     # follow-up rows and status tasks are written first, then the drafts fail
-    monkeypatch.setattr(flows.steps, "save_assignment_drafts", broken)
-    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    monkeypatch.setattr(prefect_tasks, "save_assignment_drafts", broken)
+    engine = make_engine(run_settings().database_url)
 
     def counts() -> tuple[int, int]:
         with read_session(engine) as s:
@@ -106,4 +103,4 @@ def test_a_write_step_failing_half_way_leaves_the_database_as_before(
         last = s.exec(select(FlowRunLog).order_by(FlowRunLog.started_at.desc())).first()  # type: ignore[attr-defined]
     assert last is not None and last.outcome == Outcome.FAILED
     assert "simulerat fel" in last.message
-    assert models.processes.save_assignment_drafts is not broken  # only the step was patched
+    assert models.yearly.save_assignment_drafts is not broken  # only the step was patched

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from flows.settings import SHIPPED_CYCLES
+from services.settings import SHIPPED_CYCLES
 from tests.conftest import fresh_database_url
 
 BIN = Path(sys.executable).parent

@@ -13,8 +13,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from cycle import WorkCalendar, parse_cycle, plan_year
-from models.database import create_schema, make_engine, read_session, write_session
-from models.store import save_definition, save_plan
+from models.database import make_engine, read_session, write_session
+from models.definitions import save_definition
+from models.plan import save_plan
+from models.schema import upgrade_schema
 from models.tables import Meeting, Task
 from tests.conftest import MINI, NOW, fresh_database_url
 
@@ -24,7 +26,8 @@ CHILD = """
 import datetime as dt, sys
 from cycle import parse_cycle, plan_year, swedish_calendar
 from models.database import make_engine, write_session
-from models.store import save_definition, save_plan
+from models.definitions import save_definition
+from models.plan import save_plan
 engine = make_engine(sys.argv[1])
 d = parse_cycle(open(sys.argv[2], encoding="utf-8").read(), "mini.toml")
 plan = plan_year(d, 2028, swedish_calendar(range(2027, 2030)))
@@ -43,7 +46,7 @@ def test_kill_9_during_a_save_leaves_the_database_as_before(
 ) -> None:
     url = fresh_database_url(tmp_path)
     engine = make_engine(url)
-    create_schema(engine)
+    upgrade_schema(engine)
     d = parse_cycle(MINI.read_text(encoding="utf-8"), "mini.toml")
     with write_session(engine) as session:
         save_definition(session, d, now=NOW)

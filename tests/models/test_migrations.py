@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from flows.cli import main
+from cli.main import main
 from models.schema import current, head, upgrade_schema
 
 

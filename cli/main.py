@@ -1,0 +1,49 @@
+"""The ``arshjul`` entry point: parse, build the settings once, run the command, and turn
+bad input into one Swedish line and exit status 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from cycle import CycleError
+from cycle.times import local_date
+from models.database import StorageError
+
+from .arguments import Invocation, build_parser, settings_from
+from .commands import COMMANDS, DESCRIPTION
+
+EXIT_BAD_INPUT = 2
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    today: dt.date | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run the CLI; returns the exit status (0 ok, 2 bad input).
+
+    ``today`` and the streams are parameters so tests need neither a clock nor a terminal.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = build_parser(DESCRIPTION, COMMANDS).parse_args(argv)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        # the edge: the only place the command line meets the environment
+        settings = settings_from(args, os.environ)
+        call = Invocation(args, settings, now, today or local_date(now), out, err)
+        code: int = args.run(call)
+        return code
+    except (CycleError, StorageError) as error:
+        print(f"arshjul: fel: {error}", file=err)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

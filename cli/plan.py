@@ -1,0 +1,149 @@
+"""``arshjul plan``, ``check`` and ``demo``: plan years from the cycle files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cycle import plan_year, swedish_calendar
+from models.database import describe_url
+from services.cyclefiles import load_cycles
+from services.plan import YearOutcome, plan_and_store
+from services.storage import engine_for
+
+from .arguments import (
+    CYCLES,
+    PUBLISHING,
+    SERVING,
+    STORED,
+    Command,
+    Invocation,
+    option,
+    year,
+)
+from .feeds import export_feeds, serve_folder
+
+
+def plan(call: Invocation) -> int:
+    """Plan and save one year, printing a table per organisation."""
+    return _plan(call, [call.args.year], call.args.org)
+
+
+def _plan(call: Invocation, years: Sequence[int], organisation: str | None) -> int:
+    definitions = load_cycles(call.settings.cycles_dir, organisation)
+    outcomes = plan_and_store(
+        engine_for(call.settings.database_url),
+        definitions,
+        years,
+        now=call.now,
+        progress=lambda line: print(line, file=call.err, flush=True),
+    )
+    for outcome in outcomes:
+        call.say(render_summary(outcome))
+    call.say(f"Databas: {describe_url(call.settings.database_url)}")
+    return 0
+
+
+def check(call: Invocation) -> int:
+    """Check every cycle file and try-plan the years, without the database."""
+    years = call.args.year or [call.today.year, call.today.year + 1]
+    definitions = load_cycles(call.settings.cycles_dir)
+    calendar = swedish_calendar(range(min(years) - 1, max(years) + 2))
+    for d in definitions:
+        meetings = sum(len(plan_year(d, y, calendar).meetings) for y in years)
+        call.say(
+            f"{d.source}: OK – {d.organisation.name}: {len(d.bodies)} organ, "
+            f"{len(d.people)} personer, {len(d.series)} mötesserier, "
+            f"{meetings} möten {'–'.join(map(str, (min(years), max(years))))}"
+        )
+        # reminders cannot reach these people: say so instead of skipping them silently
+        for p in d.people:
+            if not p.email and any(m.person == p.id for m in d.memberships):
+                call.say(
+                    f"  saknar e-postadress (får inga påminnelser): {p.name} "
+                    f"[{d.organisation.slug}/{p.id}]"
+                )
+    return 0
+
+
+def demo(call: Invocation) -> int:
+    """This year and next for every organisation, the feeds exported, then served."""
+    _plan(call, [call.today.year, call.today.year + 1], None)
+    export_feeds(call)
+    return 0 if call.args.no_serve else serve_folder(call)
+
+
+def render_summary(outcome: YearOutcome) -> str:
+    """The Swedish per-body table for one organisation-year, plus what the save changed."""
+    headers = ("Organ", "Möten", "Uppgifter", "Flyttade p.g.a. helgdag", "Inställda")
+    rows: list[tuple[object, ...]] = [
+        (s.body, s.meetings, s.tasks, s.moved_for_holidays, s.cancelled) for s in outcome.summary
+    ]
+    rows.append(("Summa", *(sum(int(str(r[i])) for r in rows) for i in range(1, 5))))
+    width = max(len(headers[0]), *(len(str(r[0])) for r in rows))
+
+    def line(cells: Sequence[object]) -> str:
+        return "  ".join(
+            [str(cells[0]).ljust(width)]
+            + [str(c).rjust(len(h)) for c, h in zip(cells[1:], headers[1:], strict=True)]
+        )
+
+    r = outcome.result
+    text = [
+        f"\n{outcome.name} – årsplan {outcome.year}",
+        line(headers),
+        "-" * len(line(headers)),
+        *(line(row) for row in rows[:-1]),
+        "-" * len(line(headers)),
+        line(rows[-1]),
+        f"Ändringar: {r.meetings_added} nya, {r.meetings_changed} ändrade och "
+        f"{r.meetings_cancelled} inställda möten; {r.tasks_added} nya, {r.tasks_changed} "
+        f"ändrade och {r.tasks_cancelled} inställda uppgifter; "
+        f"{r.definitions_changed} nya eller ändrade definitionsrader.",
+    ]
+    return "\n".join(text)
+
+
+COMMANDS = (
+    Command(
+        "plan",
+        "planera ett år och spara det i databasen",
+        "Läser cykelfilerna, planerar året och sparar möten och "
+        "uppgifter. Att köra samma plan två gånger ändrar ingenting.",
+        (
+            option("--year", type=year, required=True, metavar="ÅR", help="året att planera"),
+            option("--org", metavar="SLUG", help="bara denna organisation (t.ex. varmland)"),
+            *STORED,
+        ),
+        plan,
+    ),
+    Command(
+        "check",
+        "kontrollera cykelfilerna utan att röra databasen",
+        "Kontrollerar varje cykelfil och provplanerar åren, utan att läsa eller skriva databasen.",
+        (
+            option(
+                "--year",
+                type=year,
+                action="append",
+                metavar="ÅR",
+                help="år att provplanera (kan upprepas); standard: i år och nästa år",
+            ),
+            CYCLES,
+        ),
+        check,
+    ),
+    Command(
+        "demo",
+        "kör huvudjobbet på standardinställningarna",
+        "Planerar innevarande och nästa år för alla organisationer i "
+        "cykelfilerna, sparar dem, exporterar kalenderflödena och serverar dem på "
+        "127.0.0.1 tills du avbryter med Ctrl-C.",
+        (
+            *STORED,
+            *PUBLISHING,
+            *SERVING,
+            option("--no-serve", action="store_true", help="exportera bara, starta ingen server"),
+        ),
+        demo,
+    ),
+)

@@ -1,0 +1,58 @@
+"""``arshjul tasks``: a person's preparation tasks, and marking one done."""
+
+from __future__ import annotations
+
+from cycle import DefinitionError
+from cycle.status import TaskStatus
+from cycle.swedish import format_date
+from models.published import person_tasks
+from models.tasks import complete_task
+from services.storage import reading, writing
+
+from .arguments import STORED, Command, Invocation, option
+
+
+def tasks(call: Invocation) -> int:
+    """``arshjul tasks --person ORG/ID`` and ``arshjul tasks done ID``."""
+    a = call.args
+    if a.done:
+        if not a.task:
+            raise DefinitionError("ange uppgiftens id: arshjul tasks done ID", field="ID")
+        with writing(call.settings) as session:
+            title = complete_task(session, a.task, now=call.now)
+        if title is None:
+            raise DefinitionError("okänd uppgift", field="ID", value=a.task)
+        call.say(f"Klar: {title}. Inga fler påminnelser om den.")
+        return 0
+    if not a.person:
+        raise DefinitionError("ange --person ORG/ID eller `done ID`", field="--person")
+    with reading(call.settings) as session:
+        rows = person_tasks(session, a.person, include_done=a.all)
+    if not rows:
+        call.say("Inga öppna uppgifter.")
+    for task, meeting in rows:
+        mark = f"{TaskStatus.DONE.label} " if task.status is TaskStatus.DONE else ""
+        call.say(
+            f"{task.id}  {mark}senast {format_date(task.due)}: {task.title} – "
+            f"{meeting.title} {format_date(meeting.start.date())}"
+        )
+    return 0
+
+
+COMMANDS = (
+    Command(
+        "tasks",
+        "visa eller klarmarkera förberedelseuppgifter",
+        "`arshjul tasks --person ORG/ID` visar personens "
+        "öppna uppgifter; `arshjul tasks done ID` markerar en uppgift klar, "
+        "så att den inte påminns om mer.",
+        (
+            option("done", nargs="?", choices=["done"], help="markera en uppgift klar"),
+            option("task", nargs="?", metavar="ID", help="uppgiftens id"),
+            option("--person", metavar="ORG/ID", help="personen, t.ex. varmland/anna-lind"),
+            option("--all", action="store_true", help="visa även klara uppgifter"),
+            *STORED,
+        ),
+        tasks,
+    ),
+)

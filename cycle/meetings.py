@@ -1,0 +1,142 @@
+"""The meeting processes as pure functions: which meeting a monthly or forum run is
+about, and what moving or cancelling a meeting means for it and its chain.
+
+Flows read the stored meetings (as ``PublishedMeeting`` values), call these, and store
+the result; every rule about working days, chains and the admin's reason lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .definitions import CycleDefinition, SeriesKind
+from .errors import DefinitionError, PlanError
+from .plan import PlannedTask, plan_chain, shift_tasks
+from .published import PublishedMeeting
+from .swedish import format_date, format_time
+from .times import STOCKHOLM
+from .workdays import WorkCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A meeting's new place in time, its re-anchored tasks and the note people see."""
+
+    meeting: str
+    start: dt.datetime
+    end: dt.datetime
+    tasks: tuple[PlannedTask, ...]
+    note: str
+
+
+def with_series(
+    definitions: Sequence[CycleDefinition], kind: SeriesKind, org: str | None
+) -> list[CycleDefinition]:
+    """The organisations that run a process (have a series of ``kind``).
+
+    Raises:
+        DefinitionError: ``org`` was named and runs no such series.
+    """
+    chosen = [d for d in definitions if any(s.kind is kind for s in d.series)]
+    if org is not None and not chosen:
+        raise DefinitionError(
+            f"organisationen har ingen mötesserie av typen {kind.value!r}", field="org", value=org
+        )
+    return chosen
+
+
+def next_meeting(
+    meetings: Sequence[PublishedMeeting], *, now: dt.datetime, month: int | None = None
+) -> PublishedMeeting | None:
+    """The first meeting held in ``month`` (Stockholm time), or – without a month – the
+    first one that has not started by ``now``; cancelled meetings are skipped.
+
+    ``meetings`` must be sorted by start, as stored reads return them.
+    """
+    for m in meetings:
+        if m.cancelled:
+            continue
+        if month is None and m.start >= now:
+            return m
+        if month is not None and m.start.astimezone(STOCKHOLM).month == month:
+            return m
+    return None
+
+
+def forum_number(meetings: Sequence[PublishedMeeting], year: int, number: int) -> PublishedMeeting:
+    """Forum ``number`` (1-based) of the year's forums that are not cancelled.
+
+    Raises:
+        PlanError: the year has fewer forums than ``number``.
+    """
+    held = [m for m in meetings if not m.cancelled]
+    if not 1 <= number <= len(held):
+        raise PlanError(
+            f"år {year} har {len(held)} forum; välj 1–{len(held)}", field="forum", value=number
+        )
+    return held[number - 1]
+
+
+def _required_reason(reason: str, message: str) -> str:
+    if not reason.strip():
+        raise PlanError(message, field="reason")
+    return reason.strip()
+
+
+def plan_move(
+    definition: CycleDefinition,
+    meeting: PublishedMeeting,
+    new_start: dt.datetime,
+    process_tasks: Sequence[PlannedTask],
+    calendar: WorkCalendar,
+    *,
+    reason: str,
+) -> Move:
+    """Move ``meeting`` to ``new_start`` (aware, Stockholm wall time): its chain is planned
+    again from the new day, tasks a process added keep their offsets, and the note says
+    from where to where and why.
+
+    Raises:
+        PlanError: no reason, or the new day is not a working day for the organisation.
+        DefinitionError: the meeting's series is no longer in the cycle file.
+    """
+    why = _required_reason(reason, "ange ett skäl till flytten")
+    series = definition.series_by_key(meeting.series)
+    if series is None:
+        raise DefinitionError(
+            "mötets serie finns inte längre i cykelfilen", field="series", value=meeting.series
+        )
+    start = new_start.astimezone(STOCKHOLM)
+    day = start.date()
+    avoid = definition.organisation.avoid_klamdagar
+    if off := calendar.day_off_reason(day, avoid_klamdagar=avoid):
+        raise PlanError(
+            f"{format_date(day)} är inte en arbetsdag ({off})",
+            field="start",
+            value=start.strftime("%Y-%m-%dT%H:%M"),
+        )
+    tasks = (
+        *plan_chain(definition, series, meeting.id, day, calendar),
+        *shift_tasks(process_tasks, day, calendar, avoid_klamdagar=avoid),
+    )
+    old = meeting.start.astimezone(STOCKHOLM)
+    note = (
+        f"Flyttat från {format_date(old.date())} kl. {format_time(old)} till "
+        f"{format_date(day)} kl. {format_time(start)}: {why}"
+    )
+    return Move(meeting.id, start, start + (meeting.end - meeting.start), tasks, note)
+
+
+def cancellation_note(reason: str) -> str:
+    """The note a cancelled meeting carries in feeds, pages and e-mails.
+
+    Raises:
+        PlanError: no reason given.
+
+    Example:
+        >>> cancellation_note(" Ordföranden är sjuk ")
+        'Inställt: Ordföranden är sjuk'
+    """
+    return f"Inställt: {_required_reason(reason, 'ange ett skäl till att mötet ställs in')}"

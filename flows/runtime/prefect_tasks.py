@@ -1,0 +1,263 @@
+"""Every Prefect task of the flows, in one home: each task is one I/O step over a plain
+service or a short transaction, and only I/O retries.
+
+Tasks take the run's ``Settings`` and open their own short transactions; what passes
+between them is the core's frozen values (``PublishedMeeting``, ``PlannedTask``, …),
+never database rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from prefect import Task, task
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from calendars.messages import Sender
+from cycle import CycleDefinition, PlanError, YearPlan
+from cycle.definitions import SeriesKind
+from cycle.meetings import Move
+from cycle.plan import PlannedTask
+from cycle.published import PublishedMeeting, PublishedTask
+from cycle.times import local_date
+from cycle.yearly import AgendaDraft, AssignmentDraft, OpenAssignment, YearItem
+from models.audit import rows_changed_by
+from models.database import StorageError
+from models.meetings import cancel_meeting, invite_guests, move_meeting, save_agenda
+from models.published import meeting_by_id, meetings_of, tasks_of
+from models.tables import TaskOrigin
+from models.tasks import process_tasks, save_process_tasks
+from models.yearly import (
+    ensure_follow_ups,
+    items_for_year,
+    open_assignments,
+    save_assignment_drafts,
+)
+from services.cyclefiles import load_cycles
+from services.feeds import publish_feeds
+from services.plan import YearOutcome, store_plans
+from services.reminders import Preview, Queued, Sent, preview_reminders, queue_reminders, send_due
+from services.reports import write_report
+from services.settings import Settings, SmtpSettings
+from services.storage import engine_for, reading, writing
+
+P = ParamSpec("P")
+R = TypeVar("R")
+IO_RETRIES = 3
+
+
+def is_transient(_task: Any, _run: Any, state: Any) -> bool:
+    """Retry only what may pass: a lost or locked database, a failed file write.
+
+    Bad input (a ``CycleError``) fails at once: retrying cannot fix a broken file.
+    """
+    error = getattr(state, "data", None)
+    if isinstance(error, DBAPIError) and not isinstance(error, OperationalError):
+        return bool(error.connection_invalidated)
+    return isinstance(error, OperationalError | StorageError | OSError)
+
+
+def io_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task that does I/O: retried on transient errors with backoff (2, 4, 8 s, jittered).
+
+    Idempotency comes from the database (stable ids, upserts), not Prefect's cache.
+    """
+    return task(
+        name=name,
+        cache_policy=NO_CACHE,
+        retries=IO_RETRIES,
+        retry_delay_seconds=exponential_backoff(backoff_factor=2),
+        retry_jitter_factor=0.5,
+        retry_condition_fn=is_transient,
+    )
+
+
+def once_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task run once: reading input files, or sending mail (the outbox retries)."""
+    return task(name=name, cache_policy=NO_CACHE)
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+@once_task("läs-cykelfiler")
+def read_cycles(settings: Settings, org: str | None) -> tuple[CycleDefinition, ...]:
+    """Read and check the cycle files (bad input fails at once, without retries)."""
+    return load_cycles(settings.cycles_dir, org)
+
+
+@io_task("läs-möten")
+def read_meetings(
+    settings: Settings, org: str, year: int, kind: SeriesKind | None = None
+) -> list[PublishedMeeting]:
+    """The stored meetings of an organisation-year (optionally of one kind), by start."""
+    with reading(settings) as session:
+        return meetings_of(session, org, year, kind=kind)
+
+
+@io_task("läs-möte")
+def read_meeting(settings: Settings, meeting: str) -> PublishedMeeting:
+    """One stored meeting, or a Swedish error naming the id."""
+    with reading(settings) as session:
+        found = meeting_by_id(session, meeting)
+    if found is None:
+        raise PlanError(
+            "okänt möte; se `arshjul meetings` för id:n", field="meeting", value=meeting
+        )
+    return found
+
+
+@io_task("läs-uppgifter")
+def read_tasks(settings: Settings, meeting: PublishedMeeting) -> list[PublishedTask]:
+    """A meeting's tasks, by due date."""
+    with reading(settings) as session:
+        return tasks_of(session, meeting)
+
+
+@io_task("läs-processuppgifter")
+def read_process_tasks(settings: Settings, meeting: str) -> list[PlannedTask]:
+    """The meeting's tasks that a process made (not its chain), as core values."""
+    with reading(settings) as session:
+        return process_tasks(session, meeting)
+
+
+@io_task("läs-årets-beslut")
+def read_year(
+    settings: Settings, org: str, year: int
+) -> tuple[list[YearItem], list[OpenAssignment]]:
+    """The year's priorities and initiatives (with statuses) and its open assignments."""
+    with reading(settings) as session:
+        return items_for_year(session, org, year), open_assignments(session, org, year)
+
+
+@io_task("läs-delkörningar")
+def read_rows_changed(settings: Settings, prefect_runs: list[str]) -> int:
+    """What the given (child) flow runs changed, from their audit rows."""
+    with reading(settings) as session:
+        return rows_changed_by(session, prefect_runs)
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+@io_task("spara-årsplan")
+def save_plans(
+    settings: Settings, plans: Sequence[tuple[CycleDefinition, YearPlan]], now: dt.datetime
+) -> list[YearOutcome]:
+    """Upsert the plans in one transaction."""
+    return store_plans(engine_for(settings.database_url), plans, now=now)
+
+
+@io_task("spara-dagordning")
+def store_agenda(
+    settings: Settings, org: str, meeting: str, drafts: Sequence[AgendaDraft], now: dt.datetime
+) -> int:
+    """Upsert a process's agenda items on a meeting."""
+    with writing(settings, locks=[org]) as session:
+        return save_agenda(session, meeting=meeting, drafts=drafts, now=now)
+
+
+@io_task("spara-uppföljning")
+def store_follow_up(
+    settings: Settings,
+    org: str,
+    year: int,
+    items: Sequence[YearItem],
+    tasks: Sequence[PlannedTask],
+    drafts: Sequence[AssignmentDraft],
+    now: dt.datetime,
+) -> int:
+    """Follow-up rows, status tasks and assignment drafts, in one transaction."""
+    with writing(settings, locks=[org]) as session:
+        written = ensure_follow_ups(session, organisation=org, year=year, items=items, now=now)
+        written += save_process_tasks(
+            session, organisation=org, tasks=tasks, origin=TaskOrigin.FOLLOW_UP, now=now
+        )
+        written += save_assignment_drafts(session, organisation=org, drafts=drafts, now=now)
+        return written
+
+
+@io_task("bjud-in-externa")
+def store_guests(
+    settings: Settings, org: str, meeting: str, guests: Sequence[str], now: dt.datetime
+) -> int:
+    """Record the external organisations invited to a forum."""
+    with writing(settings, locks=[org]) as session:
+        return invite_guests(session, meeting=meeting, guests=guests, now=now)
+
+
+@io_task("flytta-möte")
+def store_move(settings: Settings, org: str, move: Move, now: dt.datetime) -> int:
+    """Move the meeting and its open tasks, in one transaction."""
+    with writing(settings, locks=[org]) as session:
+        return int(move_meeting(session, move, now=now))
+
+
+@io_task("ställ-in-möte")
+def store_cancel(settings: Settings, org: str, meeting: str, note: str, now: dt.datetime) -> int:
+    """Cancel the meeting and its open tasks in one transaction."""
+    with writing(settings, locks=[org]) as session:
+        return int(cancel_meeting(session, meeting, note=note, now=now))
+
+
+# -- rendering and notifying --------------------------------------------------------------
+
+
+@io_task("skriv-rapport")
+def store_report(path: Path, text: str) -> bool:
+    """Write a report atomically, and only if it differs; True when written."""
+    return write_report(path, text)
+
+
+@io_task("publicera-flöden")
+def publish(settings: Settings, now: dt.datetime) -> int:
+    """Re-export the feeds after a change; returns how many files were written or removed
+    (none when nothing a subscriber sees has changed)."""
+    return publish_feeds(settings, today=local_date(now), now=now).files_changed
+
+
+@io_task("köa-påminnelser")
+def queue(
+    settings: Settings,
+    definitions: Sequence[CycleDefinition],
+    sender: Sender,
+    now: dt.datetime,
+) -> Queued:
+    """Bring the outbox in line with the schedule of the day of ``now``."""
+    return queue_reminders(
+        engine_for(settings.database_url),
+        definitions,
+        today=local_date(now),
+        sender=sender,
+        base_url=settings.public_url,
+        now=now,
+    )
+
+
+@once_task("skicka-e-post")
+def send(settings: Settings, smtp: SmtpSettings, now: dt.datetime) -> Sent:
+    """Send every due message; failures are recorded per message in the outbox."""
+    return send_due(engine_for(settings.database_url), smtp, now=now)
+
+
+@io_task("förhandsgranska-påminnelser")
+def preview(
+    settings: Settings,
+    definitions: Sequence[CycleDefinition],
+    sender: Sender,
+    now: dt.datetime,
+) -> Preview:
+    """What a real run at ``now`` would send; nothing is written."""
+    return preview_reminders(
+        engine_for(settings.database_url),
+        definitions,
+        today=local_date(now),
+        sender=sender,
+        base_url=settings.public_url,
+        now=now,
+    )

@@ -1,0 +1,188 @@
+"""Save a cycle file's definitions: the organisation, its bodies, people, memberships and
+series, as idempotent upserts.
+
+Bodies, people and series that leave the file stay stored (meetings refer to them);
+memberships are replaced by the file's, since the file is their only source. Functions
+flush but never commit: the caller's ``write_session`` makes the save one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import column
+from sqlmodel import Session, SQLModel, select
+
+from cycle.definitions import CycleDefinition, SummerBreak
+from cycle.ids import stable_id
+
+from .revisions import upsert
+from .tables import Body, Membership, Organisation, Person, Series
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def scoped(organisation: str, local: str) -> str:
+    """The stored key of an organisation's body, person or series, e.g. ``varmland/kil``.
+
+    Example:
+        >>> scoped("varmland", "kil")
+        'varmland/kil'
+    """
+    return f"{organisation}/{local}"
+
+
+def unscoped(key: str) -> str:
+    """The cycle file's own id in a stored key: ``varmland/kil`` -> ``kil``.
+
+    Example:
+        >>> unscoped("varmland/kil")
+        'kil'
+    """
+    return key.split("/", 1)[1]
+
+
+def _by_key(
+    session: Session, model: type[Row], key_field: str, organisation: str
+) -> dict[str, Row]:
+    # every scoped table names its owner column "organisation"
+    rows = session.exec(select(model).where(column("organisation") == organisation))
+    return {getattr(row, key_field): row for row in rows}
+
+
+def _upsert_all(
+    session: Session,
+    model: type[Row],
+    key_field: str,
+    desired: Mapping[str, dict[str, Any]],
+    stored: Mapping[str, Row],
+    now: dt.datetime,
+) -> int:
+    return sum(
+        upsert(session, model, {key_field: key}, values, now=now, existing=stored.get(key))
+        for key, values in desired.items()
+    )
+
+
+def _summer(span: SummerBreak | None) -> str | None:
+    if span is None:
+        return None
+    return "{:02d}-{:02d}/{:02d}-{:02d}".format(*span.start, *span.end)
+
+
+def save_definition(session: Session, definition: CycleDefinition, *, now: dt.datetime) -> int:
+    """Upsert the organisation, bodies, people, memberships and series of a cycle file.
+
+    Returns:
+        The number of rows inserted, updated or deleted.
+    """
+    org = definition.organisation
+    slug = org.slug
+    written = int(
+        upsert(
+            session,
+            Organisation,
+            {"slug": slug},
+            {
+                "name": org.name,
+                "holiday_policy": org.holiday_policy.value,
+                "avoid_klamdagar": org.avoid_klamdagar,
+                "parties": "\n".join(org.parties),
+                "description": org.description,
+                "source": definition.source,
+            },
+            now=now,
+        )
+    )
+    session.flush()
+    written += _upsert_all(
+        session,
+        Body,
+        "key",
+        {
+            scoped(slug, b.slug): {
+                "organisation": slug,
+                "slug": b.slug,
+                "name": b.name,
+                "kind": b.kind,
+                "public": b.public,
+                "description": b.description,
+            }
+            for b in definition.bodies
+        },
+        _by_key(session, Body, "key", slug),
+        now,
+    )
+    written += _upsert_all(
+        session,
+        Person,
+        "key",
+        {
+            scoped(slug, p.id): {
+                "organisation": slug,
+                "slug": p.id,
+                "name": p.name,
+                "title": p.title,
+                "affiliation": p.organisation,
+                "party": p.party,
+                "email": p.email,
+                "phone": p.phone,
+                "example": p.example,
+            }
+            for p in definition.people
+        },
+        _by_key(session, Person, "key", slug),
+        now,
+    )
+    session.flush()
+    wanted = {
+        _membership_key(slug, m.person, m.body, m.role.value, m.valid_from): {
+            "organisation": slug,
+            "person": scoped(slug, m.person),
+            "body": scoped(slug, m.body),
+            "role": m.role.value,
+            "side": m.side.value if m.side else None,
+            "valid_from": m.valid_from,
+            "valid_to": m.valid_to,
+        }
+        for m in definition.memberships
+    }
+    stored = _by_key(session, Membership, "key", slug)
+    written += _upsert_all(session, Membership, "key", wanted, stored, now)
+    for key, row in stored.items():
+        if key not in wanted:
+            session.delete(row)
+            written += 1
+    written += _upsert_all(
+        session,
+        Series,
+        "key",
+        {
+            scoped(slug, s.id): {
+                "organisation": slug,
+                "slug": s.id,
+                "body": scoped(slug, s.body),
+                "title": s.title,
+                "kind": s.kind.value,
+                "rrule": s.rrule,
+                "start_time": s.start,
+                "duration_minutes": s.duration_minutes,
+                "location": s.location,
+                "chain": s.chain,
+                "holiday_policy": s.holiday_policy.value if s.holiday_policy else None,
+                "summer_break": _summer(s.summer_break),
+                "description": s.description,
+            }
+            for s in definition.series
+        },
+        _by_key(session, Series, "key", slug),
+        now,
+    )
+    session.flush()
+    return written
+
+
+def _membership_key(org: str, person: str, body: str, role: str, start: dt.date | None) -> str:
+    return stable_id(org, person, body, role, start.isoformat() if start else "-")

@@ -1,0 +1,119 @@
+"""Writes to stored meetings beyond the plan: an admin's move or cancellation, a
+process's agenda items, and the external guests of a forum.
+
+Meeting and task changes go through ``revisions.revise``, so SEQUENCE goes up exactly
+when subscribers see a change. A moved or cancelled meeting becomes ``manual``, which
+re-planning leaves alone. Functions flush but never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from cycle.ids import stable_id
+from cycle.meetings import Move
+from cycle.status import MeetingStatus, TaskStatus
+from cycle.yearly import AgendaDraft
+
+from .definitions import scoped
+from .plan import set_assignees
+from .revisions import revise, upsert
+from .tables import AgendaItem, Guest, Meeting, Task, TaskAssignee
+
+
+def _tasks(session: Session, meeting: str) -> list[Task]:
+    return list(session.exec(select(Task).where(Task.meeting == meeting)))
+
+
+def move_meeting(session: Session, move: Move, *, now: dt.datetime) -> bool:
+    """Move a meeting and its open tasks as an admin action; False when it is already
+    there (and not cancelled).
+
+    Raises:
+        LookupError: no meeting has the move's id.
+    """
+    meeting = session.get(Meeting, move.meeting)
+    if meeting is None:
+        raise LookupError(move.meeting)
+    if (meeting.start, meeting.end) == (move.start, move.end) and (
+        meeting.status != MeetingStatus.CANCELLED
+    ):
+        return False
+    revise(
+        session,
+        meeting,
+        {
+            "start": move.start.astimezone(dt.UTC),
+            "end": move.end.astimezone(dt.UTC),
+            "status": MeetingStatus.MOVED,
+            "manual": True,
+            "note": move.note,
+        },
+        now=now,
+    )
+    planned = {t.id: t for t in move.tasks}
+    for row in _tasks(session, meeting.id):
+        task = planned.get(row.id)
+        if task is None or row.status == TaskStatus.DONE:
+            continue
+        revise(session, row, {"due": task.due, "status": TaskStatus.OPEN}, now=now)
+        have = {
+            a.person for a in session.exec(select(TaskAssignee).where(TaskAssignee.task == row.id))
+        }
+        set_assignees(
+            session, row.id, {scoped(meeting.organisation, p) for p in task.assignees}, have
+        )
+    return True
+
+
+def cancel_meeting(session: Session, meeting: str, *, note: str, now: dt.datetime) -> bool:
+    """Cancel a meeting and its open tasks as an admin action; False when already cancelled.
+
+    Raises:
+        LookupError: no meeting has that id.
+    """
+    row = session.get(Meeting, meeting)
+    if row is None:
+        raise LookupError(meeting)
+    if row.status == MeetingStatus.CANCELLED:
+        return False
+    revise(session, row, {"status": MeetingStatus.CANCELLED, "manual": True, "note": note}, now=now)
+    for task in _tasks(session, meeting):
+        if task.status == TaskStatus.OPEN:
+            revise(session, task, {"status": TaskStatus.CANCELLED}, now=now)
+    return True
+
+
+def save_agenda(
+    session: Session, *, meeting: str, drafts: Sequence[AgendaDraft], now: dt.datetime
+) -> int:
+    """Upsert a process's agenda items on ``meeting`` by their stable keys."""
+    return sum(
+        upsert(
+            session,
+            AgendaItem,
+            {"id": stable_id(meeting, d.key)},
+            {
+                "meeting": meeting,
+                "position": d.position,
+                "title": d.title,
+                "description": d.description,
+                "source": d.source,
+            },
+            now=now,
+        )
+        for d in drafts
+    )
+
+
+def invite_guests(
+    session: Session, *, meeting: str, guests: Sequence[str], now: dt.datetime
+) -> int:
+    """Record the external organisations invited to a forum; returns how many were new."""
+    have = set(session.exec(select(Guest.organisation_name).where(col(Guest.meeting) == meeting)))
+    new = [g for g in guests if g not in have]
+    session.add_all(Guest(meeting=meeting, organisation_name=g, invited_at=now) for g in new)
+    return len(new)

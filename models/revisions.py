@@ -1,0 +1,127 @@
+"""The one write path for stored rows: compare, write only what changed, stamp the change.
+
+Calendar clients (Outlook, Google, Apple) decide that an event changed by its SEQUENCE
+and LAST-MODIFIED. So every write to a meeting or a task goes through :func:`revise`,
+which bumps ``sequence`` and ``updated_at`` exactly when a field a subscriber sees has
+changed, and leaves both alone otherwise (an unchanged re-plan must give the same feed
+bytes). Other rows go through :func:`save_changes`, which stamps ``updated_at`` only.
+Rules that every write must obey live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel
+
+from .tables import Meeting, Task
+
+Row = TypeVar("Row", bound=SQLModel)
+
+# What a subscriber sees of a meeting: its time, place, title, status and the note that
+# explains a move or a cancellation, and which body's calendars and categories it is in.
+MEETING_VISIBLE = frozenset(
+    {"title", "body", "kind", "start", "end", "location", "status", "moved_because", "note"}
+)
+# ...and of a task: what to do, by when, whether it is still open, and for whom (the
+# rule decides which group feed carries it).
+TASK_VISIBLE = frozenset({"title", "due", "status", "assignee"})
+
+
+def differences(row: SQLModel, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of ``values`` that ``row`` does not already hold.
+
+    Example:
+        >>> from models.tables import Body
+        >>> differences(Body(key="o/b", organisation="o", slug="b", name="Rådet", kind="råd"),
+        ...             {"name": "Rådet", "kind": "forum"})
+        {'kind': 'forum'}
+    """
+    return {name: value for name, value in values.items() if getattr(row, name) != value}
+
+
+def _assign(session: Session, row: SQLModel, changed: Mapping[str, Any]) -> None:
+    for name, value in changed.items():
+        setattr(row, name, value)
+    session.add(row)
+
+
+def save_changes(
+    session: Session, row: SQLModel, values: Mapping[str, Any], *, now: dt.datetime
+) -> bool:
+    """Write the fields of ``values`` that differ and stamp ``updated_at``; for rows that
+    carry no SEQUENCE (definitions, agenda items, priorities, follow-ups, assignments).
+
+    Returns:
+        True when anything was written.
+    """
+    if isinstance(row, Meeting | Task):
+        raise TypeError("meetings and tasks change through revise()")
+    changed = differences(row, values)
+    if changed:
+        _assign(session, row, {**changed, "updated_at": now})
+    return bool(changed)
+
+
+def revise(
+    session: Session, row: Meeting | Task, values: Mapping[str, Any], *, now: dt.datetime
+) -> bool:
+    """Write the fields of ``values`` that differ from the stored meeting or task.
+
+    ``sequence`` goes up by one and ``updated_at`` becomes ``now`` when – and only when –
+    a field a subscriber sees changed; a change that no calendar shows (an offset, a
+    completion time, the admin flag) is written without either.
+
+    Returns:
+        True when something a subscriber sees changed.
+    """
+    changed = differences(row, values)
+    visible = MEETING_VISIBLE if isinstance(row, Meeting) else TASK_VISIBLE
+    seen = not visible.isdisjoint(changed)
+    if seen:
+        changed |= {"sequence": row.sequence + 1, "updated_at": now}
+    if changed:
+        _assign(session, row, changed)
+    return seen
+
+
+def insert(session: Session, row: Row, *, now: dt.datetime) -> Row:
+    """Add a new row, stamped as created and last changed ``now`` (sequence 0)."""
+    if hasattr(row, "created_at"):
+        row.created_at = now
+    row.updated_at = now
+    session.add(row)
+    return row
+
+
+def upsert(
+    session: Session,
+    model: type[Row],
+    key: Mapping[str, Any],
+    values: Mapping[str, Any],
+    *,
+    now: dt.datetime,
+    existing: Row | None = None,
+) -> bool:
+    """Insert the row with primary ``key`` and ``values``, or bring the stored one up to
+    date through :func:`revise` or :func:`save_changes`.
+
+    Args:
+        existing: the stored row, when the caller has already loaded it; otherwise it is
+            looked up by ``key``.
+
+    Returns:
+        True when a row was inserted or changed (for meetings and tasks: visibly).
+    """
+    row = existing
+    if row is None:
+        ident = tuple(key.values())
+        row = session.get(model, ident[0] if len(ident) == 1 else ident)
+    if row is None:
+        insert(session, model(**key, **values), now=now)
+        return True
+    if isinstance(row, Meeting | Task):
+        return revise(session, row, values, now=now)
+    return save_changes(session, row, values, now=now)

@@ -1,0 +1,119 @@
+"""Publish the feeds: issue missing tokens -> load -> build (pure) -> write the folder;
+and hand out or replace a person's private feed address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from calendars.export import ExportResult, export
+from calendars.feeds import Audience, build_feeds
+from calendars.pages import render_pages
+from calendars.site import render_index
+from cycle import DefinitionError
+from cycle.published import publication_window
+from models.database import read_session, write_session
+from models.published import load_published
+from models.tokens import ensure_tokens, live_token, rotate_token
+
+from .settings import Settings
+from .storage import engine_for
+
+UNKNOWN_PERSON = "okänd person; ange ORG/ID, t.ex. varmland/anna-lind"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    feeds: int
+    personal: int
+    export: ExportResult
+
+    @property
+    def files_changed(self) -> int:
+        """Files written or removed: none when nothing a subscriber sees has changed."""
+        return self.export.written + self.export.removed
+
+
+def publish_feeds(settings: Settings, *, today: dt.date, now: dt.datetime) -> PublishResult:
+    """Write every feed and the start page for the window around ``today``.
+
+    People without a feed token get one first (a stored, random secret), so a re-run
+    with unchanged data writes no file at all.
+    """
+    settings.publish_dir.mkdir(parents=True, exist_ok=True)
+    with export_lock(settings.publish_dir):
+        return _publish(engine_for(settings.database_url), settings, today=today, now=now)
+
+
+@contextmanager
+def export_lock(folder: Path) -> Iterator[None]:
+    """One export at a time per folder, from reading the data to pruning: otherwise an
+    export that read the data before another issued a token would prune that token's
+    brand-new feed. Waits for a running export rather than failing."""
+    with (folder / ".arshjul-export.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish(
+    engine: Engine, settings: Settings, *, today: dt.date, now: dt.datetime
+) -> PublishResult:
+    with write_session(engine) as session:
+        ensure_tokens(session, now=now)
+    first, last = publication_window(today)
+    with read_session(engine) as session:
+        published = load_published(session, first, last)
+    feeds = build_feeds(published, base_url=settings.public_url)
+    years = list(range(first.year, last.year + 1))
+    pages = {
+        "index.html": render_index(feeds, published.organisations, settings.public_url, years),
+        **render_pages(published, today=today, base_url=settings.public_url),
+    }
+    result = export(settings.publish_dir, feeds, pages)
+    personal = sum(1 for f in feeds if f.audience is Audience.PERSONAL)
+    return PublishResult(len(feeds) - personal, personal, result)
+
+
+def personal_feed_url(settings: Settings, token: str) -> str:
+    """The private address of the feed behind ``token``."""
+    return f"{settings.public_url}/p/{token}.ics"
+
+
+def feed_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
+    """The person's live feed token (issued first, if nobody has one yet).
+
+    Raises:
+        DefinitionError: no such person.
+    """
+    with write_session(engine_for(settings.database_url)) as session:
+        ensure_tokens(session, now=now)
+        session.flush()
+        token = live_token(session, person)
+    if token is None:
+        raise DefinitionError(UNKNOWN_PERSON, field="--person", value=person)
+    return token
+
+
+def replace_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
+    """Revoke the person's token and issue a new one; the old address stops working at
+    the next export.
+
+    Raises:
+        DefinitionError: no such person.
+    """
+    with write_session(engine_for(settings.database_url)) as session:
+        ensure_tokens(session, now=now)
+        try:
+            return rotate_token(session, person=person, now=now)
+        except LookupError:
+            raise DefinitionError(UNKNOWN_PERSON, field="--person", value=person) from None

@@ -1,0 +1,310 @@
+"""Reminders end to end: schedule (pure) -> render -> outbox (idempotent) -> SMTP.
+
+``queue_reminders`` and ``send_due`` are plain functions, run as Prefect tasks by the
+send-reminders flow; each write is its own short transaction, so a crash loses nothing
+and repeats nothing but the one case the outbox module documents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import smtplib
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from calendars.messages import Draft, Lookup, Sender, render_draft, to_email
+from cycle import CycleDefinition, swedish_calendar
+from cycle.definitions import ReminderPolicy
+from cycle.published import publication_window
+from cycle.reminders import Kind, schedule_reminders
+from cycle.times import STOCKHOLM
+from models.database import read_session, write_session
+from models.outbox import (
+    OutboxMessage,
+    OutboxStatus,
+    claim_batch,
+    due_keys,
+    mark_failed,
+    mark_sent,
+    release,
+    sync_outbox,
+)
+from models.published import load_published
+from models.tokens import ensure_tokens
+
+from .mailer import Delivery, connect, deliver
+from .settings import SmtpSettings
+
+SEND_TIME = dt.time(7, 0)  # messages of a day go out from 07.00, with the morning run
+LOOKBACK = dt.timedelta(days=7)  # a message missed for a week is stale, not late
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    queued: int
+    updated: int
+    withdrawn: int
+    drafts: tuple[Draft, ...]
+    without_address: tuple[str, ...]
+
+
+@dataclass
+class Sent:
+    sent: int = 0
+    temporary: int = 0
+    permanent: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What a run at a moment would send, and who cannot be reached by e-mail."""
+
+    messages: tuple[Draft, ...]
+    without_address: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        missing = (
+            f"; {len(self.without_address)} saknar e-postadress" if self.without_address else ""
+        )
+        return (
+            f"{len(self.messages)} meddelanden skulle skickas{missing} (inget köat eller skickat)"
+        )
+
+
+def policies(definitions: Sequence[CycleDefinition]) -> dict[str, ReminderPolicy]:
+    """Reminder offsets per series key, from each series' chain."""
+    return {
+        f"{d.organisation.slug}/{s.id}": d.chain(s.chain).reminders
+        for d in definitions
+        for s in d.series
+        if s.chain is not None
+    }
+
+
+def draft_reminders(
+    engine: Engine,
+    definitions: Sequence[CycleDefinition],
+    *,
+    today: dt.date,
+    sender: Sender,
+    base_url: str,
+    now: dt.datetime,
+    lookback: dt.timedelta = LOOKBACK,
+) -> tuple[list[Draft], list[str]]:
+    """Every message due from ``lookback`` ago up to ``today``, rendered; and who has no
+    address."""
+    with write_session(engine) as session:
+        ensure_tokens(session, now=now)  # every message links to the person's own feed
+    with read_session(engine) as session:
+        published = load_published(session, *publication_window(today))
+    # published tasks reach into the year after next (steps after a late-December meeting)
+    calendar = swedish_calendar(range(today.year - 2, today.year + 3))
+    first = today - lookback
+    reminders = schedule_reminders(
+        published, policies(definitions), calendar, first=first, last=today
+    )
+    look = Lookup(
+        {m.id: m for m in published.meetings},
+        {t.id: t for t in published.tasks},
+        {b.key: b for b in published.bodies},
+        {p.key: p for p in published.people},
+        published.organisations,
+    )
+    drafts, missing = [], set()
+    for r in reminders:
+        draft = render_draft(r, look, sender=sender, base_url=base_url)
+        if draft is None:
+            missing.add(look.people[r.recipient].name)
+        else:
+            drafts.append(draft)
+    return drafts, sorted(missing)
+
+
+def _row(d: Draft) -> dict[str, object]:
+    send_at = send_time(d.send_on)
+    return {
+        "key": d.key,
+        "kind": d.kind.value,
+        "recipient": d.recipient,
+        "address": d.address,
+        "name": d.name,
+        "send_on": d.send_on,
+        "send_at": send_at,
+        "subject": d.subject,
+        "text": d.text,
+        "html": d.html,
+        "ical": d.ical,
+        "method": d.method,
+    }
+
+
+def queue_reminders(
+    engine: Engine,
+    definitions: Sequence[CycleDefinition],
+    *,
+    today: dt.date,
+    sender: Sender,
+    base_url: str,
+    now: dt.datetime,
+    lookback: dt.timedelta = LOOKBACK,
+) -> Queued:
+    """Bring the outbox in line with today's schedule (idempotent)."""
+    drafts, missing = draft_reminders(
+        engine,
+        definitions,
+        today=today,
+        sender=sender,
+        base_url=base_url,
+        now=now,
+        lookback=lookback,
+    )
+    with write_session(engine) as session:
+        queued, updated, withdrawn = sync_outbox(
+            session, [_row(d) for d in drafts], first=today - lookback, last=today, now=now
+        )
+    return Queued(queued, updated, withdrawn, tuple(drafts), tuple(missing))
+
+
+def preview_reminders(
+    engine: Engine,
+    definitions: Sequence[CycleDefinition],
+    *,
+    today: dt.date,
+    sender: Sender,
+    base_url: str,
+    now: dt.datetime,
+) -> Preview:
+    """What a real run at ``now`` would send; nothing is queued or sent."""
+    drafts, missing = draft_reminders(
+        engine, definitions, today=today, sender=sender, base_url=base_url, now=now
+    )
+    return Preview(tuple(_unsent(engine, drafts, now)), tuple(missing))
+
+
+def send_time(day: dt.date) -> dt.datetime:
+    """When the messages of ``day`` go out (aware UTC): 07.00 Stockholm time."""
+    return dt.datetime.combine(day, SEND_TIME, tzinfo=STOCKHOLM).astimezone(dt.UTC)
+
+
+def _unsent(engine: Engine, drafts: Sequence[Draft], now: dt.datetime) -> list[Draft]:
+    """The drafts that a real run at ``now`` would send (not already sent or failed)."""
+    with read_session(engine) as session:
+        done = set(
+            session.exec(
+                select(OutboxMessage.key).where(
+                    col(OutboxMessage.status).in_([OutboxStatus.SENT, OutboxStatus.FAILED])
+                )
+            )
+        )
+    return [d for d in drafts if d.key not in done and send_time(d.send_on) <= now]
+
+
+CLAIM_BATCH = 200  # rows claimed per transaction; each outcome is still committed alone
+
+
+def _draft(row: OutboxMessage) -> Draft:
+    return Draft(
+        row.key,
+        Kind(row.kind),
+        row.recipient,
+        row.address,
+        row.name,
+        row.send_on,
+        row.subject,
+        row.text,
+        row.html,
+        row.ical,
+        row.method,
+    )
+
+
+def _record(
+    engine: Engine,
+    draft: Draft,
+    claimant: str,
+    now: dt.datetime,
+    outcome: Delivery,
+    error: str | None,
+    result: Sent,
+) -> None:
+    """Commit one message's outcome at once: the guarantee rests on this commit."""
+    with write_session(engine) as session:
+        if outcome is Delivery.SENT:
+            mark_sent(session, draft.key, claimant=claimant, now=now)
+            result.sent += 1
+            return
+        mark_failed(
+            session,
+            draft.key,
+            claimant=claimant,
+            error=error or "",
+            permanent=outcome is Delivery.PERMANENT,
+            now=now,
+        )
+    if outcome is Delivery.PERMANENT:
+        result.permanent += 1
+        result.errors.append(f"{draft.address}: {error}")
+    else:
+        result.temporary += 1
+
+
+def send_due(
+    engine: Engine, smtp_settings: SmtpSettings, *, now: dt.datetime, limit: int = 100_000
+) -> Sent:
+    """Claim and send every due row, one SMTP connection; each outcome committed at once.
+
+    Leases, backoffs and sent-times use ``now`` advanced by the time this call has taken,
+    so a long run's later batches take fresh leases instead of ones already expired.
+    """
+    started = time.monotonic()
+
+    def clock() -> dt.datetime:
+        return now + dt.timedelta(seconds=time.monotonic() - started)
+
+    claimant = str(uuid.uuid4())
+    result = Sent()
+    sender = Sender(smtp_settings.sender)
+    with read_session(engine) as session:
+        keys = due_keys(session, now, limit)
+    smtp: smtplib.SMTP | None = None
+    try:
+        for begin in range(0, len(keys), CLAIM_BATCH):
+            with write_session(engine) as session:
+                claimed = [
+                    _draft(row)
+                    for row in claim_batch(
+                        session,
+                        keys[begin : begin + CLAIM_BATCH],
+                        claimant=claimant,
+                        now=clock(),
+                    )
+                ]
+            for n, draft in enumerate(claimed):
+                try:
+                    smtp = smtp or connect(smtp_settings)
+                    outcome, error = deliver(
+                        smtp, to_email(draft, sender, now), sender.address, draft.address
+                    )
+                except (smtplib.SMTPException, OSError) as failure:
+                    smtp = None
+                    outcome, error = Delivery.TEMPORARY, f"SMTP-servern svarar inte: {failure}"
+                _record(engine, draft, claimant, clock(), outcome, error, result)
+                if smtp is None:  # the server went away: the rest of the batch, untried
+                    with write_session(engine) as session:
+                        release(session, [d.key for d in claimed[n + 1 :]], claimant=claimant)
+                    break
+            if smtp is None and claimed:
+                break  # the rest wait, unclaimed, for the next run
+    finally:
+        if smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+    return result

@@ -1,0 +1,131 @@
+"""The one settings object: built once at the edge and passed inward, never re-read.
+
+The CLI builds it from its options over the environment; a deployed flow run, whose
+process has no command line, builds it from that process's environment. Everything
+below takes it as an argument, the way Radicale passes its configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cycle import DefinitionError
+from models.database import DEFAULT_URL
+
+# The cycle files shipped with the checkout; deployments point ARSHJUL_CYCLES_DIR elsewhere.
+SHIPPED_CYCLES = Path(__file__).resolve().parent.parent / "cycles"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+TLS_MODES = ("none", "starttls", "ssl")
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where mail goes: ``ARSHJUL_SMTP_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_FROM``
+    and ``_TLS`` (none | starttls | ssl). The password is left out of the repr, so it is
+    never printed or logged."""
+
+    host: str
+    port: int
+    sender: str
+    tls: str = "none"
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> SmtpSettings | None:
+        """The settings, None when no host is configured, or a Swedish error.
+
+        Example:
+            >>> SmtpSettings.from_environment({"ARSHJUL_SMTP_HOST": "smtp.region.se",
+            ...                                "ARSHJUL_SMTP_TLS": "starttls"}).port
+            587
+        """
+        host = env.get("ARSHJUL_SMTP_HOST")
+        if not host:
+            return None
+        tls = env.get("ARSHJUL_SMTP_TLS", "none").lower()
+        if tls not in TLS_MODES:
+            raise DefinitionError(
+                f"ska vara {', '.join(TLS_MODES)}", field="ARSHJUL_SMTP_TLS", value=tls
+            )
+        try:
+            port = int(env.get("ARSHJUL_SMTP_PORT") or DEFAULT_PORTS[tls])
+        except ValueError:
+            raise DefinitionError(
+                "ska vara ett portnummer",
+                field="ARSHJUL_SMTP_PORT",
+                value=env.get("ARSHJUL_SMTP_PORT"),
+            ) from None
+        return cls(
+            host=host,
+            port=port,
+            tls=tls,
+            sender=env.get("ARSHJUL_SMTP_FROM") or "arshjul@localhost",
+            user=env.get("ARSHJUL_SMTP_USER") or None,
+            password=env.get("ARSHJUL_SMTP_PASSWORD") or None,
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the database, the cycle files, the reports and the published feeds are,
+    the address subscribers use, and the mail server (None: no e-mail).
+
+    Precedence: an explicit value (a command-line option), then the environment
+    (``ARSHJUL_DATABASE_URL``, ``ARSHJUL_CYCLES_DIR``, ``ARSHJUL_REPORTS_DIR``,
+    ``ARSHJUL_PUBLISH_DIR``, ``ARSHJUL_PUBLIC_URL``, ``ARSHJUL_SMTP_*``), then the
+    embedded default (``arshjul.db``, ``rapporter/`` and ``publicerat/`` in the working
+    directory, the shipped ``cycles/``, ``http://127.0.0.1:8000``).
+    """
+
+    database_url: str
+    cycles_dir: Path
+    reports_dir: Path = Path("rapporter")
+    publish_dir: Path = Path("publicerat")
+    public_url: str = DEFAULT_PUBLIC_URL
+    smtp: SmtpSettings | None = None
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str],
+        *,
+        database_url: str | None = None,
+        cycles_dir: str | Path | None = None,
+        reports_dir: str | Path | None = None,
+        publish_dir: str | Path | None = None,
+        public_url: str | None = None,
+    ) -> Settings:
+        """Build settings from explicit values over ``environ`` – which the edge passes
+        in (``os.environ`` there, a plain dict in tests).
+
+        Example:
+            >>> Settings.load({"ARSHJUL_DATABASE_URL": "sqlite:///x.db"},
+            ...               database_url="sqlite:///y.db").database_url
+            'sqlite:///y.db'
+        """
+        env = environ
+        return cls(
+            database_url=database_url or env.get("ARSHJUL_DATABASE_URL") or DEFAULT_URL,
+            cycles_dir=Path(cycles_dir or env.get("ARSHJUL_CYCLES_DIR") or SHIPPED_CYCLES),
+            reports_dir=Path(reports_dir or env.get("ARSHJUL_REPORTS_DIR") or "rapporter"),
+            publish_dir=Path(publish_dir or env.get("ARSHJUL_PUBLISH_DIR") or "publicerat"),
+            public_url=(public_url or env.get("ARSHJUL_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip(
+                "/"
+            ),
+            smtp=SmtpSettings.from_environment(env),
+        )
+
+    def environment(self) -> dict[str, str]:
+        """These settings as the environment variables that :meth:`load` reads (without
+        the mail server's), for the processes a served deployment starts."""
+        return {
+            "ARSHJUL_DATABASE_URL": self.database_url,
+            "ARSHJUL_CYCLES_DIR": str(self.cycles_dir.resolve()),
+            "ARSHJUL_REPORTS_DIR": str(self.reports_dir.resolve()),
+            "ARSHJUL_PUBLISH_DIR": str(self.publish_dir.resolve()),
+            "ARSHJUL_PUBLIC_URL": self.public_url,
+        }

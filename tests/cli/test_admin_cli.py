@@ -1,0 +1,165 @@
+"""Admin commands: Swedish errors before anything runs, decisions, meetings, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import io
+import os
+import typing
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from cli.main import main
+from flows.runtime.catalogue import CATALOGUE
+from models.audit import FlowRunLog
+from models.database import make_engine, read_session
+from models.yearly import Initiative, Priority
+from tests.conftest import database_is_empty
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), today=TODAY, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["run", "plan-yr"], "okänt flöde; välj bland plan-year"),
+        (["run", "plan-year", "--param", "year=tjugo"], "ska vara ett heltal"),
+        (["run", "plan-year", "--param", "år=2027"], "har ingen sådan parameter"),
+        (["run", "plan-year", "--param", "year"], "nyckel=värde"),
+        (["run", "plan-year", "--param", "year=1850"], "mellan 2000 och 2100"),
+        (["run", "plan-year", "--param", "org=gotland"], "okänd organisation"),
+        (["run", "direktorsberedning-month", "--param", "month=2027-13"], "ÅÅÅÅ-MM"),
+        (
+            ["run", "reschedule-meeting", "--param", "meeting=x", "--param", "reason=y"],
+            "parameter saknas: start",
+        ),
+        (
+            [
+                "run",
+                "reschedule-meeting",
+                "--param",
+                "meeting=x",
+                "--param",
+                "reason=y",
+                "--param",
+                "start=nästa fredag",
+            ],
+            "ÅÅÅÅ-MM-DDTTT:MM",
+        ),
+    ],
+)
+def test_bad_flow_parameters_fail_in_swedish_before_anything_runs(
+    argv: list[str], fragment: str, workspace: Path
+) -> None:
+    code, _, err = run(*argv)
+    assert code == 2
+    assert err.startswith("arshjul: fel:") and fragment in err
+    assert database_is_empty(os.environ["ARSHJUL_DATABASE_URL"])  # nothing ran or was written
+
+
+def test_catalogue_matches_the_flows_signatures() -> None:
+    from flows.runtime.deployments import load_flow
+
+    for name in CATALOGUE:
+        flow = load_flow(name)
+        assert flow.name == name
+        signature = inspect.signature(flow.fn)
+        hints = typing.get_type_hints(flow.fn)
+        info = CATALOGUE[name]
+        assert [p.name for p in info.parameters] == list(signature.parameters)
+        for p in info.parameters:
+            param = signature.parameters[p.name]
+            assert p.required == (param.default is param.empty), (name, p.name)
+            kinds = set(typing.get_args(hints[p.name])) - {type(None)} or {hints[p.name]}
+            assert kinds == {p.kind}, (name, p.name)
+
+
+def test_deployments_are_scheduled_in_stockholm_time() -> None:
+    from flows.runtime.deployments import build_deployments
+
+    deployments = {d.flow_name: d for d in build_deployments()}
+    assert set(deployments) == set(CATALOGUE)
+    crons = {
+        name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules]  # type: ignore[union-attr]
+        for name, d in deployments.items()
+    }
+    assert crons["plan-year"] == [("0 6 1 10 *", "Europe/Stockholm")]
+    assert crons["send-reminders"] == [("0 7 * * *", "Europe/Stockholm")]
+    assert crons["direktorsberedning-month"] == [("0 6 1 * *", "Europe/Stockholm")]
+    assert crons["reschedule-meeting"] == []
+    assert all(d.entrypoint and d.entrypoint.startswith("flows.") for d in deployments.values())
+
+
+def test_priorities_add_and_import_are_idempotent(workspace: Path) -> None:
+    args = [
+        "priorities",
+        "add",
+        "--org",
+        "varmland",
+        "--year",
+        "2027",
+        "--title",
+        "Kompetensförsörjning",
+    ]
+    assert run(*args)[0] == 0
+    assert run(*args)[1].startswith("Sparat för varmland 2027: 0 nya eller ändrade rader")
+    file = workspace / "beslut.toml"
+    file.write_text(
+        'organisation = "varmland"\nyear = 2027\n\n[[priority]]\ntitle = "Infrastruktur"\n\n'
+        '[[initiative]]\ntitle = "Regional tågtrafik"\npriority = "Infrastruktur"\n',
+        encoding="utf-8",
+    )
+    assert run("priorities", "import", str(file))[1].startswith("Sparat för varmland 2027: 2")
+    assert run("priorities", "import", str(file))[1].startswith("Sparat för varmland 2027: 0")
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Priority)).one() == 2
+        assert s.exec(select(func.count()).select_from(Initiative)).one() == 1
+
+
+def test_a_bad_decisions_file_names_its_line_and_writes_nothing(workspace: Path) -> None:
+    file = workspace / "status.toml"
+    file.write_text(
+        'organisation = "varmland"\nyear = 2027\n\n[[status]]\n'
+        'title = "Infrastruktur"\nstatus = "klart"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run("followups", "import", str(file))
+    assert code == 2 and f"{file}, rad 6, fält status[0].status: okänt värde" in err
+    code, _, err = run(
+        "followups",
+        "set",
+        "--org",
+        "varmland",
+        "--year",
+        "2027",
+        "--title",
+        "Finns inte",
+        "--status",
+        "avslutad",
+    )
+    assert code == 2 and "ingen prioritering eller satsning för 2027" in err
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Priority)).one() == 0
+
+
+def test_meetings_lists_ids_and_history_starts_empty(workspace: Path) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    code, out, _ = run("meetings", "--org", "mini", "--year", "2027")
+    assert code == 0 and len(out.splitlines()) == 11
+    assert "torsdag 7 januari 2027 kl. 13.00  Samverkansrådet  [planerat, sekvens 0]" in out
+    assert run("history")[1] == "Inga körningar loggade ännu.\n"
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        assert s.exec(select(func.count()).select_from(FlowRunLog)).one() == 0

@@ -1,0 +1,174 @@
+"""The ``arshjul`` command line: Swedish output, exit codes, and nothing written on bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from cli.main import main
+from models.database import make_engine, read_session
+from models.tables import Meeting, Person, Task
+from services.settings import SHIPPED_CYCLES, Settings
+from tests.conftest import DATA, MINI, fresh_database_url
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), today=TODAY, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def counts(url: str) -> tuple[int, int, int]:
+    engine = make_engine(url)
+    with read_session(engine) as s:
+        result = tuple(
+            s.exec(select(func.count()).select_from(t)).one() for t in (Meeting, Task, Person)
+        )
+    engine.dispose()
+    return result  # type: ignore[return-value]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return fresh_database_url(tmp_path)
+
+
+@pytest.fixture
+def cycles(tmp_path: Path) -> Path:
+    folder = tmp_path / "cycles"
+    folder.mkdir()
+    shutil.copy(MINI, folder / "mini.toml")
+    return folder
+
+
+def test_plan_prints_a_swedish_summary_per_body_and_is_idempotent(db: str, cycles: Path) -> None:
+    code, out, err = run("plan", "--year", "2027", "--db", db, "--cycles", str(cycles))
+    assert code == 0, err
+    assert "Testregionen – årsplan 2027" in out
+    assert "Organ" in out and "Flyttade p.g.a. helgdag" in out
+    row = next(line for line in out.splitlines() if line.startswith("Samverkansrådet"))
+    assert row.split()[1:] == ["11", "44", "1", "0"]
+    assert "Ändringar: 11 nya" in out
+    assert "Sparar Testregionen 2027" in err  # progress goes to stderr
+    before = counts(db)
+    code, out, _ = run("plan", "--year", "2027", "--db", db, "--cycles", str(cycles))
+    assert code == 0 and "Ändringar: 0 nya, 0 ändrade och 0 inställda möten" in out
+    assert counts(db) == before
+
+
+def test_demo_plans_this_year_and_next_and_exports_the_feeds(
+    db: str, cycles: Path, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "publicerat"
+    code, out, _ = run(
+        "demo", "--db", db, "--cycles", str(cycles), "--out", str(out_dir), "--no-serve"
+    )
+    assert code == 0
+    assert "årsplan 2026" in out and "årsplan 2027" in out
+    assert "Exporterade " in out and (out_dir / "index.json").exists()
+    assert (out_dir / "feeds" / "mini" / "radet.ics").exists()
+
+
+def test_check_reads_files_and_never_the_database(
+    cycles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("check", "--cycles", str(cycles))
+    assert code == 0 and "mini.toml: OK – Testregionen" in out
+    assert not (tmp_path / "arshjul.db").exists()
+
+
+BAD_EDITS = {
+    "malformed TOML": ('name = "Testregionen"', 'name = "Testregionen'),
+    "invalid RRULE": ("FREQ=MONTHLY;BYDAY=1TH", "FREQ=MONTHLY;BYDAY=1XX"),
+    "unknown role": ('role = "ordförande"', 'role = "drottning"'),
+    "step assigned to nobody": ('assign = "role:ordförande"\n', ""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_EDITS))
+def test_bad_cycle_file_exits_2_with_one_swedish_line_and_writes_nothing(
+    case: str, db: str, cycles: Path
+) -> None:
+    assert run("plan", "--year", "2027", "--db", db, "--cycles", str(cycles))[0] == 0
+    before = counts(db)
+    old, new = BAD_EDITS[case]
+    path = cycles / "mini.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    for command in (["plan", "--year", "2028", "--db", db], ["check"]):
+        code, _out, err = run(*command, "--cycles", str(cycles))
+        assert code == 2
+        assert err.startswith(f"arshjul: fel: {path}, rad ")
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert counts(db) == before
+
+
+def test_unknown_organisation_is_named(db: str, cycles: Path) -> None:
+    code, _, err = run(
+        "plan", "--year", "2027", "--org", "gotland", "--db", db, "--cycles", str(cycles)
+    )
+    assert code == 2
+    assert "okänd organisation; kända är mini" in err and "'gotland'" in err
+
+
+def test_unreachable_database_exits_2_and_creates_nothing(tmp_path: Path, cycles: Path) -> None:
+    missing = tmp_path / "no" / "such" / "dir" / "x.db"
+    code, _, err = run(
+        "plan", "--year", "2027", "--db", f"sqlite:///{missing}", "--cycles", str(cycles)
+    )
+    assert code == 2 and "kan inte ansluta till databasen" in err
+    assert not missing.parent.exists()
+    code, _, err = run(
+        "plan",
+        "--year",
+        "2027",
+        "--db",
+        "postgresql+psycopg://arshjul:hemligt@127.0.0.1:9/x",
+        "--cycles",
+        str(cycles),
+    )
+    assert code == 2 and "kan inte ansluta" in err and "hemligt" not in err
+
+
+def test_a_bad_year_is_refused_in_swedish() -> None:
+    with pytest.raises(SystemExit) as caught:
+        run("plan", "--year", "tjugo")
+    assert caught.value.code == 2
+
+
+@pytest.mark.slow
+def test_installed_entry_point_uses_the_environment(db: str, cycles: Path, tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("arshjul")
+    env = {**os.environ, "ARSHJUL_DATABASE_URL": db, "ARSHJUL_CYCLES_DIR": str(cycles)}
+    result = subprocess.run(
+        [str(exe), "plan", "--year", "2027"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Testregionen – årsplan 2027" in result.stdout
+    assert counts(db)[0] == 11
+    help_text = subprocess.run(
+        [str(exe), "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "användning: arshjul" in help_text and "visa den här hjälpen" in help_text
+
+
+def test_shipped_data_folder_is_the_default() -> None:
+    assert Settings.load({}).cycles_dir == SHIPPED_CYCLES
+    assert Settings.load({"ARSHJUL_DATABASE_URL": "sqlite://"}).database_url == "sqlite://"
+    assert DATA.parent.parent / "cycles" == SHIPPED_CYCLES

@@ -1,0 +1,79 @@
+"""``arshjul feeds export|link|rotate-token`` as an admin uses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), today=TODAY, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_export_link_and_rotate(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARSHJUL_PUBLIC_URL", "https://kalender.example.se/")
+    out_dir = workspace / "publicerat"
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    code, out, _ = run("feeds", "export", "--out", str(out_dir))
+    assert code == 0 and "skrivna, 0 oförändrade, 0 borttagna" in out
+    index = json.loads((out_dir / "index.json").read_text(encoding="utf-8"))
+    assert any(
+        e["path"] == "feeds/mini/radet.ics" and e["audience"] == "offentlig" for e in index["feeds"]
+    )
+    assert "webcal://kalender.example.se/feeds/mini/radet.ics" in (
+        out_dir / "index.html"
+    ).read_text(encoding="utf-8")
+    again = run("feeds", "export", "--out", str(out_dir))[1]
+    assert " 0 skrivna" in again and "0 borttagna" in again
+
+    _, link, _ = run("feeds", "link", "--person", "mini/lena-sjo", "--out", str(out_dir))
+    old = link.strip().rsplit("/", 1)[1]
+    assert link.startswith("Privat flöde: https://kalender.example.se/p/")
+    assert (out_dir / "p" / old).exists()
+    code, rotated, _ = run(
+        "feeds", "rotate-token", "--person", "mini/lena-sjo", "--out", str(out_dir)
+    )
+    new = rotated.strip().splitlines()[-1].rsplit("/", 1)[1]
+    assert code == 0 and new != old
+    assert (out_dir / "p" / new).exists() and not (out_dir / "p" / old).exists()
+
+
+def test_unknown_person_is_named(workspace: Path) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    code, _, err = run("feeds", "link", "--person", "mini/okand")
+    assert code == 2 and "okänd person" in err and "'mini/okand'" in err
+
+
+def test_serving_an_empty_folder_explains_what_to_do(workspace: Path) -> None:
+    code, _, err = run("feeds", "serve", "--out", str(workspace / "tom"))
+    assert code == 2 and "kör först `arshjul feeds export`" in err
+
+
+def test_exports_to_one_folder_take_turns(tmp_path: Path) -> None:
+    import threading
+
+    from services.feeds import export_lock
+
+    order: list[str] = []
+
+    def second() -> None:
+        with export_lock(tmp_path):
+            order.append("second")
+
+    with export_lock(tmp_path):
+        worker = threading.Thread(target=second)
+        worker.start()
+        worker.join(timeout=0.5)  # it must still be waiting for the lock
+        order.append("first" if worker.is_alive() else "second ran inside the lock")
+    worker.join(timeout=10)
+    assert order == ["first", "second"]

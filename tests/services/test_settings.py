@@ -1,0 +1,58 @@
+"""The one settings object: explicit values over the environment over the defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cycle import DefinitionError
+from services.settings import SHIPPED_CYCLES, Settings, SmtpSettings
+
+FROM = "arshjul@region.example.se"
+
+
+def test_explicit_values_win_over_the_environment_which_wins_over_defaults() -> None:
+    env = {
+        "ARSHJUL_DATABASE_URL": "sqlite:///miljo.db",
+        "ARSHJUL_CYCLES_DIR": "/srv/cykler",
+        "ARSHJUL_PUBLIC_URL": "https://kalender.example.se/",
+    }
+    settings = Settings.load(env, database_url="sqlite:///flagga.db")
+    assert settings.database_url == "sqlite:///flagga.db"
+    assert settings.cycles_dir == Path("/srv/cykler")
+    assert settings.public_url == "https://kalender.example.se"  # no trailing slash
+    defaults = Settings.load({})
+    assert defaults.database_url == "sqlite:///arshjul.db"
+    assert defaults.cycles_dir == SHIPPED_CYCLES
+    assert (defaults.reports_dir, defaults.publish_dir) == (Path("rapporter"), Path("publicerat"))
+    assert defaults.smtp is None
+
+
+def test_settings_round_trip_through_the_environment_of_served_runs(tmp_path: Path) -> None:
+    settings = Settings.load(
+        {},
+        database_url=f"sqlite:///{tmp_path / 'a.db'}",
+        cycles_dir=tmp_path / "cykler",
+        reports_dir=tmp_path / "rapporter",
+        publish_dir=tmp_path / "ut",
+        public_url="https://k.example.se",
+    )
+    assert Settings.load(settings.environment()) == settings
+
+
+def test_smtp_settings_from_the_environment() -> None:
+    assert SmtpSettings.from_environment({}) is None
+    s = SmtpSettings.from_environment(
+        {
+            "ARSHJUL_SMTP_HOST": "smtp.example.se",
+            "ARSHJUL_SMTP_TLS": "starttls",
+            "ARSHJUL_SMTP_USER": "u",
+            "ARSHJUL_SMTP_PASSWORD": "hemligt",
+            "ARSHJUL_SMTP_FROM": FROM,
+        }
+    )
+    assert s is not None and (s.port, s.tls, s.sender) == (587, "starttls", FROM)
+    assert "hemligt" not in repr(s) and "hemligt" not in str(s)
+    with pytest.raises(DefinitionError, match="ARSHJUL_SMTP_TLS"):
+        SmtpSettings.from_environment({"ARSHJUL_SMTP_HOST": "x", "ARSHJUL_SMTP_TLS": "tls1.3"})
