@@ -1,15 +1,19 @@
-"""``arshjul feeds export|serve|rotate-token|link``: publish, serve and hand out feeds."""
+"""``arshjul feeds export|serve|rotate-token|link``: publish, serve and hand out feeds.
+
+The renderers (icalendar, jinja2) load when a feed command runs, not with every command.
+"""
 
 from __future__ import annotations
 
 from cycle import DefinitionError
-from services.feeds import feed_token, personal_feed_url, publish_feeds, replace_token
 
 from .arguments import PERSON, PUBLISHING, SERVING, STORED, Command, Invocation
 
 
 def export_feeds(call: Invocation) -> int:
     """Write every feed, the pages and index.json to the publish folder."""
+    from services.feeds import publish_feeds
+
     result = publish_feeds(call.settings, today=call.today, now=call.now)
     e = result.export
     call.say(
@@ -37,6 +41,8 @@ def serve_folder(call: Invocation) -> int:
 
 def rotate(call: Invocation) -> int:
     """Give a person a new private address; the old one stops working."""
+    from services.feeds import personal_feed_url, replace_token
+
     token = replace_token(call.settings, call.args.person, now=call.now)
     call.say("Ny nyckel utfärdad; den gamla adressen slutar fungera vid nästa export.")
     export_feeds(call)
@@ -46,6 +52,8 @@ def rotate(call: Invocation) -> int:
 
 def link(call: Invocation) -> int:
     """Print a person's private feed address."""
+    from services.feeds import feed_token, personal_feed_url
+
     token = feed_token(call.settings, call.args.person, now=call.now)
     call.say(f"Privat flöde: {personal_feed_url(call.settings, token)}")
     return 0

@@ -1,11 +1,13 @@
-"""``arshjul remind`` and ``arshjul outbox``: send the day's e-mail, and see the queue."""
+"""``arshjul remind`` and ``arshjul outbox``: send the day's e-mail, and see the queue.
+
+Prefect and the e-mail renderers load only when ``remind`` runs.
+"""
 
 from __future__ import annotations
 
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM, parse_local
 from models.outbox import OutboxStatus, outbox_rows
-from services.reminders import SEND_TIME, Preview
 from services.storage import reading
 
 from .arguments import STORED, Command, Invocation, option
@@ -18,6 +20,7 @@ def remind(call: Invocation) -> int:
         parse_local(call.args.now, field="--now")
     from flows.reminders import send_reminders_flow
     from flows.runtime.context import using
+    from services.reminders import SEND_TIME, Preview
 
     with using(call.settings):
         result = send_reminders_flow(now=call.args.now, dry_run=call.args.dry_run)
