@@ -1,10 +1,30 @@
-"""Read the cycle files of a folder: the file I/O in front of the pure parser."""
+"""Read the files an admin edits – every cycle file of a folder, or one decisions file –
+in front of the pure parsers, with a Swedish error naming the file when one cannot be read."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from cycle import CycleDefinition, DefinitionError, parse_cycle
+
+
+def read_source(path: Path) -> str:
+    """The text of a file an admin edits (a cycle or decisions file), or a Swedish error
+    that names it.
+
+    Raises:
+        DefinitionError: the file cannot be read, or is not UTF-8.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise DefinitionError(
+            f"filen är inte UTF-8 (byte {error.start})", source=str(path)
+        ) from None
+    except OSError as error:
+        raise DefinitionError(
+            f"filen kan inte läsas ({error.strerror})", source=str(path)
+        ) from None
 
 
 def load_cycles(directory: Path, organisation: str | None = None) -> tuple[CycleDefinition, ...]:
@@ -25,13 +45,7 @@ def load_cycles(directory: Path, organisation: str | None = None) -> tuple[Cycle
     definitions: list[CycleDefinition] = []
     seen: dict[str, str] = {}
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise DefinitionError(
-                f"filen är inte UTF-8 (byte {error.start})", source=str(path)
-            ) from None
-        definition = parse_cycle(text, str(path))
+        definition = parse_cycle(read_source(path), str(path))
         slug = definition.organisation.slug
         if slug in seen:
             raise DefinitionError(

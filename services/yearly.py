@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cycle import DefinitionError
 from cycle.decisionfile import Decisions, parse_decisions
 from models.definitions import save_definition
 from models.yearly import record_decisions
 
-from .cyclefiles import load_cycles
+from .cyclefiles import load_cycles, read_source
 from .settings import Settings
 from .storage import writing
 
@@ -39,14 +38,4 @@ def read_decisions(path: Path) -> Decisions:
     Raises:
         DefinitionError: the file cannot be read or is not valid, naming file and line.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DefinitionError(
-            f"filen kan inte läsas ({error.strerror})", source=str(path)
-        ) from None
-    except UnicodeDecodeError as error:
-        raise DefinitionError(
-            f"filen är inte UTF-8 (byte {error.start})", source=str(path)
-        ) from None
-    return parse_decisions(text, str(path))
+    return parse_decisions(read_source(path), str(path))
