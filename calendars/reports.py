@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from cycle.swedish import format_date
-from cycle.yearly import AssignmentDraft, ItemKind, Status, YearItem
+from cycle.yearly import AssignmentDraft, ItemKind, ItemStatus, YearItem
 
 
 def render_follow_up_report(
@@ -21,7 +21,7 @@ def render_follow_up_report(
     meeting_day: dt.date | None,
 ) -> str:
     """The Swedish follow-up report (Markdown) that closes the year."""
-    counts = {s: sum(1 for i in items if i.status is s) for s in Status}
+    counts = {s: sum(1 for i in items if i.status is s) for s in ItemStatus}
     out = [f"# Uppföljning {year} – {organisation}", ""]
     if meeting_day is not None:
         out += [f"Behandlas på uppföljningsmötet {format_date(meeting_day)}.", ""]
@@ -38,7 +38,7 @@ def render_follow_up_report(
         if not rows:
             out.append(f"Inga {heading.lower()} beslutades för {year}.")
             continue
-        out += ["| Rubrik | Status | Kommentar |", "| --- | --- | --- |"]
+        out += ["| Rubrik | ItemStatus | Kommentar |", "| --- | --- | --- |"]
         out += [f"| {_cell(i.title)} | {i.status} | {_cell(i.comment)} |" for i in rows]
     out += ["", f"## Uppdrag inför {year + 1}", ""]
     out += [f"- **{d.title}** – {d.description}" for d in drafts] or ["Inga nya uppdrag."]

@@ -92,7 +92,10 @@ class Command:
             help=self.help,
             description=self.description,
             epilog=self.epilog,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            # an epilog is a preformatted list (the flows of `run`); other help is wrapped
+            formatter_class=argparse.RawDescriptionHelpFormatter
+            if self.epilog
+            else argparse.HelpFormatter,
         )
         for opt in self.options:
             opt.add_to(parser)

@@ -9,15 +9,26 @@ DESCRIPTION = (
     "Årshjul – årscykeln för regionala samverkansorgan: planera året, "
     "kör årshjulets flöden, publicera kalenderflöden och skicka påminnelser."
 )
-
-COMMANDS: tuple[Command, ...] = (
-    *plan.COMMANDS[:2],  # plan, check
-    *runs.COMMANDS,
-    *meetings.COMMANDS,
-    *yearly.COMMANDS,
-    *database.COMMANDS,
-    *reminders.COMMANDS,
-    *tasks.COMMANDS,
-    *feeds.COMMANDS,
-    *plan.COMMANDS[2:],  # demo
+ORDER = (
+    "plan",
+    "check",
+    "run",
+    "deploy",
+    "serve",
+    "history",
+    "meetings",
+    "priorities",
+    "followups",
+    "db",
+    "remind",
+    "outbox",
+    "tasks",
+    "feeds",
+    "demo",
 )
+_BY_NAME = {
+    c.name: c
+    for group in (plan, runs, meetings, yearly, database, reminders, tasks, feeds)
+    for c in group.COMMANDS
+}
+COMMANDS: tuple[Command, ...] = tuple(_BY_NAME[name] for name in ORDER)

@@ -5,7 +5,6 @@ Prefect and the e-mail renderers load only when ``remind`` runs.
 
 from __future__ import annotations
 
-from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM, parse_local
 from models.outbox import OutboxStatus, outbox_rows
 from services.storage import reading
@@ -14,35 +13,27 @@ from .arguments import STORED, Command, Invocation, option
 
 
 def remind(call: Invocation) -> int:
-    """Run the send-reminders flow (in-process, or against the Prefect server that
-    PREFECT_API_URL names) and print what it did."""
+    """Run the send-reminders flow in this process, with this command's settings (the run
+    is recorded on the Prefect server that PREFECT_API_URL names, if any), and print what
+    it did."""
     if call.args.now:
         parse_local(call.args.now, field="--now")
     from flows.reminders import send_reminders_flow
     from flows.runtime.context import using
-    from services.reminders import SEND_TIME, Preview
+    from services.reminders import Preview
 
     with using(call.settings):
         result = send_reminders_flow(now=call.args.now, dry_run=call.args.dry_run)
     if isinstance(result, Preview):
         call.say(f"Skulle skicka {len(result.messages)} meddelanden (inget köas eller skickas):")
-        for d in result.messages:
-            call.say(
-                f"  {format_date(d.send_on)} kl. {format_time(SEND_TIME)}  "
-                f"{d.name} <{d.address}>  {d.subject}"
-            )
-        for name in result.without_address:
-            call.say(f"  saknar e-postadress: {name}")
-        return 0
-    call.say(
-        f"Köade {result.queued}, återkallade {result.withdrawn}, skickade "
-        f"{result.sent}; {result.temporary} väntar på nytt försök, "
-        f"{result.permanent} avvisade."
-    )
-    for line in result.rejected:
-        call.say(f"  avvisad: {line}")
-    for name in result.without_address:
-        call.say(f"  saknar e-postadress: {name}")
+    else:
+        call.say(
+            f"Köade {result.queued}, återkallade {result.withdrawn}, skickade "
+            f"{result.sent}; {result.temporary} väntar på nytt försök, "
+            f"{result.permanent} avvisade."
+        )
+    for line in result.details:
+        call.say(f"  {line}")
     return 0
 
 

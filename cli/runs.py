@@ -72,7 +72,9 @@ def run(call: Invocation) -> int:
     call.say(f"Kör {info.name} lokalt (ingen PREFECT_API_URL satt) …")
     with tags(tag), using(call.settings):
         result = load_flow(info.name)(**params)
-    call.say(result.summary)  # every flow returns a typed result with a Swedish summary
+    call.say(result.summary)
+    for line in result.details:
+        call.say(f"  {line}")
     return 0
 
 
@@ -148,15 +150,6 @@ COMMANDS = (
         epilog=describe_flows(),
     ),
     Command(
-        "serve",
-        "kör flödenas deployments och scheman mot Prefect-servern",
-        "Registrerar alla flöden som deployments med scheman i svensk "
-        "tid och kör dem tills du avbryter. Kräver PREFECT_API_URL. Körningarna "
-        "använder inställningarna nedan.",
-        EVERYTHING,
-        serve,
-    ),
-    Command(
         "deploy",
         "registrera flödena på en arbetspool för workers",
         "Registrerar alla flöden med scheman på en Prefect-arbetspool av typen "
@@ -164,6 +157,15 @@ COMMANDS = (
         "på en eller flera maskiner.",
         (option("--pool", default="arshjul", metavar="NAMN", help="arbetspoolen (arshjul)"),),
         deploy,
+    ),
+    Command(
+        "serve",
+        "kör flödenas deployments och scheman mot Prefect-servern",
+        "Registrerar alla flöden som deployments med scheman i svensk "
+        "tid och kör dem tills du avbryter. Kräver PREFECT_API_URL. Körningarna "
+        "använder inställningarna nedan.",
+        EVERYTHING,
+        serve,
     ),
     Command(
         "history",

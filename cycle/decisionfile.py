@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from .errors import PlanError
 from .times import check_year
 from .tomlreader import load_toml, values
-from .yearly import REPORTABLE, Status
+from .yearly import REPORTABLE, ItemStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class DecidedInitiative:
 @dataclass(frozen=True, slots=True)
 class ReportedStatus:
     title: str
-    status: Status
+    status: ItemStatus
     comment: str = ""
 
 
@@ -65,7 +65,7 @@ class Decisions:
     statuses: tuple[ReportedStatus, ...]
 
 
-def reported_status(text: str) -> Status:
+def reported_status(text: str) -> ItemStatus:
     """The status an admin reports, e.g. "försenad"; "ej rapporterad" is not a report.
 
     Raises:
@@ -73,9 +73,9 @@ def reported_status(text: str) -> Status:
 
     Example:
         >>> reported_status("försenad")
-        <Status.FORSENAD: 'försenad'>
+        <ItemStatus.FORSENAD: 'försenad'>
     """
-    status = Status(text)
+    status = ItemStatus(text)
     if status not in REPORTABLE:
         raise ValueError(text)
     return status

@@ -8,8 +8,11 @@ clock: the same definitions always give the same plan.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from .errors import DefinitionError
 
 
 class Role(StrEnum):
@@ -44,7 +47,7 @@ class Role(StrEnum):
         return _ROLE_WORDS[self][1]
 
 
-# role -> (slug, plural); the order is the order role feeds are listed in
+# role -> (its slug in a feed address, its Swedish plural)
 _ROLE_WORDS = {
     Role.ORDFORANDE: ("ordforande", "ordförande"),
     Role.VICE_ORDFORANDE: ("vice-ordforande", "vice ordförande"),
@@ -264,3 +267,29 @@ class CycleDefinition:
     def members_on(self, body: str, day: dt.date) -> tuple[Membership, ...]:
         """Memberships of ``body`` valid on ``day``, in file order."""
         return tuple(m for m in self.memberships if m.body == body and m.is_valid_on(day))
+
+
+# What it means, in Swedish, that an organisation lacks a process's series.
+_MISSING_SERIES = {
+    SeriesKind.BEREDNING: 'organisationen har ingen direktörsberedning (kind = "beredning")',
+    SeriesKind.FORUM: 'organisationen har inget forum (kind = "forum")',
+    SeriesKind.PRIORITERING: 'organisationen har ingen januariprioritering (kind = "prioritering")',
+    SeriesKind.UPPFOLJNING: 'organisationen har ingen årsuppföljning (kind = "uppföljning")',
+}
+
+
+def with_series(
+    definitions: Sequence[CycleDefinition], kind: SeriesKind, org: str | None
+) -> list[CycleDefinition]:
+    """The organisations that run a process (have a series of ``kind``).
+
+    Raises:
+        DefinitionError: ``org`` was named and runs no such series.
+    """
+    chosen = [d for d in definitions if any(s.kind is kind for s in d.series)]
+    if org is not None and not chosen:
+        message = _MISSING_SERIES.get(
+            kind, f"organisationen har ingen mötesserie av typen {kind.value!r}"
+        )
+        raise DefinitionError(message, field="org", value=org)
+    return chosen

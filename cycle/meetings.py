@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .definitions import CycleDefinition, SeriesKind
+from .definitions import REGISTRATION_STEP, CycleDefinition, SeriesKind
 from .errors import DefinitionError, PlanError
 from .plan import PlannedTask, plan_chain, shift_tasks
-from .published import PublishedMeeting
+from .published import PublishedMeeting, PublishedTask
 from .swedish import format_date, format_time
 from .times import STOCKHOLM
 from .workdays import WorkCalendar
@@ -31,20 +31,15 @@ class Move:
     note: str
 
 
-def with_series(
-    definitions: Sequence[CycleDefinition], kind: SeriesKind, org: str | None
-) -> list[CycleDefinition]:
-    """The organisations that run a process (have a series of ``kind``).
+def years_to_search(year: int, month: int | None) -> list[int]:
+    """The years in which the month's meeting may lie: that year for a named month; this
+    year and the next without one (December's run prepares January's meeting).
 
-    Raises:
-        DefinitionError: ``org`` was named and runs no such series.
+    Example:
+        >>> years_to_search(2027, 3), years_to_search(2026, None)
+        ([2027], [2026, 2027])
     """
-    chosen = [d for d in definitions if any(s.kind is kind for s in d.series)]
-    if org is not None and not chosen:
-        raise DefinitionError(
-            f"organisationen har ingen mötesserie av typen {kind.value!r}", field="org", value=org
-        )
-    return chosen
+    return [year] if month else [year, year + 1]
 
 
 def next_meeting(
@@ -77,6 +72,20 @@ def forum_number(meetings: Sequence[PublishedMeeting], year: int, number: int) -
             f"år {year} har {len(held)} forum; välj 1–{len(held)}", field="forum", value=number
         )
     return held[number - 1]
+
+
+def forum_guests(definition: CycleDefinition) -> tuple[str, ...]:
+    """The external organisations invited to the organisation's forums (those of the body
+    that holds its forum series)."""
+    series = next(s for s in definition.series if s.kind is SeriesKind.FORUM)
+    body = next(b for b in definition.bodies if b.slug == series.body)
+    return body.guests
+
+
+def registration_deadline(tasks: Sequence[PublishedTask]) -> dt.date | None:
+    """The last day for guests to register: the due date of the forum chain's step
+    ``anmalan`` (every forum chain has one)."""
+    return next((t.due for t in tasks if t.step == REGISTRATION_STEP), None)
 
 
 def _required_reason(reason: str, message: str) -> str:

@@ -30,8 +30,9 @@ class ItemKind(StrEnum):
     SATSNING = "gemensam satsning"
 
 
-class Status(StrEnum):
-    """The year-end status of a priority or initiative, as reported by its owner."""
+class ItemStatus(StrEnum):
+    """The year-end status of a priority or initiative, as reported by its owner; the
+    value is the Swedish word users see and what is stored."""
 
     EJ_RAPPORTERAD = "ej rapporterad"
     ENLIGT_PLAN = "enligt plan"
@@ -41,9 +42,17 @@ class Status(StrEnum):
 
 
 # Work with these statuses is over; anything else carries on into next year.
-FINISHED = frozenset({Status.AVSLUTAD, Status.AVBRUTEN})
+FINISHED = frozenset({ItemStatus.AVSLUTAD, ItemStatus.AVBRUTEN})
 # What an admin may report at year end ("ej rapporterad" is only the absence of a report).
-REPORTABLE = tuple(s for s in Status if s is not Status.EJ_RAPPORTERAD)
+REPORTABLE = tuple(s for s in ItemStatus if s is not ItemStatus.EJ_RAPPORTERAD)
+
+
+class AssignmentStatus(StrEnum):
+    """Where an assignment (uppdrag) for the coming year stands; the value is the Swedish
+    word, stored as is. Only drafts are the year-end follow-up's to redraft."""
+
+    DRAFT = "utkast"
+    CLOSED = "avslutat"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +65,7 @@ class YearItem:
     description: str = ""
     parent: str | None = None  # the priority an initiative belongs to (its title)
     owner: str = ""
-    status: Status = Status.EJ_RAPPORTERAD
+    status: ItemStatus = ItemStatus.EJ_RAPPORTERAD
     comment: str = ""
 
 
@@ -90,7 +99,7 @@ class AgendaDraft:
     source: str
 
 
-# Status reports are due this many working days before the follow-up meeting.
+# ItemStatus reports are due this many working days before the follow-up meeting.
 STATUS_OFFSET = -10
 
 
@@ -149,7 +158,7 @@ def draft_assignments(
 
     Example:
         >>> item = YearItem("p1", ItemKind.PRIORITERING, "Kompetensförsörjning",
-        ...                  status=Status.FORSENAD, comment="Upphandlingen drog ut på tiden")
+        ...                  status=ItemStatus.FORSENAD, comment="Upphandlingen drog ut på tiden")
         >>> draft_assignments("z", 2026, [item])[0].title
         'Fortsätt arbetet med Kompetensförsörjning'
     """
@@ -157,7 +166,7 @@ def draft_assignments(
     for item in items:
         if item.status in FINISHED:
             continue
-        if item.status is Status.EJ_RAPPORTERAD:
+        if item.status is ItemStatus.EJ_RAPPORTERAD:
             title = f"Följ upp status för {item.title}"
             text = (
                 f"Ingen status rapporterades för {item.kind} {item.title!r} "
@@ -165,7 +174,7 @@ def draft_assignments(
             )
         else:
             title = f"Fortsätt arbetet med {item.title}"
-            text = f"Status vid uppföljningen {year}: {item.status}."
+            text = f"ItemStatus vid uppföljningen {year}: {item.status}."
             if item.comment:
                 text += f" {item.comment}"
         drafts.append(

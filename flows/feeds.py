@@ -13,13 +13,12 @@ from .runtime.prefect_tasks import publish
 
 
 @dataclass(frozen=True, slots=True)
-class ExportResult:
+class ExportFeedsResult:
+    """How many files an export wrote or removed, and where."""
+
     files_changed: int
     folder: Path
-
-    @property
-    def rows_changed(self) -> int:
-        return 0  # an export changes files, not stored rows
+    details: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -27,11 +26,11 @@ class ExportResult:
 
 
 @flow(name="export-feeds", flow_run_name="Publicera kalenderflöden")
-def export_feeds_flow() -> ExportResult:
+def export_feeds_flow() -> ExportFeedsResult:
     """Write every feed and the start page to the publish folder; unchanged files stay."""
     settings = run_settings()
     now = run_moment()
     with audited("export-feeds", {}, settings) as record:
         record.feed_files = publish(settings, now)
         record.message = f"publicerat i {settings.publish_dir}"
-    return ExportResult(record.feed_files, settings.publish_dir)
+    return ExportFeedsResult(record.feed_files, settings.publish_dir)

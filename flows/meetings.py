@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from prefect import flow
 
 from cycle import swedish_calendar
-from cycle.definitions import REGISTRATION_STEP, SeriesKind
-from cycle.meetings import cancellation_note, forum_number, next_meeting, plan_move, with_series
+from cycle.definitions import SeriesKind, with_series
+from cycle.meetings import (
+    cancellation_note,
+    forum_guests,
+    forum_number,
+    next_meeting,
+    plan_move,
+    registration_deadline,
+    years_to_search,
+)
 from cycle.published import PublishedMeeting, PublishedTask
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM, check_year, local_date, parse_local, parse_month
@@ -62,14 +70,24 @@ class MonthResult:
     preparations: tuple[Preparation, ...]
     rows_changed: int
 
+    def _headline(self, p: Preparation) -> str:
+        if p.meeting is None:
+            return f"{p.organisation}: Inget möte {self.month or 'framöver'}: " + (
+                "sommaruppehåll eller inställt."
+            )
+        return describe_meeting(p.meeting)
+
     @property
     def summary(self) -> str:
-        return " | ".join(
-            describe_meeting(p.meeting)
-            if p.meeting
-            else f"{p.organisation}: inget möte {self.month or 'framöver'} "
-            "(sommaruppehåll eller inställt)"
+        return " | ".join(map(self._headline, self.preparations))
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        """Each organisation's meeting, then its preparation tasks."""
+        return tuple(
+            line
             for p in self.preparations
+            for line in (self._headline(p), *(f"  {describe_task(t)}" for t in p.tasks))
         )
 
 
@@ -85,7 +103,7 @@ def direktorsberedning_month_flow(org: str | None = None, month: str | None = No
     now = run_moment()
     year, number = parse_month(month) if month else (local_date(now).year, None)
     definitions = with_series(read_cycles(settings, org), SeriesKind.BEREDNING, org)
-    years = [year] if number else [year, year + 1]  # the next meeting may be in January
+    years = years_to_search(year, number)
     preparations = []
     with audited("direktorsberedning-month", {"org": org, "month": month}, settings) as record:
         record.rows_changed = changed_rows(
@@ -125,6 +143,14 @@ class ForumResult:
             f"{len(self.guests)} externa{deadline}"
         )
 
+    @property
+    def details(self) -> tuple[str, ...]:
+        """The invited organisations, then the preparation tasks."""
+        return (
+            *(f"inbjuden: {guest}" for guest in self.guests),
+            *(describe_task(t) for t in self.tasks),
+        )
+
 
 @flow(
     name="stora-samverkansradet-forum",
@@ -139,8 +165,7 @@ def forum_flow(org: str, year: int, forum: int = 1) -> ForumResult:
     now = run_moment()
     year = check_year(year)
     (definition,) = with_series(read_cycles(settings, org), SeriesKind.FORUM, org)
-    series = next(s for s in definition.series if s.kind is SeriesKind.FORUM)
-    body = next(b for b in definition.bodies if b.slug == series.body)
+    guests = forum_guests(definition)
     with audited(
         "stora-samverkansradet-forum", {"org": org, "year": year, "forum": forum}, settings
     ) as record:
@@ -148,10 +173,10 @@ def forum_flow(org: str, year: int, forum: int = 1) -> ForumResult:
             save_plans(settings, plan_years([definition], [year]), now)
         )
         meeting = forum_number(read_meetings(settings, org, year, SeriesKind.FORUM), year, forum)
-        record.rows_changed += store_guests(settings, org, meeting.id, body.guests, now)
+        record.rows_changed += store_guests(settings, org, meeting.id, guests, now)
         tasks = tuple(read_tasks(settings, meeting))
-        deadline = next((t.due for t in tasks if t.step == REGISTRATION_STEP), None)
-        result = ForumResult(meeting, body.guests, deadline, tasks, record.rows_changed)
+        deadline = registration_deadline(tasks)
+        result = ForumResult(meeting, guests, deadline, tasks, record.rows_changed)
         record.message = result.summary
         record.feed_files = publish(settings, now)  # render: the feeds follow
     return result
@@ -164,10 +189,12 @@ class ChangeResult:
     meeting: str
     changed: bool
     note: str
+    unchanged: str  # what to say when it was already so
+    details: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
-        return self.note if self.changed else "redan gjort; inget ändrat"
+        return self.note if self.changed else self.unchanged
 
 
 @flow(name="reschedule-meeting", flow_run_name=run_name("Flytta möte {meeting}", meeting=""))
@@ -192,7 +219,9 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> ChangeResu
         "reschedule-meeting", {"meeting": meeting, "start": start, "reason": reason}, settings
     ) as record:
         record.rows_changed = store_move(settings, stored.organisation, move, now)
-        result = ChangeResult(stored.id, bool(record.rows_changed), move.note)
+        result = ChangeResult(
+            stored.id, bool(record.rows_changed), move.note, "redan flyttat dit; inget ändrat"
+        )
         record.message = result.summary
         record.feed_files = publish(settings, now)  # render: the feeds follow
     return result
@@ -208,7 +237,9 @@ def cancel_meeting_flow(meeting: str, reason: str) -> ChangeResult:
     stored = read_meeting(settings, meeting)
     with audited("cancel-meeting", {"meeting": meeting, "reason": reason}, settings) as record:
         record.rows_changed = store_cancel(settings, stored.organisation, stored.id, note, now)
-        result = ChangeResult(stored.id, bool(record.rows_changed), note)
+        result = ChangeResult(
+            stored.id, bool(record.rows_changed), note, "redan inställt; inget ändrat"
+        )
         record.message = result.summary
         record.feed_files = publish(settings, now)  # render: the feeds follow
     return result

@@ -27,6 +27,7 @@ class PlanResult:
     year: int
     organisations: tuple[str, ...]
     rows_changed: int
+    details: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:

@@ -6,7 +6,7 @@ that moment without queueing or sending anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from prefect import flow
 
@@ -32,7 +32,7 @@ class ReminderResult:
     temporary: int
     permanent: int
     rejected: tuple[str, ...] = ()
-    without_address: tuple[str, ...] = field(default=())
+    without_address: tuple[str, ...] = ()
 
     @property
     def rows_changed(self) -> int:
@@ -48,6 +48,13 @@ class ReminderResult:
             text += f"; saknar e-postadress: {', '.join(self.without_address)}"
         return text
 
+    @property
+    def details(self) -> tuple[str, ...]:
+        return (
+            *(f"avvisad: {line}" for line in self.rejected),
+            *(f"saknar e-postadress: {name}" for name in self.without_address),
+        )
+
 
 @flow(name="send-reminders", flow_run_name=run_name("Påminnelser {now}", now="nu"))
 def send_reminders_flow(now: str | None = None, dry_run: bool = False) -> ReminderResult | Preview:
@@ -55,7 +62,7 @@ def send_reminders_flow(now: str | None = None, dry_run: bool = False) -> Remind
     what is due over SMTP (the settings' mail server); ``dry_run`` only lists them."""
     settings = run_settings()
     moment = parse_local(now, field="now") if now else run_moment()
-    smtp = settings.smtp
+    smtp = settings.smtp()
     sender = Sender(smtp.sender if smtp else LOCAL_SENDER)
     definitions = read_cycles(settings, None)
     if dry_run:

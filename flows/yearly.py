@@ -13,8 +13,7 @@ from prefect import flow
 
 from calendars.reports import render_follow_up_report, render_priorities
 from cycle import swedish_calendar
-from cycle.definitions import SeriesKind
-from cycle.meetings import with_series
+from cycle.definitions import SeriesKind, with_series
 from cycle.times import check_year, local_date
 from cycle.yearly import (
     draft_assignments,
@@ -48,8 +47,11 @@ class YearlyResult:
 
     @property
     def summary(self) -> str:
-        files = ", ".join(map(str, self.reports)) or "inga rapporter"
-        return f"{self.year}: {files}; {self.rows_changed} rader ändrade"
+        return f"{self.year}: {len(self.reports)} rapporter; {self.rows_changed} rader ändrade"
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        return tuple(f"rapport: {path}" for path in self.reports)
 
 
 @flow(

@@ -61,7 +61,7 @@ def _upsert_all(
     now: dt.datetime,
 ) -> int:
     return sum(
-        upsert(session, model, {key_field: key}, values, now=now, existing=stored.get(key))
+        upsert(session, model, {key_field: key}, values, now=now, stored=stored.get(key))
         for key, values in desired.items()
     )
 

@@ -20,11 +20,11 @@ from cycle.yearly import AgendaDraft
 
 from .definitions import scoped
 from .plan import set_assignees
-from .revisions import revise, upsert
+from .revisions import revise, touch, upsert
 from .tables import AgendaItem, Guest, Meeting, Task, TaskAssignee
 
 
-def _tasks(session: Session, meeting: str) -> list[Task]:
+def _task_rows(session: Session, meeting: str) -> list[Task]:
     return list(session.exec(select(Task).where(Task.meeting == meeting)))
 
 
@@ -55,7 +55,7 @@ def move_meeting(session: Session, move: Move, *, now: dt.datetime) -> bool:
         now=now,
     )
     planned = {t.id: t for t in move.tasks}
-    for row in _tasks(session, meeting.id):
+    for row in _task_rows(session, meeting.id):
         task = planned.get(row.id)
         if task is None or row.status == TaskStatus.DONE:
             continue
@@ -81,7 +81,7 @@ def cancel_meeting(session: Session, meeting: str, *, note: str, now: dt.datetim
     if row.status == MeetingStatus.CANCELLED:
         return False
     revise(session, row, {"status": MeetingStatus.CANCELLED, "manual": True, "note": note}, now=now)
-    for task in _tasks(session, meeting):
+    for task in _task_rows(session, meeting):
         if task.status == TaskStatus.OPEN:
             revise(session, task, {"status": TaskStatus.CANCELLED}, now=now)
     return True
@@ -90,8 +90,18 @@ def cancel_meeting(session: Session, meeting: str, *, note: str, now: dt.datetim
 def save_agenda(
     session: Session, *, meeting: str, drafts: Sequence[AgendaDraft], now: dt.datetime
 ) -> int:
-    """Upsert a process's agenda items on ``meeting`` by their stable keys."""
-    return sum(
+    """Upsert a process's agenda items on ``meeting`` by their stable keys. The meeting's
+    description lists its agenda's titles, so a new or reordered title is a change of
+    the meeting too.
+
+    Raises:
+        LookupError: no meeting has that id.
+    """
+    row = session.get(Meeting, meeting)
+    if row is None:
+        raise LookupError(meeting)
+    before = _agenda_titles(session, meeting)
+    written = sum(
         upsert(
             session,
             AgendaItem,
@@ -106,6 +116,21 @@ def save_agenda(
             now=now,
         )
         for d in drafts
+    )
+    session.flush()
+    if _agenda_titles(session, meeting) != before:
+        touch(session, row, now=now)
+    return written
+
+
+def _agenda_titles(session: Session, meeting: str) -> list[str]:
+    """The titles a meeting's description shows, in their order."""
+    return list(
+        session.exec(
+            select(AgendaItem.title)
+            .where(AgendaItem.meeting == meeting)
+            .order_by(col(AgendaItem.position), col(AgendaItem.title))
+        )
     )
 
 

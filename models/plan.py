@@ -111,7 +111,7 @@ def save_plan(session: Session, plan: YearPlan, *, now: dt.datetime) -> SaveResu
         if row is not None and row.manual:
             continue  # an admin moved or cancelled it; the rules do not override that
         if upsert(
-            session, Meeting, {"id": planned.id}, _meeting_values(planned), now=now, existing=row
+            session, Meeting, {"id": planned.id}, _meeting_values(planned), now=now, stored=row
         ):
             if row is None:
                 result.meetings_added += 1
@@ -192,7 +192,7 @@ def _save_tasks(
         row = stored.pop(planned.id, None)
         if row is not None and row.status == TaskStatus.CANCELLED:
             values["status"] = TaskStatus.OPEN  # its meeting is back in the plan
-        if upsert(session, Task, {"id": planned.id}, values, now=now, existing=row):
+        if upsert(session, Task, {"id": planned.id}, values, now=now, stored=row):
             if row is None:
                 result.tasks_added += 1
             else:

@@ -1,17 +1,20 @@
 """The one write path for stored rows: compare, write only what changed, stamp the change.
 
 Calendar clients (Outlook, Google, Apple) decide that an event changed by its SEQUENCE
-and LAST-MODIFIED. So every write to a meeting or a task goes through :func:`revise`,
-which bumps ``sequence`` and ``updated_at`` exactly when a field a subscriber sees has
-changed, and leaves both alone otherwise (an unchanged re-plan must give the same feed
-bytes). Other rows go through :func:`save_changes`, which stamps ``updated_at`` only.
-Rules that every write must obey live here and nowhere else.
+and LAST-MODIFIED (``updated_at``, which is also DTSTAMP). So every write to a meeting or
+a task goes through :func:`revise`, which bumps both exactly when a field a subscriber
+sees has changed, and leaves both alone otherwise (an unchanged re-plan must give the
+same feed bytes). A new agenda changes only a meeting's description: :func:`touch` moves
+its LAST-MODIFIED and keeps its SEQUENCE, as RFC 5546 does for changes that ask no new
+answer of those invited. Other rows go through :func:`save_changes`, which stamps
+``updated_at`` only. Rules that every write to a meeting or task must obey belong here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel
@@ -75,16 +78,21 @@ def revise(
     completion time, the admin flag) is written without either.
 
     Returns:
-        True when something a subscriber sees changed.
+        True when anything was written.
     """
     changed = differences(row, values)
     visible = MEETING_VISIBLE if isinstance(row, Meeting) else TASK_VISIBLE
-    seen = not visible.isdisjoint(changed)
-    if seen:
+    if not visible.isdisjoint(changed):
         changed |= {"sequence": row.sequence + 1, "updated_at": now}
     if changed:
         _assign(session, row, changed)
-    return seen
+    return bool(changed)
+
+
+def touch(session: Session, meeting: Meeting, *, now: dt.datetime) -> None:
+    """Record that what a calendar shows of ``meeting`` changed outside its own row (its
+    agenda): LAST-MODIFIED and DTSTAMP move, SEQUENCE stays."""
+    _assign(session, meeting, {"updated_at": now})
 
 
 def insert(session: Session, row: Row, *, now: dt.datetime) -> Row:
@@ -96,6 +104,13 @@ def insert(session: Session, row: Row, *, now: dt.datetime) -> Row:
     return row
 
 
+class _Unknown(Enum):
+    UNKNOWN = "unknown"
+
+
+UNKNOWN = _Unknown.UNKNOWN  # the caller has not looked the row up
+
+
 def upsert(
     session: Session,
     model: type[Row],
@@ -103,20 +118,20 @@ def upsert(
     values: Mapping[str, Any],
     *,
     now: dt.datetime,
-    existing: Row | None = None,
+    stored: Row | _Unknown | None = UNKNOWN,
 ) -> bool:
     """Insert the row with primary ``key`` and ``values``, or bring the stored one up to
     date through :func:`revise` or :func:`save_changes`.
 
     Args:
-        existing: the stored row, when the caller has already loaded it; otherwise it is
-            looked up by ``key``.
+        stored: the stored row, or None when the caller knows there is none (it loaded
+            them all); by default it is looked up by ``key``.
 
     Returns:
-        True when a row was inserted or changed (for meetings and tasks: visibly).
+        True when a row was inserted or changed.
     """
-    row = existing
-    if row is None:
+    row = stored
+    if row is UNKNOWN:
         ident = tuple(key.values())
         row = session.get(model, ident[0] if len(ident) == 1 else ident)
     if row is None:

@@ -19,13 +19,17 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from cycle.decisionfile import Decisions
 from cycle.errors import DefinitionError
 from cycle.ids import stable_id
-from cycle.yearly import AssignmentDraft, ItemKind, OpenAssignment, Status, YearItem
+from cycle.yearly import (
+    AssignmentDraft,
+    AssignmentStatus,
+    ItemKind,
+    ItemStatus,
+    OpenAssignment,
+    YearItem,
+)
 
 from .revisions import save_changes, upsert
 from .tables import new_id, stamp_column
-
-DRAFT = "utkast"
-CLOSED = "avslutat"
 
 
 class Priority(SQLModel, table=True):
@@ -82,7 +86,7 @@ class Assignment(SQLModel, table=True):
     title: str
     description: str = ""
     follow_up: str | None = Field(default=None, foreign_key="followup.id")
-    status: str = DRAFT
+    status: str = AssignmentStatus.DRAFT.value
     created_at: dt.datetime = Field(sa_column=stamp_column())
     updated_at: dt.datetime = Field(sa_column=stamp_column())
 
@@ -188,7 +192,7 @@ def items_for_year(session: Session, organisation: str, year: int) -> list[YearI
                 ItemKind.PRIORITERING,
                 p.title,
                 p.description,
-                status=Status(f.status) if f else Status.EJ_RAPPORTERAD,
+                status=ItemStatus(f.status) if f else ItemStatus.EJ_RAPPORTERAD,
                 comment=f.comment if f else "",
             )
         )
@@ -206,7 +210,7 @@ def items_for_year(session: Session, organisation: str, year: int) -> list[YearI
                 i.description,
                 parent=titles.get(i.priority or ""),
                 owner=i.owner,
-                status=Status(f.status) if f else Status.EJ_RAPPORTERAD,
+                status=ItemStatus(f.status) if f else ItemStatus.EJ_RAPPORTERAD,
                 comment=f.comment if f else "",
             )
         )
@@ -251,7 +255,7 @@ def set_follow_up(
     organisation: str,
     year: int,
     title: str,
-    status: Status,
+    status: ItemStatus,
     comment: str,
     now: dt.datetime,
 ) -> bool:
@@ -277,7 +281,7 @@ def save_assignment_drafts(
     written = 0
     for d in drafts:
         row = session.get(Assignment, d.id)
-        if row is not None and row.status != DRAFT:
+        if row is not None and row.status != AssignmentStatus.DRAFT:
             continue
         written += upsert(
             session,
@@ -290,7 +294,7 @@ def save_assignment_drafts(
                 "description": d.description,
             },
             now=now,
-            existing=row,
+            stored=row,
         )
     return written
 
@@ -302,7 +306,7 @@ def open_assignments(session: Session, organisation: str, year: int) -> list[Ope
         .where(
             Assignment.organisation == organisation,
             Assignment.for_year == year,
-            Assignment.status != CLOSED,
+            Assignment.status != AssignmentStatus.CLOSED,
         )
         .order_by(col(Assignment.created_at), col(Assignment.title))
     )

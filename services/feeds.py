@@ -24,7 +24,7 @@ from models.published import load_published
 from models.tokens import ensure_tokens, live_token, rotate_token
 
 from .settings import Settings
-from .storage import engine_for
+from .storage import engine_for, writing
 
 UNKNOWN_PERSON = "okänd person; ange ORG/ID, t.ex. varmland/anna-lind"
 
@@ -95,7 +95,7 @@ def feed_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
     Raises:
         DefinitionError: no such person.
     """
-    with write_session(engine_for(settings.database_url)) as session:
+    with writing(settings) as session:
         ensure_tokens(session, now=now)
         session.flush()
         token = live_token(session, person)
@@ -111,7 +111,7 @@ def replace_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
     Raises:
         DefinitionError: no such person.
     """
-    with write_session(engine_for(settings.database_url)) as session:
+    with writing(settings) as session:
         ensure_tokens(session, now=now)
         try:
             return rotate_token(session, person=person, now=now)

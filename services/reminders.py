@@ -23,6 +23,7 @@ from cycle import CycleDefinition, swedish_calendar
 from cycle.definitions import ReminderPolicy
 from cycle.published import publication_window
 from cycle.reminders import Kind, schedule_reminders
+from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 from models.database import read_session, write_session
 from models.outbox import (
@@ -76,6 +77,18 @@ class Preview:
         )
         return (
             f"{len(self.messages)} meddelanden skulle skickas{missing} (inget köat eller skickat)"
+        )
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        """One line per message – when, to whom, what – then who has no address."""
+        return (
+            *(
+                f"{format_date(d.send_on)} kl. {format_time(SEND_TIME)}  "
+                f"{d.name} <{d.address}>  {d.subject}"
+                for d in self.messages
+            ),
+            *(f"saknar e-postadress: {name}" for name in self.without_address),
         )
 
 

@@ -19,6 +19,7 @@ SHIPPED_CYCLES = Path(__file__).resolve().parent.parent / "cycles"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 TLS_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+SMTP_PREFIX = "ARSHJUL_SMTP_"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class SmtpSettings:
 @dataclass(frozen=True)
 class Settings:
     """Where the database, the cycle files, the reports and the published feeds are,
-    the address subscribers use, and the mail server (None: no e-mail).
+    the address subscribers use, and the mail server's settings.
 
     Precedence: an explicit value (a command-line option), then the environment
     (``ARSHJUL_DATABASE_URL``, ``ARSHJUL_CYCLES_DIR``, ``ARSHJUL_REPORTS_DIR``,
@@ -86,7 +87,9 @@ class Settings:
     reports_dir: Path = Path("rapporter")
     publish_dir: Path = Path("publicerat")
     public_url: str = DEFAULT_PUBLIC_URL
-    smtp: SmtpSettings | None = None
+    # ARSHJUL_SMTP_* as given, checked only where mail is sent: a typo in the mail
+    # settings must not stop planning or publishing (the password is kept out of repr)
+    smtp_values: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @classmethod
     def load(
@@ -107,17 +110,26 @@ class Settings:
             ...               database_url="sqlite:///y.db").database_url
             'sqlite:///y.db'
         """
-        env = environ
         return cls(
-            database_url=database_url or env.get("ARSHJUL_DATABASE_URL") or DEFAULT_URL,
-            cycles_dir=Path(cycles_dir or env.get("ARSHJUL_CYCLES_DIR") or SHIPPED_CYCLES),
-            reports_dir=Path(reports_dir or env.get("ARSHJUL_REPORTS_DIR") or "rapporter"),
-            publish_dir=Path(publish_dir or env.get("ARSHJUL_PUBLISH_DIR") or "publicerat"),
-            public_url=(public_url or env.get("ARSHJUL_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip(
-                "/"
+            database_url=database_url or environ.get("ARSHJUL_DATABASE_URL") or DEFAULT_URL,
+            cycles_dir=Path(cycles_dir or environ.get("ARSHJUL_CYCLES_DIR") or SHIPPED_CYCLES),
+            reports_dir=Path(reports_dir or environ.get("ARSHJUL_REPORTS_DIR") or "rapporter"),
+            publish_dir=Path(publish_dir or environ.get("ARSHJUL_PUBLISH_DIR") or "publicerat"),
+            public_url=(
+                public_url or environ.get("ARSHJUL_PUBLIC_URL") or DEFAULT_PUBLIC_URL
+            ).rstrip("/"),
+            smtp_values=tuple(
+                sorted((k, v) for k, v in environ.items() if k.startswith(SMTP_PREFIX))
             ),
-            smtp=SmtpSettings.from_environment(env),
         )
+
+    def smtp(self) -> SmtpSettings | None:
+        """The mail server, None when none is configured.
+
+        Raises:
+            DefinitionError: a mail setting is wrong, naming the variable.
+        """
+        return SmtpSettings.from_environment(dict(self.smtp_values))
 
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables that :meth:`load` reads (without

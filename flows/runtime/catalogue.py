@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from cycle import PlanError
 from cycle.times import check_year, parse_local, parse_month
@@ -36,6 +36,17 @@ _CHECKS: Mapping[str, Callable[[Any], object]] = {
     "start": parse_local,
     "now": lambda value: parse_local(value, field="now"),
 }
+
+
+class FlowResult(Protocol):
+    """What every flow returns: one Swedish line for the audit log and the CLI, and the
+    lines that give the detail (tasks, guests, reports, messages)."""
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def details(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)

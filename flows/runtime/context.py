@@ -4,7 +4,8 @@ name and its audit record.
 Settings reach a flow through one context: the CLI enters :func:`using` with the
 settings it built from its options, and every flow body asks :func:`run_settings`.
 A deployed run (served, or on a worker) has no command line: its process's environment
-is its edge, read here and nowhere else below the CLI.
+is its edge, read here (the feed server's worker processes are the only other edge
+below the CLI). A flow called directly without settings is refused, not guessed.
 
 Flows read the clock here too (the run's scheduled start, so a late run plans the same
 year as an on-time one) and pass ``now`` inward; nothing below ``flows`` reads it.
@@ -22,8 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from prefect.context import FlowRunContext
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
 
+from cycle import DefinitionError
 from models.audit import Outcome, finish_run, start_run
 from services.settings import Settings
 from services.storage import writing
@@ -44,8 +46,19 @@ def using(settings: Settings) -> Iterator[Settings]:
 
 def run_settings() -> Settings:
     """The settings of this run: those the caller handed in with :func:`using`, or – in
-    a deployed run, whose process has no command line – the process's environment."""
-    return _SETTINGS.get() or Settings.load(os.environ)
+    a deployed run, whose process has no command line – the process's environment.
+
+    Raises:
+        DefinitionError: a flow called directly, outside ``using`` and any deployment.
+    """
+    handed = _SETTINGS.get()
+    if handed is not None:
+        return handed
+    if deployment.id is not None:
+        return Settings.load(os.environ)
+    raise DefinitionError(
+        "flödet har inga inställningar: starta det med `arshjul run` eller som deployment"
+    )
 
 
 def run_moment() -> dt.datetime:

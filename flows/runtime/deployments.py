@@ -22,12 +22,12 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Schedule
 from prefect.types.entrypoint import EntrypointType
 
-from .catalogue import CATALOGUE, DEPLOYMENT, FlowInfo, flow_info
+from .catalogue import CATALOGUE, DEPLOYMENT, FlowInfo, FlowResult, flow_info
 
 TIMEZONE = "Europe/Stockholm"
 
 
-def load_flow(name: str) -> Flow[..., Any]:
+def load_flow(name: str) -> Flow[..., FlowResult]:
     """The flow object behind a catalogue name (imports its module on first use).
 
     Raises:
@@ -37,7 +37,7 @@ def load_flow(name: str) -> Flow[..., Any]:
     found = getattr(importlib.import_module(module), attribute)
     if not isinstance(found, Flow):
         raise TypeError(f"{flow_info(name).entrypoint} is not a Prefect flow")
-    return found
+    return cast(Flow[..., FlowResult], found)
 
 
 def schedules_for(info: FlowInfo) -> list[Schedule]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from calendars.reports import render_follow_up_report, render_priorities
-from cycle.yearly import ItemKind, Status, YearItem, draft_assignments
+from cycle.yearly import ItemKind, ItemStatus, YearItem, draft_assignments
 
 ITEMS = [
     YearItem(
@@ -13,10 +13,10 @@ ITEMS = [
         ItemKind.PRIORITERING,
         "Vård | omsorg",
         "Kortare köer",
-        status=Status.FORSENAD,
+        status=ItemStatus.FORSENAD,
         comment="Brist på\nsjuksköterskor",
     ),
-    YearItem("p2", ItemKind.PRIORITERING, "Infrastruktur", status=Status.AVSLUTAD),
+    YearItem("p2", ItemKind.PRIORITERING, "Infrastruktur", status=ItemStatus.AVSLUTAD),
     YearItem("i1", ItemKind.SATSNING, "Tågtrafik", parent="Infrastruktur", owner="Regionen"),
 ]
 
@@ -30,7 +30,7 @@ def test_the_follow_up_report_counts_lists_and_drafts() -> None:
     # a table cell keeps its row: pipes escaped, line breaks flattened
     assert "| Vård \\| omsorg | försenad | Brist på sjuksköterskor |" in text
     assert "| Tågtrafik | ej rapporterad |  |" in text
-    assert "- **Fortsätt arbetet med Vård | omsorg** – Status vid uppföljningen" in text
+    assert "- **Fortsätt arbetet med Vård | omsorg** – ItemStatus vid uppföljningen" in text
     assert "Infrastruktur" not in text.split("## Uppdrag inför 2027")[1]
 
 

@@ -73,6 +73,10 @@ def test_catalogue_matches_the_flows_signatures() -> None:
     for name in CATALOGUE:
         flow = load_flow(name)
         assert flow.name == name
+        returned = typing.get_type_hints(flow.fn)["return"]
+        for result in typing.get_args(returned) or (returned,):  # every flow's result speaks
+            assert isinstance(result.summary, property), (name, result)
+            assert hasattr(result, "details"), (name, result)
         signature = inspect.signature(flow.fn)
         hints = typing.get_type_hints(flow.fn)
         info = CATALOGUE[name]
@@ -82,6 +86,15 @@ def test_catalogue_matches_the_flows_signatures() -> None:
             assert p.required == (param.default is param.empty), (name, p.name)
             kinds = set(typing.get_args(hints[p.name])) - {type(None)} or {hints[p.name]}
             assert kinds == {p.kind}, (name, p.name)
+
+
+def test_help_lists_every_command_once_in_its_order() -> None:
+    from cli import commands
+
+    groups = [g for g in vars(commands).values() if hasattr(g, "COMMANDS")]
+    defined = [c.name for g in groups for c in g.COMMANDS]
+    assert sorted(defined) == sorted(commands.ORDER)  # none left out, none twice
+    assert tuple(c.name for c in commands.COMMANDS) == commands.ORDER
 
 
 def test_deployments_are_scheduled_in_stockholm_time() -> None:

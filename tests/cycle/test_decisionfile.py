@@ -12,7 +12,7 @@ from cycle.decisionfile import (
     parse_decisions,
     reported_status,
 )
-from cycle.yearly import Status
+from cycle.yearly import ItemStatus
 
 GOOD = """\
 organisation = "jamtland-harjedalen"
@@ -44,7 +44,7 @@ def test_a_decisions_file_reads_into_values() -> None:
         ),
     )
     assert d.statuses == (
-        ReportedStatus("Kompetensförsörjning", Status.FORSENAD, "Upphandlingen drog ut"),
+        ReportedStatus("Kompetensförsörjning", ItemStatus.FORSENAD, "Upphandlingen drog ut"),
     )
 
 
@@ -77,7 +77,7 @@ def test_a_bad_decisions_file_names_line_and_field(change: tuple[str, str], mess
 
 
 def test_only_real_reports_are_statuses() -> None:
-    assert reported_status("avslutad") is Status.AVSLUTAD
+    assert reported_status("avslutad") is ItemStatus.AVSLUTAD
     with pytest.raises(ValueError):
         reported_status("ej rapporterad")
     with pytest.raises(ValueError):

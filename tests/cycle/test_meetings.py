@@ -10,13 +10,13 @@ from collections.abc import Callable
 import pytest
 
 from cycle import CycleDefinition, DefinitionError, PlanError, WorkCalendar, plan_year
-from cycle.definitions import SeriesKind
+from cycle.definitions import SeriesKind, with_series
 from cycle.meetings import (
     cancellation_note,
     forum_number,
     next_meeting,
     plan_move,
-    with_series,
+    years_to_search,
 )
 from cycle.plan import PlannedMeeting, PlannedTask
 from cycle.published import PublishedMeeting
@@ -165,8 +165,13 @@ def test_a_process_is_run_by_the_organisations_that_have_its_series(
     definition = mini()
     assert with_series([definition], SeriesKind.MOTE, None) == [definition]
     assert with_series([definition], SeriesKind.FORUM, None) == []
-    with pytest.raises(DefinitionError, match="ingen mötesserie av typen 'forum'"):
+    with pytest.raises(
+        DefinitionError, match='organisationen har inget forum \\(kind = "forum"\\)'
+    ):
         with_series([definition], SeriesKind.FORUM, "mini")
+    with pytest.raises(DefinitionError, match="ingen mötesserie av typen 'utbildning'"):
+        with_series([definition], SeriesKind.UTBILDNING, "mini")
+    assert years_to_search(2027, 3) == [2027] and years_to_search(2026, None) == [2026, 2027]
 
 
 def test_a_cancellation_needs_a_reason() -> None:

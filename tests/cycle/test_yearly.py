@@ -12,8 +12,8 @@ import pytest
 from cycle import CycleDefinition, WorkCalendar, plan_year
 from cycle.yearly import (
     ItemKind,
+    ItemStatus,
     OpenAssignment,
-    Status,
     YearItem,
     draft_assignments,
     draft_prioritisation_agenda,
@@ -30,28 +30,28 @@ INIT = YearItem("i1", ItemKind.SATSNING, "Kompetensplattform", parent="Kompetens
     ("status", "comment", "title", "text"),
     [
         (
-            Status.EJ_RAPPORTERAD,
+            ItemStatus.EJ_RAPPORTERAD,
             "",
             "Följ upp status för Kompetensförsörjning",
             "Ingen status rapporterades för prioriterat område 'Kompetensförsörjning' "
             "vid uppföljningen 2026.",
         ),
         (
-            Status.FORSENAD,
+            ItemStatus.FORSENAD,
             "Upphandlingen drog ut",
             "Fortsätt arbetet med Kompetensförsörjning",
-            "Status vid uppföljningen 2026: försenad. Upphandlingen drog ut",
+            "ItemStatus vid uppföljningen 2026: försenad. Upphandlingen drog ut",
         ),
         (
-            Status.ENLIGT_PLAN,
+            ItemStatus.ENLIGT_PLAN,
             "",
             "Fortsätt arbetet med Kompetensförsörjning",
-            "Status vid uppföljningen 2026: enligt plan.",
+            "ItemStatus vid uppföljningen 2026: enligt plan.",
         ),
     ],
 )
 def test_unfinished_work_becomes_next_years_assignment(
-    status: Status, comment: str, title: str, text: str
+    status: ItemStatus, comment: str, title: str, text: str
 ) -> None:
     item = YearItem(PRIO.id, PRIO.kind, PRIO.title, status=status, comment=comment)
     (draft,) = draft_assignments("jh", 2026, [item])
@@ -65,8 +65,8 @@ def test_unfinished_work_becomes_next_years_assignment(
 
 def test_finished_work_gives_no_assignment_and_ids_are_stable() -> None:
     done = [
-        YearItem("a", ItemKind.PRIORITERING, "A", status=Status.AVSLUTAD),
-        YearItem("b", ItemKind.SATSNING, "B", status=Status.AVBRUTEN),
+        YearItem("a", ItemKind.PRIORITERING, "A", status=ItemStatus.AVSLUTAD),
+        YearItem("b", ItemKind.SATSNING, "B", status=ItemStatus.AVBRUTEN),
     ]
     assert draft_assignments("jh", 2026, done) == ()
     first = draft_assignments("jh", 2026, [PRIO, INIT])
@@ -77,7 +77,7 @@ def test_finished_work_gives_no_assignment_and_ids_are_stable() -> None:
 
 def test_the_january_agenda_reads_last_years_follow_up_then_decides() -> None:
     followed = [
-        YearItem("p", ItemKind.PRIORITERING, "Vård", status=Status.FORSENAD, comment="Brist"),
+        YearItem("p", ItemKind.PRIORITERING, "Vård", status=ItemStatus.FORSENAD, comment="Brist"),
         INIT,
     ]
     agenda = draft_prioritisation_agenda(

@@ -14,7 +14,7 @@ from sqlmodel import select
 from cycle import PlanError
 from cycle.decisionfile import DecidedInitiative, DecidedPriority, Decisions, ReportedStatus
 from cycle.status import MeetingStatus, TaskStatus
-from cycle.yearly import Status
+from cycle.yearly import ItemStatus
 from flows.meetings import (
     Preparation,
     cancel_meeting_flow,
@@ -113,8 +113,10 @@ def test_the_wheel_closes_follow_up_feeds_next_prioritisation(workspace: Path) -
             (),
             (),
             (
-                ReportedStatus("Kompetensförsörjning", Status.FORSENAD, "Upphandlingen drog ut"),
-                ReportedStatus("Infrastruktur", Status.AVSLUTAD),
+                ReportedStatus(
+                    "Kompetensförsörjning", ItemStatus.FORSENAD, "Upphandlingen drog ut"
+                ),
+                ReportedStatus("Infrastruktur", ItemStatus.AVSLUTAD),
             ),
         ),
     )
@@ -181,7 +183,8 @@ def test_direktorsberedning_month_prepares_the_meeting_and_skips_july(workspace:
     )
     july = direktorsberedning_month_flow(org="varmland", month="2027-07")
     assert july.preparations == (Preparation("varmland", None),)
-    assert july.summary == "varmland: inget möte 2027-07 (sommaruppehåll eller inställt)"
+    assert july.summary == "varmland: Inget möte 2027-07: sommaruppehåll eller inställt."
+    assert march.details[0] == march.summary and len(march.details) == 1 + 4
 
 
 def test_forum_invites_external_actors_once(workspace: Path) -> None:

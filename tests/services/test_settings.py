@@ -26,7 +26,16 @@ def test_explicit_values_win_over_the_environment_which_wins_over_defaults() -> 
     assert defaults.database_url == "sqlite:///arshjul.db"
     assert defaults.cycles_dir == SHIPPED_CYCLES
     assert (defaults.reports_dir, defaults.publish_dir) == (Path("rapporter"), Path("publicerat"))
-    assert defaults.smtp is None
+    assert defaults.smtp() is None
+
+
+def test_a_wrong_mail_setting_stops_only_what_sends_mail() -> None:
+    settings = Settings.load({"ARSHJUL_SMTP_HOST": "x", "ARSHJUL_SMTP_TLS": "tls1.3"})
+    assert settings.database_url  # planning and publishing still have their settings
+    with pytest.raises(DefinitionError, match="ARSHJUL_SMTP_TLS"):
+        settings.smtp()
+    secret = Settings.load({"ARSHJUL_SMTP_HOST": "x", "ARSHJUL_SMTP_PASSWORD": "hemligt"})
+    assert "hemligt" not in repr(secret) and "hemligt" not in str(secret)
 
 
 def test_settings_round_trip_through_the_environment_of_served_runs(tmp_path: Path) -> None:
