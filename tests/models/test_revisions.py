@@ -247,3 +247,11 @@ def test_the_property_sees_changes_of_every_kind(template: Path, tmp_path: Path)
     assert {MeetingStatus.CANCELLED, MeetingStatus.MOVED} <= statuses
     assert max(v[0] for v in after.values()) >= 2  # some row changed more than once
     assert any(v[3] for v in after.values())  # an agenda was written
+
+
+def test_what_a_calendar_shows_names_real_columns() -> None:
+    """A renamed column must not fall silently out of the rule."""
+    from models.revisions import MEETING_VISIBLE, TASK_VISIBLE
+
+    assert set(MEETING_VISIBLE) <= set(Meeting.model_fields)
+    assert set(TASK_VISIBLE) <= set(Task.model_fields)
