@@ -141,7 +141,8 @@ def main() -> None:
             ensure_tokens(s, now=NOW)
         with read_session(engine) as s:
             published = timed(
-                "load the published view", lambda: load_published(s, *publication_window(TODAY))
+                "load the published view",
+                lambda: load_published(s, *publication_window(TODAY), now=NOW),
             )
         print(
             f"  {len(published.meetings)} meetings, {len(published.tasks)} tasks, "

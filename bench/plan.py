@@ -75,7 +75,7 @@ def measure(regions: int) -> dict[str, float]:
             sender=Sender("arshjul@example.se"),
             base_url="",
             now=NOW,
-            lookback=dt.timedelta(days=60),
+            catch_up=dt.timedelta(days=60),
         )
         result["queue_s"] = time.perf_counter() - start
         result["queued"] = queued.queued

@@ -68,7 +68,7 @@ def main() -> None:
             sender=Sender("arshjul@example.se"),
             base_url="",
             now=when,
-            lookback=dt.timedelta(days=args.days),
+            catch_up=dt.timedelta(days=args.days),
         )
         took = time.perf_counter() - start
         print(

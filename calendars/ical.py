@@ -55,6 +55,8 @@ def meeting_description(m: PublishedMeeting, ctx: MeetingContext) -> str:
     lines = [f"Organ: {ctx.body_name}"]
     if m.location:
         lines.append(f"Plats: {m.location}")
+    if m.held:
+        lines.append("Mötet är genomfört.")
     if m.cancelled and m.note:
         lines.append(m.note)
     elif m.cancelled:
@@ -111,17 +113,22 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     local = meeting.start.astimezone(STOCKHOLM)
     context = f"{meeting.title} {format_date(local.date())}"
     cancelled = t.status is TaskStatus.CANCELLED or meeting.cancelled
+    late = t.status is TaskStatus.LATE and not cancelled
+    state = {
+        TaskStatus.DONE: "\nKlar.",
+        TaskStatus.LATE: "\nFörsenad: inte markerad som klar.",
+    }.get(t.status, "")
     common: dict[str, Any] = {
         "sequence": t.sequence,
         "stamp": t.updated_at.astimezone(dt.UTC),
         "created": t.created_at.astimezone(dt.UTC),
         "last_modified": t.updated_at.astimezone(dt.UTC),
         "categories": ["uppgift"],
-        "description": f"Förberedelse inför {context}.\nSista dag: {format_date(t.due)}.",
+        "description": f"Förberedelse inför {context}.\nSista dag: {format_date(t.due)}.{state}",
     }
     todo = Todo.new(
         uid=task_uid(t.id),
-        summary=f"{t.title} ({context})",
+        summary=f"{'Försenad: ' if late else ''}{t.title} ({context})",
         status=(
             icalendar.STATUS.CANCELLED
             if cancelled
@@ -133,16 +140,21 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
         **common,
     )
     todo.add("due", t.due)
+    if t.status is TaskStatus.DONE:  # what clients show as ticked off, and when
+        todo.add("percent-complete", 100)
+        if t.done_at is not None:
+            todo.add("completed", t.done_at.astimezone(dt.UTC))
     deadline = Event.new(
         uid=deadline_uid(t.id),
-        summary=f"{'Inställt: ' if cancelled else ''}Deadline: {t.title} ({context})",
+        summary=f"{'Inställt: ' if cancelled else 'Försenad: ' if late else ''}"
+        f"Deadline: {t.title} ({context})",
         start=t.due,
         end=t.due + dt.timedelta(days=1),
         status=icalendar.STATUS.CANCELLED if cancelled else icalendar.STATUS.CONFIRMED,
         transparency=icalendar.TRANSP.TRANSPARENT,
         **common,
     )
-    if alarm and not cancelled and t.status is not TaskStatus.DONE:
+    if alarm and t.status is TaskStatus.OPEN and not cancelled:  # not for late or done ones
         todo.add_component(_reminder(related_to_due=True))
         deadline.add_component(_reminder(related_to_due=False))
     return bytes(todo.to_ical()) + bytes(deadline.to_ical())

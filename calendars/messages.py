@@ -46,6 +46,7 @@ class Draft:
     html: str
     ical: bytes | None = None
     method: str | None = None
+    stale_at: dt.datetime | None = None  # never sent from this moment on
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,20 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
                 f"- {format_date(t.due)}{late}: {t.title} – {m.title} "
                 f"{format_date(m.start.astimezone(STOCKHOLM).date())}"
             )
+    elif r.kind is Kind.LATE:
+        t, m = look.tasks[r.task or ""], look.meetings[r.meeting or ""]
+        holders = [look.people[key].name for key in t.assignees if key in look.people]
+        subject = f"Försenad: {t.title} (senast {format_date(t.due)})"
+        lines = [
+            f"Hej {person.name}!",
+            "",
+            f"{t.title} skulle ha varit klart senast {format_date(t.due)} "
+            "och är inte markerat som klart.",
+            f"Det gäller {m.title} {_when(m)}" + (f", {m.location}." if m.location else "."),
+            f"Uppgiften ligger på: {', '.join(holders) or 'ingen'}.",
+            "",
+            f"Markera uppgiften som klar: arshjul tasks done {t.id}",
+        ]
     elif r.task is not None:
         t, m = look.tasks[r.task], look.meetings[r.meeting or ""]
         verb = "Påminnelse" if r.kind is Kind.REMINDER else "Uppgift"
@@ -164,6 +179,7 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
         _html(subject, lines),
         ical,
         method,
+        r.stale_at,
     )
 
 

@@ -107,6 +107,7 @@ def _meeting_pages(
         status=m.status.label,
         note=m.note or (f"mötet är {m.moved_because}" if m.moved_because else None),
         agenda=m.agenda,
+        held=m.held,
         tasks=[
             {
                 "title": t.title,

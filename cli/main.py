@@ -23,17 +23,19 @@ def main(
     argv: Sequence[str] | None = None,
     *,
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
     """Run the CLI; returns the exit status (0 ok, 2 bad input).
 
-    ``today`` and the streams are parameters so tests need neither a clock nor a terminal.
+    ``today``, ``now`` and the streams are parameters so tests need neither a clock nor a
+    terminal; what lies before ``now`` is history to every command and flow it runs.
     """
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser(DESCRIPTION, COMMANDS).parse_args(argv)
-    now = dt.datetime.now(dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
     try:
         # the edge: the only place the command line meets the environment
         settings = settings_from(args, os.environ)

@@ -24,11 +24,18 @@ from .feeds import export_feeds, serve_folder
 
 
 def plan(call: Invocation) -> int:
-    """Plan and save one year, printing a table per organisation."""
-    return _plan(call, [call.args.year], call.args.org)
+    """Plan one year and say what the save does – then save it and publish the feeds, or,
+    with ``--dry-run``, write nothing."""
+    _plan(call, [call.args.year], call.args.org, dry_run=call.args.dry_run)
+    if call.args.dry_run:
+        call.say("Provkörning: inget sparades och inga meddelanden köades.")
+        return 0
+    return export_feeds(call)  # subscribers see the change without another command
 
 
-def _plan(call: Invocation, years: Sequence[int], organisation: str | None) -> int:
+def _plan(
+    call: Invocation, years: Sequence[int], organisation: str | None, *, dry_run: bool = False
+) -> None:
     definitions = load_cycles(call.settings.cycles_dir, organisation)
     outcomes = plan_and_store(
         engine_for(call.settings.database_url),
@@ -36,11 +43,11 @@ def _plan(call: Invocation, years: Sequence[int], organisation: str | None) -> i
         years,
         now=call.now,
         progress=lambda line: print(line, file=call.err, flush=True),
+        dry_run=dry_run,
     )
     for outcome in outcomes:
         call.say(render_summary(outcome))
     call.say(f"Databas: {describe_url(call.settings.database_url)}")
-    return 0
 
 
 def check(call: Invocation) -> int:
@@ -66,7 +73,8 @@ def check(call: Invocation) -> int:
 
 
 def demo(call: Invocation) -> int:
-    """This year and next for every organisation, the feeds exported, then served."""
+    """This year and next for every organisation, the feeds exported, then served. What
+    lies before today is history: the demo plans the rest of this year and all of next."""
     _plan(call, [call.today.year, call.today.year + 1], None)
     export_feeds(call)
     return 0 if call.args.no_serve else serve_folder(call)
@@ -100,6 +108,17 @@ def render_summary(outcome: YearOutcome) -> str:
         f"ändrade och {r.tasks_cancelled} inställda uppgifter; "
         f"{r.definitions_changed} nya eller ändrade definitionsrader.",
     ]
+    n = outcome.notices
+    if n.updates or n.cancellations:
+        text.append(
+            f"Utskick: {n.updates} ändrade kallelser och {n.cancellations} avbokningar "
+            f"till {n.people} personer."
+        )
+    if r.history_kept:
+        text.append(
+            f"Förflutet: {r.history_kept} ändringar av möten som har hållits och uppgifter "
+            "vars sista dag har passerat lämnades som de var."
+        )
     return "\n".join(text)
 
 
@@ -107,12 +126,20 @@ COMMANDS = (
     Command(
         "plan",
         "planera ett år och spara det i databasen",
-        "Läser cykelfilerna, planerar året och sparar möten och "
-        "uppgifter. Att köra samma plan två gånger ändrar ingenting.",
+        "Läser cykelfilerna, planerar året, säger vad sparandet ändrar (möten som "
+        "flyttas, skapas och ställs in, och vilka kallelser det skickar), sparar det och "
+        "uppdaterar kalenderflödena. Det som redan har hänt ändras aldrig. Att köra samma "
+        "plan två gånger ändrar ingenting.",
         (
             option("--year", type=year, required=True, metavar="ÅR", help="året att planera"),
             option("--org", metavar="SLUG", help="bara denna organisation (t.ex. varmland)"),
+            option(
+                "--dry-run",
+                action="store_true",
+                help="visa vad som skulle ändras och skickas, utan att spara något",
+            ),
             *STORED,
+            *PUBLISHING,
         ),
         plan,
     ),

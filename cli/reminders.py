@@ -22,7 +22,7 @@ def remind(call: Invocation) -> int:
     from flows.runtime.context import using
     from services.reminders import Preview
 
-    with using(call.settings):
+    with using(call.settings, now=call.now):
         result = send_reminders_flow(now=call.args.now, dry_run=call.args.dry_run)
     if isinstance(result, Preview):
         call.say(f"Skulle skicka {len(result.messages)} meddelanden (inget köas eller skickas):")
@@ -30,7 +30,7 @@ def remind(call: Invocation) -> int:
         call.say(
             f"Köade {result.queued}, återkallade {result.withdrawn}, skickade "
             f"{result.sent}; {result.temporary} väntar på nytt försök, "
-            f"{result.permanent} avvisade."
+            f"{result.permanent} avvisade, {result.expired} för sena för att skickas."
         )
     for line in result.details:
         call.say(f"  {line}")

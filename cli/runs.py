@@ -70,7 +70,7 @@ def run(call: Invocation) -> int:
         call.say(f"Körningen {flow_run.name} slutade: {state}. Se `arshjul history`.")
         return 0 if flow_run.state and flow_run.state.is_completed() else 1
     call.say(f"Kör {info.name} lokalt (ingen PREFECT_API_URL satt) …")
-    with tags(tag), using(call.settings):
+    with tags(tag), using(call.settings, now=call.now):
         result = load_flow(info.name)(**params)
     call.say(result.summary)
     for line in result.details:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from cycle import DefinitionError
-from cycle.status import TaskStatus
+from cycle.status import TaskGroup, task_group
 from cycle.swedish import format_date
+from cycle.times import local_date
 from models.published import person_tasks
 from models.tasks import complete_task
 from services.storage import reading, writing
@@ -27,15 +28,23 @@ def tasks(call: Invocation) -> int:
     if not a.person:
         raise DefinitionError("ange --person ORG/ID eller `done ID`", field="--person")
     with reading(call.settings) as session:
-        rows = person_tasks(session, a.person, include_done=a.all)
+        rows = person_tasks(session, a.person, now=call.now, include_done=a.all)
     if not rows:
         call.say("Inga öppna uppgifter.")
+    today = local_date(call.now)
+    grouped: dict[TaskGroup, list[str]] = {}
     for task, meeting in rows:
-        mark = f"{TaskStatus.DONE.label} " if task.status is TaskStatus.DONE else ""
-        call.say(
-            f"{task.id}  {mark}senast {format_date(task.due)}: {task.title} – "
-            f"{meeting.title} {format_date(meeting.start.date())}"
-        )
+        group = task_group(task.status, task.due, today)
+        if group is not None:
+            grouped.setdefault(group, []).append(
+                f"  {task.id}  senast {format_date(task.due)}: {task.title} – "
+                f"{meeting.title} {format_date(meeting.start.date())}"
+            )
+    for group in TaskGroup:  # late first, done last
+        if group in grouped:
+            call.say(f"{group.label} ({len(grouped[group])}):")
+            for line in grouped[group]:
+                call.say(line)
     return 0
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from .definitions import (
+    CHANGEABLE,
     REGISTRATION_STEP,
     Assignee,
     AssigneeKind,
@@ -25,6 +26,7 @@ from .definitions import (
     ReminderPolicy,
     Role,
     Series,
+    SeriesChange,
     SeriesKind,
     Side,
     Step,
@@ -157,17 +159,76 @@ def _membership(t: Table) -> Membership:
     return membership
 
 
-def _series(t: Table) -> Series:
-    rrule = t.text("rrule")
-    if problem := check_rrule(rrule):
+def _rrule(t: Table, required: bool = True) -> str | None:
+    rrule = t.text("rrule") if required else t.optional_text("rrule")
+    if rrule is not None and (problem := check_rrule(rrule)):
         raise t.error("rrule", problem, rrule)
-    start = t.text("start")
+    return rrule
+
+
+def _clock(t: Table, required: bool = True) -> dt.time | None:
+    start = t.text("start") if required else t.optional_text("start")
+    if start is None:
+        return None
     clock = _CLOCK.match(start)
     if not clock:
         raise t.error("start", 'ska vara ett klockslag TT:MM, t.ex. "08:30"', start)
-    duration = t.integer("duration_minutes")
-    if not 0 < duration <= 24 * 60:
+    return dt.time(int(clock.group(1)), int(clock.group(2)))
+
+
+def _duration(t: Table, required: bool = True) -> int | None:
+    duration: int | None = (
+        t.integer("duration_minutes") if required else t._get("duration_minutes", int, False)
+    )
+    if duration is not None and not 0 < duration <= 24 * 60:
         raise t.error("duration_minutes", "ska vara mellan 1 och 1440 minuter", duration)
+    return duration
+
+
+def _change(t: Table) -> SeriesChange:
+    valid_from = t.date("from")
+    if valid_from is None:
+        raise t.error(None, "en ändring behöver ett datum: from = ÅÅÅÅ-MM-DD")
+    change = SeriesChange(
+        valid_from=valid_from,
+        rrule=_rrule(t, required=False),
+        start=_clock(t, required=False),
+        duration_minutes=_duration(t, required=False),
+        location=t.optional_text("location"),
+        title=t.optional_text("title"),
+        holiday_policy=t.choice(
+            "holiday_policy", HolidayPolicy, values(HolidayPolicy), required=False
+        ),
+    )
+    t.done()
+    if not change.fields():
+        raise t.error(None, f"ändringen ändrar ingenting; ange något av {', '.join(CHANGEABLE)}")
+    return change
+
+
+def _series(t: Table) -> Series:
+    rrule = _rrule(t)
+    start = _clock(t)
+    duration = _duration(t)
+    assert rrule is not None and start is not None and duration is not None
+    valid_from, valid_to = t.date("from"), t.date("to")
+    if valid_from and valid_to and valid_to < valid_from:
+        raise t.error("to", f"serien slutar innan den börjar ({valid_from})", valid_to.isoformat())
+    change_tables = t.tables("change")
+    changes = tuple(_change(c) for c in change_tables)
+    for i, (change, ct) in enumerate(zip(changes, change_tables, strict=True)):
+        if i and change.valid_from <= changes[i - 1].valid_from:
+            raise ct.error(
+                "from",
+                "ändringarna ska stå i datumordning, en per dag",
+                change.valid_from.isoformat(),
+            )
+        if (valid_from and change.valid_from <= valid_from) or (
+            valid_to and change.valid_from > valid_to
+        ):
+            raise ct.error(
+                "from", "ändringen ligger utanför seriens from–to", change.valid_from.isoformat()
+            )
     pause = t.table("summer_break")
     series = Series(
         id=t.slug("id"),
@@ -175,7 +236,7 @@ def _series(t: Table) -> Series:
         title=t.text("title"),
         kind=t.choice("kind", SeriesKind, values(SeriesKind), required=False) or SeriesKind.MOTE,
         rrule=rrule,
-        start=dt.time(int(clock.group(1)), int(clock.group(2))),
+        start=start,
         duration_minutes=duration,
         location=t.text("location", required=False),
         chain=t.optional_text("chain"),
@@ -184,6 +245,9 @@ def _series(t: Table) -> Series:
             "holiday_policy", HolidayPolicy, values(HolidayPolicy), required=False
         ),
         description=t.text("description", required=False),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        changes=changes,
     )
     t.done()
     return series
@@ -220,18 +284,23 @@ def _chain(t: Table) -> Chain:
 
 def _policy(t: Table) -> ReminderPolicy:
     default = ReminderPolicy()
-    values = {}
-    for key in ("prompt", "reminder", "notice"):
+    days = {}
+    for key in ("prompt", "reminder", "notice", "late"):
         value = t._get(key, int, False)
         if value is None:
             value = getattr(default, key)
         if not 0 <= value <= 60:
             raise t.error(key, "ska vara 0–60 arbetsdagar", value)
-        values[key] = value
+        days[key] = value
+    copy = t.optional_text("late_copy")
+    if copy is not None and copy != "ingen" and copy not in values(Role):
+        allowed = ", ".join(repr(v) for v in [*values(Role), "ingen"])
+        raise t.error("late_copy", f"okänd roll; tillåtna är {allowed}", copy)
     t.done()
-    if values["reminder"] > values["prompt"]:
-        raise t.error("reminder", "påminnelsen kan inte komma före uppmaningen", values["reminder"])
-    return ReminderPolicy(**values)
+    if days["reminder"] > days["prompt"]:
+        raise t.error("reminder", "påminnelsen kan inte komma före uppmaningen", days["reminder"])
+    late_copy = default.late_copy if copy is None else None if copy == "ingen" else Role(copy)
+    return ReminderPolicy(**days, late_copy=late_copy)
 
 
 def _step(t: Table) -> Step:

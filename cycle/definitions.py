@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .errors import DefinitionError
@@ -186,11 +186,14 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class ReminderPolicy:
     """When e-mails go out, in working days: a task's prompt and reminder before its due
-    date, and the meeting notice before the meeting."""
+    date, the meeting notice before the meeting, and one late notice after a missed due
+    date – to the task's holders and, if the chain says so, the lead of its group."""
 
     prompt: int = 5
     reminder: int = 1
     notice: int = 10
+    late: int = 1  # working days after a missed due date: one late notice (0: none)
+    late_copy: Role | None = Role.SAMMANKALLANDE  # who in the task's group is told too
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +221,36 @@ class SummerBreak:
         return key >= self.start or key <= self.end
 
 
+# The fields of a series that a dated change may set; the rest (id, body, kind, chain)
+# say what the series is, and a different one is a different series.
+CHANGEABLE = ("rrule", "start", "duration_minutes", "location", "title", "holiday_policy")
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesChange:
+    """From ``valid_from`` on, the fields given here (not None) replace the series' own."""
+
+    valid_from: dt.date
+    rrule: str | None = None
+    start: dt.time | None = None
+    duration_minutes: int | None = None
+    location: str | None = None
+    title: str | None = None
+    holiday_policy: HolidayPolicy | None = None
+
+    def fields(self) -> dict[str, object]:
+        """The fields this change sets."""
+        return {k: getattr(self, k) for k in CHANGEABLE if getattr(self, k) is not None}
+
+
 @dataclass(frozen=True, slots=True)
 class Series:
-    """A recurring meeting: an RFC 5545 RRULE plus local time, place and policies."""
+    """A recurring meeting: an RFC 5545 RRULE plus local time, place and policies.
+
+    ``valid_from``/``valid_to`` bound the days it meets (a body that starts or stops);
+    ``changes`` say what holds from a date on (a new time from March), so a change
+    leaves what came before it as it was.
+    """
 
     id: str
     body: str
@@ -234,6 +264,44 @@ class Series:
     summer_break: SummerBreak | None = None
     holiday_policy: HolidayPolicy | None = None
     description: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    changes: tuple[SeriesChange, ...] = ()  # sorted by date
+
+    def on(self, day: dt.date) -> Series:
+        """The series as it holds on ``day``: every change dated up to then applied.
+
+        Example:
+            >>> s = Series("x", "b", "Rådet", SeriesKind.MOTE, "FREQ=MONTHLY;BYDAY=1TH",
+            ...            dt.time(8, 30), 60, changes=(SeriesChange(dt.date(2027, 3, 1),
+            ...            start=dt.time(9)),))
+            >>> s.on(dt.date(2027, 2, 28)).start, s.on(dt.date(2027, 3, 1)).start
+            (datetime.time(8, 30), datetime.time(9, 0))
+        """
+        version = self
+        for change in self.changes:
+            if change.valid_from <= day:
+                version = replace(version, **change.fields())  # type: ignore[arg-type]
+        return replace(version, changes=())
+
+    def periods(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date, Series]]:
+        """The spans of ``first``..``last`` in which the series meets, each with the series
+        as it holds in that span (no span before it starts or after it stops).
+
+        Example:
+            >>> s = Series("x", "b", "Rådet", SeriesKind.MOTE, "FREQ=MONTHLY;BYDAY=1TH",
+            ...            dt.time(8, 30), 60, valid_to=dt.date(2027, 9, 30),
+            ...            changes=(SeriesChange(dt.date(2027, 3, 1), start=dt.time(9)),))
+            >>> [(a.isoformat(), b.isoformat(), v.start.hour)
+            ...  for a, b, v in s.periods(dt.date(2027, 1, 1), dt.date(2027, 12, 31))]
+            [('2027-01-01', '2027-02-28', 8), ('2027-03-01', '2027-09-30', 9)]
+        """
+        begin = max(first, self.valid_from or first)
+        end = min(last, self.valid_to or last)
+        cuts = sorted({c.valid_from for c in self.changes if begin < c.valid_from <= end})
+        starts = [begin, *cuts]
+        ends = [*(d - dt.timedelta(days=1) for d in cuts), end]
+        return [(a, b, self.on(a)) for a, b in zip(starts, ends, strict=True) if a <= b]
 
 
 @dataclass(frozen=True, slots=True)

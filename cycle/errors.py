@@ -57,3 +57,8 @@ class DefinitionError(CycleError):
 
 class PlanError(CycleError):
     """The definitions are valid on their own but cannot be planned for a given year."""
+
+
+class HistoryError(PlanError):
+    """A change would rewrite what has already happened: a meeting that has begun or a
+    task whose due date has passed. Correcting history is an explicit admin act."""

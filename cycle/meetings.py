@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .definitions import REGISTRATION_STEP, CycleDefinition, SeriesKind
 from .errors import DefinitionError, PlanError
+from .history import held_meeting_error, meeting_has_begun
 from .plan import PlannedTask, plan_chain, shift_tasks
 from .published import PublishedMeeting, PublishedTask
 from .swedish import format_date, format_time
@@ -94,6 +95,17 @@ def _required_reason(reason: str, message: str) -> str:
     return reason.strip()
 
 
+def refuse_if_held(meeting: PublishedMeeting, now: dt.datetime) -> None:
+    """An admin's move or cancellation is for meetings that have not begun.
+
+    Raises:
+        HistoryError: the meeting has begun by ``now``, naming it and how to correct
+            history instead.
+    """
+    if meeting_has_begun(meeting.start, now):
+        raise held_meeting_error(meeting.id, meeting.title, meeting.start)
+
+
 def plan_move(
     definition: CycleDefinition,
     meeting: PublishedMeeting,
@@ -102,16 +114,26 @@ def plan_move(
     calendar: WorkCalendar,
     *,
     reason: str,
+    now: dt.datetime,
 ) -> Move:
     """Move ``meeting`` to ``new_start`` (aware, Stockholm wall time): its chain is planned
     again from the new day, tasks a process added keep their offsets, and the note says
     from where to where and why.
 
     Raises:
-        PlanError: no reason, or the new day is not a working day for the organisation.
+        HistoryError: the meeting has begun by ``now``.
+        PlanError: no reason, a new time that has passed, or a new day that is not a
+            working day for the organisation.
         DefinitionError: the meeting's series is no longer in the cycle file.
     """
+    refuse_if_held(meeting, now)
     why = _required_reason(reason, "ange ett skäl till flytten")
+    if meeting_has_begun(new_start, now):
+        raise PlanError(
+            "den nya tiden har redan passerat; ett möte flyttas bara framåt i tiden",
+            field="start",
+            value=new_start.astimezone(STOCKHOLM).strftime("%Y-%m-%dT%H:%M"),
+        )
     series = definition.series_by_key(meeting.series)
     if series is None:
         raise DefinitionError(

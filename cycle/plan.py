@@ -98,12 +98,18 @@ def plan_year(definition: CycleDefinition, year: int, calendar: WorkCalendar) ->
     meetings: list[PlannedMeeting] = []
     tasks: list[PlannedTask] = []
     for series in definition.series:
-        for original in expand_rrule(series.rrule, year):
-            if series.summer_break and series.summer_break.contains(original):
-                continue
-            meeting = place_meeting(definition, series, original, calendar)
-            meetings.append(meeting)
-            tasks.extend(plan_chain(definition, series, meeting.id, meeting.start.date(), calendar))
+        # each span of the year with the series as it holds then: a change dated in
+        # March leaves January and February as they were
+        for first, last, version in series.periods(dt.date(year, 1, 1), dt.date(year, 12, 31)):
+            for original in expand_rrule(version.rrule, year):
+                if not first <= original <= last:
+                    continue
+                if version.summer_break and version.summer_break.contains(original):
+                    continue
+                meeting = place_meeting(definition, version, original, calendar)
+                meetings.append(meeting)
+                day = meeting.start.date()
+                tasks.extend(plan_chain(definition, version, meeting.id, day, calendar))
     meetings.sort(key=lambda m: (m.start, m.id))
     tasks.sort(key=lambda t: (t.due, t.id))
     return YearPlan(definition.organisation.slug, year, tuple(meetings), tuple(tasks))

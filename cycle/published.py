@@ -60,6 +60,10 @@ class PublishedMeeting:
     def cancelled(self) -> bool:
         return self.status is MeetingStatus.CANCELLED
 
+    @property
+    def held(self) -> bool:
+        return self.status is MeetingStatus.HELD
+
 
 @dataclass(frozen=True, slots=True)
 class PublishedTask:
@@ -77,6 +81,12 @@ class PublishedTask:
     target_body: str | None = None
     assignees: tuple[str, ...] = ()
     step: str = ""  # the chain step (or process step) the task is for
+    done_at: dt.datetime | None = None  # when it was marked done
+
+    @property
+    def open(self) -> bool:
+        """Still to do: open, or late."""
+        return self.status in (TaskStatus.OPEN, TaskStatus.LATE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,7 @@ class Published:
 
     first_day: dt.date
     last_day: dt.date
+    as_of: dt.datetime  # the moment the statuses are for (held meetings, late tasks)
     organisations: dict[str, str] = field(default_factory=dict)  # slug -> name
     bodies: tuple[PublishedBody, ...] = ()
     people: tuple[PublishedPerson, ...] = ()

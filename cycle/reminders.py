@@ -1,8 +1,12 @@
 """The reminder schedule: which e-mail goes to whom on which day, derived from the plan.
 
 For each open task: a prompt when it becomes actionable and a reminder shortly before it
-is due. For each meeting: a notice to everyone invited (an update when the meeting has
-changed since, a cancellation when it is cancelled). Each Monday: a digest per person.
+is due – never after its due date – and, if the date passes with the task still open,
+one late notice, to its holders and the lead of its group. For each meeting that has not
+begun: a notice to everyone invited (an update when the meeting has changed since, a
+cancellation when it is cancelled). Each Monday: a digest per person. Every message
+carries the moment after which it would be stale (a deadline passed, a meeting begun), so
+it is never sent after that.
 Every reminder has an idempotency key – what it is about, its kind, the recipient and the
 sequence of what it is about – so queueing the same schedule twice queues nothing new,
 and a moved meeting or task (higher sequence) yields new messages.
@@ -16,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .definitions import ReminderPolicy
+from .definitions import ReminderPolicy, Role
 from .published import Published, PublishedMeeting, PublishedTask
 from .status import TaskStatus
 from .times import STOCKHOLM
@@ -30,6 +34,7 @@ class Kind(StrEnum):
     UPDATE = "ändrad kallelse"
     CANCEL = "inställt möte"
     DIGEST = "veckobrev"
+    LATE = "försenad uppgift"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,7 @@ class Reminder:
     task: str | None = None
     tasks: tuple[str, ...] = ()  # a digest's tasks
     sequence: int = 0
+    stale_at: dt.datetime | None = None  # never sent from this moment on (None: no limit)
 
 
 def reminder_key(kind: Kind, subject: str, recipient: str, sequence: int) -> str:
@@ -55,6 +61,37 @@ def _local_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone(STOCKHOLM).date()
 
 
+def catch_up_days(today: dt.date, last_run: dt.date | None, window: int) -> int:
+    """How many days before ``today`` a reminder run still owes messages for: back to the
+    day of the last run, at most ``window``; none for the very first run, so a fresh
+    database never mails history.
+
+    Example:
+        >>> today = dt.date(2027, 3, 2)
+        >>> catch_up_days(today, None, 7), catch_up_days(today, dt.date(2027, 2, 27), 7)
+        (0, 3)
+        >>> catch_up_days(today, dt.date(2027, 1, 1), 7), catch_up_days(today, today, 7)
+        (7, 0)
+    """
+    if last_run is None:
+        return 0
+    return max(0, min(window, (today - last_run).days))
+
+
+def notice_day(
+    day: dt.date, original: dt.date, policy: ReminderPolicy, calendar: WorkCalendar
+) -> dt.date:
+    """The day people are told of a meeting: its notice, counted from the earliest date it
+    had (the rule's date, or an earlier moved-to date) – from then on, an update or a
+    cancellation goes out at once, whatever the new date is."""
+    return calendar.add_working_days(min(day, original), -policy.notice, avoid_klamdagar=False)
+
+
+def _midnight_after(day: dt.date) -> dt.datetime:
+    """The end of ``day`` in Stockholm: a deadline holds all of its day."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=STOCKHOLM)
+
+
 def schedule_reminders(
     published: Published,
     policies: Mapping[str, ReminderPolicy],
@@ -62,15 +99,22 @@ def schedule_reminders(
     *,
     first: dt.date,
     last: dt.date,
+    leads: Mapping[tuple[str, Role], tuple[str, ...]] | None = None,
 ) -> tuple[Reminder, ...]:
-    """Every reminder whose send day falls in ``first``..``last``, sorted by day and key.
+    """Every reminder whose send day falls in ``first``..``last``, sorted by day and key,
+    as things stand at ``published.as_of``: no prompt or reminder for a due date that
+    has passed, no notice for a meeting that has begun.
 
     Args:
         published: the stored wheel (meetings with invitations, tasks with assignees).
         policies: reminder offsets per series key; series not listed use the defaults.
         calendar: working days, for offsets counted in working days.
         first, last: the window of send days to produce.
+        leads: who holds a role in a body now, (body key, role) -> person keys: the lead
+            of a late task's group gets a copy of its late notice.
     """
+    today = _local_day(published.as_of)
+    leads = leads or {}
     meetings = {m.id: m for m in published.meetings}
     out: list[Reminder] = []
 
@@ -83,23 +127,30 @@ def schedule_reminders(
 
     for t in published.tasks:
         m = meetings[t.meeting]
-        if t.status is not TaskStatus.OPEN or m.cancelled:
+        if not t.open or m.cancelled:
             continue  # a closed or cancelled task gets no more reminders
         p = policy(m)
+        if t.due < today:
+            if t.status is TaskStatus.LATE and p.late:
+                lead = p.late_copy
+                copy = () if lead is None else leads.get((t.target_body or "", lead), ())
+                on = calendar.add_working_days(t.due, p.late, avoid_klamdagar=False)
+                for person in dict.fromkeys((*t.assignees, *copy)):
+                    add(_task_reminder(Kind.LATE, t, person, on, None))
+            continue  # a deadline that has passed gets no "senast …" any more
+        stale = _midnight_after(t.due)
         prompt = calendar.add_working_days(t.due, -p.prompt, avoid_klamdagar=False)
         remind = calendar.add_working_days(t.due, -p.reminder, avoid_klamdagar=False)
         for person in t.assignees:
             if prompt != remind:
-                add(_task_reminder(Kind.PROMPT, t, person, prompt))
-            add(_task_reminder(Kind.REMINDER, t, person, remind))
+                add(_task_reminder(Kind.PROMPT, t, person, prompt, stale))
+            add(_task_reminder(Kind.REMINDER, t, person, remind, stale))
     for m in published.meetings:
         day = _local_day(m.start)
-        # people were told about the meeting from the notice day of the earliest date it
-        # had (the rule's date, or an earlier moved-to date), so an update or a
-        # cancellation after that goes out at once, whatever the new date is
-        first_known = min(day, m.original_date)
-        notice = calendar.add_working_days(first_known, -policy(m).notice, avoid_klamdagar=False)
+        notice = notice_day(day, m.original_date, policy(m), calendar)
         changed = _local_day(m.updated_at)
+        if m.start <= published.as_of and not m.cancelled:
+            continue  # begun or held: nothing to announce any more
         if m.cancelled:
             # only those who may have been told need to hear it is off
             if notice <= changed < max(day, m.original_date):
@@ -112,6 +163,7 @@ def schedule_reminders(
                             changed,
                             meeting=m.id,
                             sequence=m.sequence,
+                            stale_at=m.start,
                         )
                     )
             continue
@@ -128,13 +180,16 @@ def schedule_reminders(
                     send_on,
                     meeting=m.id,
                     sequence=m.sequence,
+                    stale_at=m.start,
                 )
             )
     out.extend(_digests(published, meetings, first, last))
     return tuple(sorted(out, key=lambda r: (r.send_on, r.key)))
 
 
-def _task_reminder(kind: Kind, t: PublishedTask, person: str, day: dt.date) -> Reminder:
+def _task_reminder(
+    kind: Kind, t: PublishedTask, person: str, day: dt.date, stale_at: dt.datetime | None
+) -> Reminder:
     return Reminder(
         reminder_key(kind, t.id, person, t.sequence),
         kind,
@@ -143,6 +198,7 @@ def _task_reminder(kind: Kind, t: PublishedTask, person: str, day: dt.date) -> R
         meeting=t.meeting,
         task=t.id,
         sequence=t.sequence,
+        stale_at=stale_at,
     )
 
 
@@ -157,11 +213,7 @@ def _digests(
         per_person: dict[str, list[str]] = defaultdict(list)
         for t in published.tasks:
             backlog = monday - dt.timedelta(days=28)  # a month of overdue work at most
-            if (
-                t.status is TaskStatus.OPEN
-                and not meetings[t.meeting].cancelled
-                and (backlog <= t.due <= sunday)
-            ):
+            if t.open and not meetings[t.meeting].cancelled and (backlog <= t.due <= sunday):
                 for person in t.assignees:
                     per_person[person].append(t.id)
         year, week, _ = monday.isocalendar()
@@ -173,6 +225,7 @@ def _digests(
                     person,
                     monday,
                     tasks=tuple(tasks),
+                    stale_at=_midnight_after(sunday),  # a week's list is stale the next week
                 )
             )
         monday += dt.timedelta(days=7)

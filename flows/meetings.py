@@ -20,6 +20,7 @@ from cycle.meetings import (
     forum_number,
     next_meeting,
     plan_move,
+    refuse_if_held,
     registration_deadline,
     years_to_search,
 )
@@ -112,10 +113,12 @@ def direktorsberedning_month_flow(org: str | None = None, month: str | None = No
         for d in definitions:
             slug = d.organisation.slug
             meetings = [
-                m for y in years for m in read_meetings(settings, slug, y, SeriesKind.BEREDNING)
+                m
+                for y in years
+                for m in read_meetings(settings, slug, y, now, SeriesKind.BEREDNING)
             ]
             meeting = next_meeting(meetings, now=now, month=number)
-            tasks = tuple(read_tasks(settings, meeting)) if meeting else ()
+            tasks = tuple(read_tasks(settings, meeting, now)) if meeting else ()
             preparations.append(Preparation(slug, meeting, tasks))
         result = MonthResult(month, tuple(preparations), record.rows_changed)
         record.message = result.summary
@@ -172,9 +175,11 @@ def forum_flow(org: str, year: int, forum: int = 1) -> ForumResult:
         record.rows_changed = changed_rows(
             save_plans(settings, plan_years([definition], [year]), now)
         )
-        meeting = forum_number(read_meetings(settings, org, year, SeriesKind.FORUM), year, forum)
+        meeting = forum_number(
+            read_meetings(settings, org, year, now, SeriesKind.FORUM), year, forum
+        )
         record.rows_changed += store_guests(settings, org, meeting.id, guests, now)
-        tasks = tuple(read_tasks(settings, meeting))
+        tasks = tuple(read_tasks(settings, meeting, now))
         deadline = registration_deadline(tasks)
         result = ForumResult(meeting, guests, deadline, tasks, record.rows_changed)
         record.message = result.summary
@@ -204,7 +209,7 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> ChangeResu
     settings = run_settings()
     now = run_moment()
     new_start = parse_local(start)
-    stored = read_meeting(settings, meeting)
+    stored = read_meeting(settings, meeting, now)
     (definition,) = read_cycles(settings, stored.organisation)
     calendar = swedish_calendar(range(new_start.year - 1, new_start.year + 2))
     move = plan_move(
@@ -214,6 +219,7 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> ChangeResu
         read_process_tasks(settings, stored.id),
         calendar,
         reason=reason,
+        now=now,
     )
     with audited(
         "reschedule-meeting", {"meeting": meeting, "start": start, "reason": reason}, settings
@@ -234,7 +240,8 @@ def cancel_meeting_flow(meeting: str, reason: str) -> ChangeResult:
     settings = run_settings()
     now = run_moment()
     note = cancellation_note(reason)
-    stored = read_meeting(settings, meeting)
+    stored = read_meeting(settings, meeting, now)
+    refuse_if_held(stored, now)
     with audited("cancel-meeting", {"meeting": meeting, "reason": reason}, settings) as record:
         record.rows_changed = store_cancel(settings, stored.organisation, stored.id, note, now)
         result = ChangeResult(

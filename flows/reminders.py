@@ -12,11 +12,12 @@ from prefect import flow
 
 from calendars.messages import Sender
 from cycle import DefinitionError
-from cycle.times import parse_local
+from cycle.reminders import catch_up_days
+from cycle.times import local_date, parse_local
 from services.reminders import Preview
 
 from .runtime.context import audited, run_moment, run_name, run_settings, wall_clock
-from .runtime.prefect_tasks import preview, queue, read_cycles, send
+from .runtime.prefect_tasks import preview, queue, read_cycles, read_last_run, send
 
 LOCAL_SENDER = "arshjul@localhost"  # the From of a dry run when no mail server is set
 
@@ -31,6 +32,7 @@ class ReminderResult:
     sent: int
     temporary: int
     permanent: int
+    expired: int
     rejected: tuple[str, ...] = ()
     without_address: tuple[str, ...] = ()
 
@@ -42,7 +44,8 @@ class ReminderResult:
     def summary(self) -> str:
         text = (
             f"{self.queued} köade, {self.withdrawn} återkallade, {self.sent} skickade, "
-            f"{self.temporary} försenade, {self.permanent} avvisade"
+            f"{self.temporary} försenade, {self.permanent} avvisade, "
+            f"{self.expired} för sena för att skickas"
         )
         if self.without_address:
             text += f"; saknar e-postadress: {', '.join(self.without_address)}"
@@ -65,16 +68,19 @@ def send_reminders_flow(now: str | None = None, dry_run: bool = False) -> Remind
     smtp = settings.smtp()
     sender = Sender(smtp.sender if smtp else LOCAL_SENDER)
     definitions = read_cycles(settings, None)
+    last = read_last_run(settings, "send-reminders")
+    today = local_date(moment)
+    catch_up = catch_up_days(today, local_date(last) if last else None, settings.catch_up_days())
     if dry_run:
-        return preview(settings, definitions, sender, moment)
+        return preview(settings, definitions, sender, moment, catch_up)
     if smtp is None:
         raise DefinitionError(
             "e-post är inte inställt: sätt ARSHJUL_SMTP_HOST (och "
             "ARSHJUL_SMTP_PORT, _FROM, _TLS, _USER, _PASSWORD)",
             field="ARSHJUL_SMTP_HOST",
         )
-    with audited("send-reminders", {"now": now}, settings) as record:
-        queued = queue(settings, definitions, sender, moment)
+    with audited("send-reminders", {"now": now}, settings, moment=moment) as record:
+        queued = queue(settings, definitions, sender, moment, catch_up)
         # a scheduled run that starts late sends by the wall clock, not its planned start
         sent = send(settings, smtp, moment if now else max(moment, wall_clock()))
         result = ReminderResult(
@@ -84,6 +90,7 @@ def send_reminders_flow(now: str | None = None, dry_run: bool = False) -> Remind
             sent.sent,
             sent.temporary,
             sent.permanent,
+            sent.expired,
             tuple(sent.errors),
             queued.without_address,
         )

@@ -72,7 +72,7 @@ def january_prioritisation_flow(org: str | None = None, year: int | None = None)
         )
         for d in definitions:
             slug = d.organisation.slug
-            meetings = read_meetings(settings, slug, year, SeriesKind.PRIORITERING)
+            meetings = read_meetings(settings, slug, year, now, SeriesKind.PRIORITERING)
             followed_up, _ = read_year(settings, slug, year - 1)
             decided, assignments = read_year(settings, slug, year)
             if meetings:
@@ -110,7 +110,7 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
         )
         for d in definitions:
             slug = d.organisation.slug
-            meetings = read_meetings(settings, slug, year, SeriesKind.UPPFOLJNING)
+            meetings = read_meetings(settings, slug, year, now, SeriesKind.UPPFOLJNING)
             items, _ = read_year(settings, slug, year)
             meeting = meetings[0] if meetings else None
             day = local_date(meeting.start) if meeting else None

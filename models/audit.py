@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, Text
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from .tables import new_id, stamp_column
 from .types import UTCDateTime
@@ -35,6 +35,9 @@ class FlowRunLog(SQLModel, table=True):
     triggered_by: str
     prefect_run: str | None = None
     started_at: dt.datetime = Field(sa_column=stamp_column())
+    # the moment the run acted for (its scheduled time, or an admin's --now); a later run
+    # knows from it which days are already done
+    acted_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     finished_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     outcome: Outcome = Outcome.RUNNING
     rows_changed: int = 0
@@ -49,14 +52,17 @@ def start_run(
     triggered_by: str,
     prefect_run: str | None,
     now: dt.datetime,
+    acted_at: dt.datetime | None = None,
 ) -> str:
-    """Record that ``flow`` started; returns the log row's id."""
+    """Record that ``flow`` started at ``now``, acting for the moment ``acted_at``;
+    returns the log row's id."""
     row = FlowRunLog(
         flow=flow,
         parameters=json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str),
         triggered_by=triggered_by,
         prefect_run=prefect_run,
         started_at=now,
+        acted_at=acted_at or now,
     )
     session.add(row)
     return row.id
@@ -90,6 +96,15 @@ def recent_runs(session: Session, *, limit: int = 20, flow: str | None = None) -
     if flow is not None:
         query = query.where(FlowRunLog.flow == flow)
     return list(session.exec(query))
+
+
+def last_success(session: Session, flow: str) -> dt.datetime | None:
+    """The latest moment a successful run of ``flow`` acted for, or None if none ran."""
+    return session.exec(
+        select(func.max(FlowRunLog.acted_at)).where(
+            FlowRunLog.flow == flow, FlowRunLog.outcome == Outcome.SUCCEEDED
+        )
+    ).one()
 
 
 def rows_changed_by(session: Session, prefect_runs: list[str]) -> int:

@@ -9,17 +9,19 @@ flush but never commit: the caller's ``write_session`` makes the save one transa
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import column
 from sqlmodel import Session, SQLModel, select
 
-from cycle.definitions import CycleDefinition, SummerBreak
+from cycle.definitions import CycleDefinition, Series, SummerBreak
 from cycle.ids import stable_id
 
 from .revisions import upsert
-from .tables import Body, Membership, Organisation, Person, Series
+from .tables import Body, Membership, Organisation, Person
+from .tables import Series as SeriesRow
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -64,6 +66,55 @@ def _upsert_all(
         upsert(session, model, {key_field: key}, values, now=now, stored=stored.get(key))
         for key, values in desired.items()
     )
+
+
+def _change_entries(series: Series) -> list[dict[str, str]]:
+    """A series' dated changes as plain entries, in date order."""
+    return [
+        {"from": c.valid_from.isoformat()}
+        | {
+            k: v.strftime("%H:%M") if isinstance(v, dt.time) else str(v)
+            for k, v in c.fields().items()
+        }
+        for c in series.changes
+    ]
+
+
+def _changes(series: Series) -> str:
+    return json.dumps(_change_entries(series), ensure_ascii=False, sort_keys=True)
+
+
+def new_dated_edits(session: Session, definition: CycleDefinition) -> dict[str, dt.date]:
+    """For each series whose dated rules the file changes (a new or edited change, a new
+    first or last day), the earliest day those rules reach back to – stored meetings
+    from that day on may differ from the new plan because of them.
+
+    Only what differs from the stored rules counts: a change accepted before is not new.
+    """
+    stored = {
+        row.key: row
+        for row in session.exec(
+            select(SeriesRow).where(SeriesRow.organisation == definition.organisation.slug)
+        )
+    }
+    found: dict[str, dt.date] = {}
+    for s in definition.series:
+        key = scoped(definition.organisation.slug, s.id)
+        row = stored.get(key)
+        if row is None:
+            continue  # a new series: nothing of it is stored
+        old = json.loads(row.changes) if row.changes else []
+        days = [
+            dt.date.fromisoformat(entry["from"])
+            for entry in [*old, *_change_entries(s)]
+            if (entry in old) != (entry in _change_entries(s))
+        ]
+        for before, after in ((row.valid_from, s.valid_from), (row.valid_to, s.valid_to)):
+            if before != after:
+                days.append(min(d for d in (before, after, dt.date.min) if d is not None))
+        if days:
+            found[key] = min(days)
+    return found
 
 
 def _summer(span: SummerBreak | None) -> str | None:
@@ -157,7 +208,7 @@ def save_definition(session: Session, definition: CycleDefinition, *, now: dt.da
             written += 1
     written += _upsert_all(
         session,
-        Series,
+        SeriesRow,
         "key",
         {
             scoped(slug, s.id): {
@@ -174,10 +225,13 @@ def save_definition(session: Session, definition: CycleDefinition, *, now: dt.da
                 "holiday_policy": s.holiday_policy.value if s.holiday_policy else None,
                 "summer_break": _summer(s.summer_break),
                 "description": s.description,
+                "valid_from": s.valid_from,
+                "valid_to": s.valid_to,
+                "changes": _changes(s),
             }
             for s in definition.series
         },
-        _by_key(session, Series, "key", slug),
+        _by_key(session, SeriesRow, "key", slug),
         now,
     )
     session.flush()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from cycle.history import meeting_has_begun, task_is_past
 from cycle.ids import stable_id
 from cycle.meetings import Move
 from cycle.status import MeetingStatus, TaskStatus
@@ -57,8 +58,8 @@ def move_meeting(session: Session, move: Move, *, now: dt.datetime) -> bool:
     planned = {t.id: t for t in move.tasks}
     for row in _task_rows(session, meeting.id):
         task = planned.get(row.id)
-        if task is None or row.status == TaskStatus.DONE:
-            continue
+        if task is None or row.status == TaskStatus.DONE or task_is_past(row.due, now):
+            continue  # done, or a deadline that has passed: history
         revise(session, row, {"due": task.due, "status": TaskStatus.OPEN}, now=now)
         have = {
             a.person for a in session.exec(select(TaskAssignee).where(TaskAssignee.task == row.id))
@@ -100,6 +101,8 @@ def save_agenda(
     row = session.get(Meeting, meeting)
     if row is None:
         raise LookupError(meeting)
+    if meeting_has_begun(row.start, now):
+        return 0  # the agenda of a meeting that has begun is history
     before = _agenda_titles(session, meeting)
     written = sum(
         upsert(

@@ -12,6 +12,8 @@ after the server accepts it. So:
   with the same Message-ID, so mail systems that deduplicate by Message-ID show it once.
 Temporary failures (server down, 4xx) leave the row ``pending`` with exponential backoff;
 a permanent 5xx rejection marks it ``failed`` with the reason and it is not retried.
+A message about a deadline or a meeting carries ``stale_at``: from that moment it is
+never sent – it expires instead, whatever kept it waiting.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class OutboxMessage(SQLModel, table=True):
     html: str = Field(sa_column=Column(Text, nullable=False))
     ical: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     method: str | None = None
+    stale_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     status: OutboxStatus = Field(default=OutboxStatus.PENDING, index=True)
     attempts: int = 0
     last_error: str | None = None
@@ -88,6 +91,7 @@ CONTENT = (
     "html",
     "ical",
     "method",
+    "stale_at",
 )
 
 
@@ -165,16 +169,48 @@ def sync_outbox(
     return queued, changed, withdrawn
 
 
-def _sendable(now: dt.datetime) -> ColumnElement[bool]:
-    """Pending and due, or sending with an expired lease: what ``due_keys`` lists and
-    ``claim_batch`` may take – one condition, so the two can never disagree."""
-    return (
-        (col(OutboxMessage.status) == OutboxStatus.PENDING)
-        & (col(OutboxMessage.next_attempt_at) <= now)
-    ) | (
+def _waiting(now: dt.datetime) -> ColumnElement[bool]:
+    """Pending, or sending with an expired lease: rows no run is working on."""
+    return (col(OutboxMessage.status) == OutboxStatus.PENDING) | (
         (col(OutboxMessage.status) == OutboxStatus.SENDING)
         & (col(OutboxMessage.claimed_until) < now)
     )
+
+
+def _fresh(now: dt.datetime) -> ColumnElement[bool]:
+    return col(OutboxMessage.stale_at).is_(None) | (col(OutboxMessage.stale_at) > now)
+
+
+def _sendable(now: dt.datetime) -> ColumnElement[bool]:
+    """Waiting, due and not stale: what ``due_keys`` lists and ``claim_batch`` may take –
+    one condition, so the two can never disagree."""
+    return (
+        _waiting(now)
+        & _fresh(now)
+        & (
+            (col(OutboxMessage.status) == OutboxStatus.SENDING)
+            | (col(OutboxMessage.next_attempt_at) <= now)
+        )
+    )
+
+
+def expire_stale(session: Session, now: dt.datetime, *, keys: Sequence[str] | None = None) -> int:
+    """Expire rows whose moment has passed (a deadline, a meeting's start), so they are
+    never sent late: every waiting one, or the given ``keys`` (rows this run claimed);
+    returns how many."""
+    which = _waiting(now) if keys is None else col(OutboxMessage.key).in_(keys)
+    result = session.execute(
+        update(OutboxMessage)
+        .where(which, ~_fresh(now), col(OutboxMessage.status) != OutboxStatus.SENT)
+        .values(
+            status=OutboxStatus.EXPIRED,
+            claimed_by=None,
+            claimed_until=None,
+            last_error="för sent: tidpunkten meddelandet gällde har passerat",
+            updated_at=now,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def due_keys(session: Session, now: dt.datetime, limit: int) -> list[str]:

@@ -10,17 +10,20 @@ the plan's to undo. Functions flush but never commit.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cycle.history import dated_change_error, meeting_has_begun, task_is_past
 from cycle.plan import PlannedMeeting, PlannedTask, YearPlan
 from cycle.status import MeetingStatus, TaskStatus
+from cycle.times import local_date
 
 from .database import chunked
 from .definitions import scoped
-from .revisions import revise, upsert
+from .revisions import differences, revise, upsert
 from .tables import Invitation, Meeting, Task, TaskAssignee, TaskOrigin
 
 DROPPED_NOTE = "Utgår: mötet finns inte längre i årsplanens regler."
@@ -37,6 +40,10 @@ class SaveResult:
     tasks_added: int = 0
     tasks_changed: int = 0
     tasks_cancelled: int = 0
+    history_kept: int = 0  # what the rules would change in the past, left as it happened
+    # meetings whose SEQUENCE this save raised, and those it cancelled: who hears of it
+    revised: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -87,17 +94,43 @@ def task_values(t: PlannedTask, organisation: str) -> dict[str, Any]:
     }
 
 
-def save_plan(session: Session, plan: YearPlan, *, now: dt.datetime) -> SaveResult:
-    """Upsert one organisation-year of meetings and tasks (definitions must be saved first).
+def save_plan(
+    session: Session,
+    plan: YearPlan,
+    *,
+    now: dt.datetime,
+    dated: Mapping[str, dt.date] | None = None,
+) -> SaveResult:
+    """Upsert one organisation-year of meetings and tasks (definitions must be saved first),
+    leaving the past as it happened.
+
+    History is frozen at ``now``: a meeting that has begun, or a task whose due date has
+    passed, is neither created, changed, moved nor cancelled by the rules; nor is a
+    future one moved into the past. What the rules would have changed there is counted
+    in ``history_kept``. An admin's move or cancellation (``manual``) is kept too.
 
     Args:
         session: a session inside the caller's transaction.
         plan: the year's plan from the pure core.
-        now: the change time written to ``updated_at`` of rows that change.
+        now: the moment of the save: what lies before it is history, and it is the
+            change time written to ``updated_at`` of rows that change.
+        dated: per series key, the earliest day its newly dated rules reach back to
+            (``definitions.new_dated_edits``): a held meeting from that day on that the
+            new rules would change means the change is dated too early.
 
     Returns:
-        Counts of what was added, changed and cancelled.
+        Counts of what was added, changed, cancelled and kept as history.
+
+    Raises:
+        HistoryError: a newly dated rule would rewrite a meeting that has been held.
     """
+    dated = dated or {}
+
+    def refuse_if_dated(row: Meeting) -> None:
+        day = dated.get(row.series)
+        if day is not None and row.original_date >= day:
+            raise dated_change_error(day, row.id, row.title, row.start, local_date(now))
+
     result = SaveResult()
     org = plan.organisation
     stored = {
@@ -106,36 +139,60 @@ def save_plan(session: Session, plan: YearPlan, *, now: dt.datetime) -> SaveResu
             select(Meeting).where(Meeting.organisation == org, Meeting.year == plan.year)
         )
     }
+    frozen: set[str] = set()  # meetings the plan may not touch, nor their chains
     for planned in plan.meetings:
         row = stored.pop(planned.id, None)
         if row is not None and row.manual:
+            frozen.add(planned.id)
             continue  # an admin moved or cancelled it; the rules do not override that
-        if upsert(
-            session, Meeting, {"id": planned.id}, _meeting_values(planned), now=now, stored=row
+        values = _meeting_values(planned)
+        if (row is not None and meeting_has_begun(row.start, now)) or meeting_has_begun(
+            planned.start, now
         ):
+            frozen.add(planned.id)
+            differs = row is None or bool(differences(row, values))
+            if row is not None and differs and meeting_has_begun(row.start, now):
+                refuse_if_dated(row)
+            result.history_kept += int(differs)
+            continue
+        sequence = None if row is None else row.sequence
+        if upsert(session, Meeting, {"id": planned.id}, values, now=now, stored=row):
             if row is None:
                 result.meetings_added += 1
             else:
                 result.meetings_changed += 1
+                if row.sequence != sequence:
+                    result.revised.append(row.id)
+    dropped: set[str] = set()  # meetings the rules no longer give: cancelled, with chains
     for row in stored.values():
-        if row.status != MeetingStatus.CANCELLED and not row.manual:
+        if row.manual:
+            continue  # an admin's meeting keeps its chain even when the rules drop its date
+        if meeting_has_begun(row.start, now):
+            if row.status != MeetingStatus.CANCELLED:
+                refuse_if_dated(row)
+                result.history_kept += 1
+            continue  # held, though the rules no longer give it
+        dropped.add(row.id)
+        if row.status != MeetingStatus.CANCELLED:
             revise(session, row, {"status": MeetingStatus.CANCELLED, "note": DROPPED_NOTE}, now=now)
             result.meetings_cancelled += 1
+            result.cancelled.append(row.id)
     session.flush()
-    _sync_invitations(session, plan)
-    # an admin's meeting keeps its chain even when the rules no longer give its date
-    _save_tasks(session, plan, {k for k, row in stored.items() if not row.manual}, result, now)
+    _sync_invitations(session, plan, frozen)
+    _save_tasks(session, plan, frozen, dropped, result, now)
     session.flush()
     return result
 
 
-def _sync_invitations(session: Session, plan: YearPlan) -> None:
-    """Make each planned meeting's invitations equal to the plan's (who, in which role)."""
+def _sync_invitations(session: Session, plan: YearPlan, frozen: set[str]) -> None:
+    """Make each planned meeting's invitations equal to the plan's (who, in which role);
+    those of a meeting the plan may not touch stay as they were."""
+    meetings = [m for m in plan.meetings if m.id not in frozen]
     stored: dict[str, dict[str, Invitation]] = {}
-    for chunk in chunked(m.id for m in plan.meetings):
+    for chunk in chunked(m.id for m in meetings):
         for inv in session.exec(select(Invitation).where(col(Invitation.meeting).in_(chunk))):
             stored.setdefault(inv.meeting, {})[inv.person] = inv
-    for meeting in plan.meetings:
+    for meeting in meetings:
         have = stored.get(meeting.id, {})
         want = {scoped(plan.organisation, i.person): i.role.value for i in meeting.invitations}
         for person, inv in have.items():
@@ -162,19 +219,12 @@ def set_assignees(session: Session, task: str, want: set[str], have: set[str]) -
 def _save_tasks(
     session: Session,
     plan: YearPlan,
+    frozen: set[str],
     dropped_meetings: set[str],
     result: SaveResult,
     now: dt.datetime,
 ) -> None:
     org = plan.organisation
-    manual = {
-        m.id
-        for m in session.exec(
-            select(Meeting).where(
-                Meeting.organisation == org, Meeting.year == plan.year, col(Meeting.manual)
-            )
-        )
-    }
     stored: dict[str, Task] = {}
     for chunk in chunked([m.id for m in plan.meetings] + sorted(dropped_meetings)):
         for t in session.exec(select(Task).where(col(Task.meeting).in_(chunk))):
@@ -185,11 +235,13 @@ def _save_tasks(
         for a in session.exec(select(TaskAssignee).where(col(TaskAssignee.task).in_(chunk))):
             assignees.setdefault(a.task, set()).add(a.person)
     for planned in plan.tasks:
-        if planned.meeting in manual:
-            stored.pop(planned.id, None)
-            continue  # the admin's move already placed this chain
-        values = task_values(planned, org)
         row = stored.pop(planned.id, None)
+        if planned.meeting in frozen:
+            continue  # a meeting that has begun, or an admin's, keeps the chain it had
+        values = task_values(planned, org)
+        if (row is not None and task_is_past(row.due, now)) or task_is_past(planned.due, now):
+            result.history_kept += int(row is None or bool(differences(row, values)))
+            continue  # a deadline that has passed is history, and so is a new one
         if row is not None and row.status == TaskStatus.CANCELLED:
             values["status"] = TaskStatus.OPEN  # its meeting is back in the plan
         if upsert(session, Task, {"id": planned.id}, values, now=now, stored=row):
@@ -203,7 +255,18 @@ def _save_tasks(
             {scoped(org, p) for p in planned.assignees},
             assignees.get(planned.id, set()),
         )
-    for row in stored.values():
-        if row.status == TaskStatus.OPEN:
+    for row in stored.values():  # steps gone from the chain, and dropped meetings' chains
+        if row.meeting in frozen:
+            continue
+        if row.status == TaskStatus.OPEN and not task_is_past(row.due, now):
             revise(session, row, {"status": TaskStatus.CANCELLED}, now=now)
             result.tasks_cancelled += 1
+
+
+def invitees(session: Session, meetings: list[str]) -> dict[str, list[str]]:
+    """Who is invited to each of ``meetings`` (person keys)."""
+    found: dict[str, list[str]] = {m: [] for m in meetings}
+    for chunk in chunked(meetings):
+        for inv in session.exec(select(Invitation).where(col(Invitation.meeting).in_(chunk))):
+            found[inv.meeting].append(inv.person)
+    return found

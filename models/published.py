@@ -2,7 +2,9 @@
 queries: a window of days for feeds, pages and e-mails; one organisation-year, one
 meeting or one person's tasks for flows and the CLI.
 
-Rows never leave this module: flows and commands get frozen values.
+Rows never leave this module: flows and commands get frozen values, whose status is the
+state at the ``now`` they were read for – held once a meeting has ended, late once an
+open task's due date has passed.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from cycle.published import (
     PublishedPerson,
     PublishedTask,
 )
-from cycle.status import MeetingStatus, TaskStatus
-from cycle.times import STOCKHOLM
+from cycle.status import MeetingStatus, TaskStatus, meeting_status_on, task_status_on
+from cycle.times import STOCKHOLM, local_date
 
 from .database import chunked
 from .tables import (
@@ -49,8 +51,10 @@ def _target_body(organisation: str, meeting_body: str, rule: str) -> str | None:
     return None
 
 
-def _meetings(session: Session, rows: Sequence[Meeting]) -> list[PublishedMeeting]:
-    """Meeting rows as values, with their agenda and invitations."""
+def _meetings(
+    session: Session, rows: Sequence[Meeting], now: dt.datetime
+) -> list[PublishedMeeting]:
+    """Meeting rows as values at ``now``, with their agenda and invitations."""
     agenda: dict[str, list[str]] = defaultdict(list)
     invitations: dict[str, list[tuple[str, Role]]] = defaultdict(list)
     for chunk in chunked(m.id for m in rows):
@@ -76,7 +80,7 @@ def _meetings(session: Session, rows: Sequence[Meeting]) -> list[PublishedMeetin
             start=m.start.astimezone(STOCKHOLM),
             end=m.end.astimezone(STOCKHOLM),
             location=m.location,
-            status=MeetingStatus(m.status),
+            status=meeting_status_on(MeetingStatus(m.status), m.end, now),
             sequence=m.sequence,
             created_at=m.created_at,
             updated_at=m.updated_at,
@@ -91,8 +95,11 @@ def _meetings(session: Session, rows: Sequence[Meeting]) -> list[PublishedMeetin
     ]
 
 
-def _tasks(session: Session, rows: Sequence[Task], body_of: dict[str, str]) -> list[PublishedTask]:
-    """Task rows as values, with their assignees, sorted by due date."""
+def _tasks(
+    session: Session, rows: Sequence[Task], body_of: dict[str, str], now: dt.datetime
+) -> list[PublishedTask]:
+    """Task rows as values at ``now``, with their assignees, sorted by due date."""
+    today = local_date(now)
     assignees: dict[str, list[str]] = defaultdict(list)
     for chunk in chunked(t.id for t in rows):
         for a in session.exec(
@@ -109,13 +116,14 @@ def _tasks(session: Session, rows: Sequence[Task], body_of: dict[str, str]) -> l
                 organisation=t.organisation,
                 title=t.title,
                 due=t.due,
-                status=TaskStatus(t.status),
+                status=task_status_on(TaskStatus(t.status), t.due, today),
                 sequence=t.sequence,
                 created_at=t.created_at,
                 updated_at=t.updated_at,
                 target_body=_target_body(t.organisation, body_of[t.meeting], t.assignee),
                 assignees=tuple(assignees[t.id]),
                 step=t.step,
+                done_at=t.done_at,
             )
             for t in rows
         ),
@@ -130,20 +138,21 @@ def _tasks_of_meetings(session: Session, meetings: Sequence[PublishedMeeting]) -
     return rows
 
 
-def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> Published:
+def load_published(
+    session: Session, first_day: dt.date, last_day: dt.date, *, now: dt.datetime
+) -> Published:
     """Meetings starting in the window (cancelled ones included), their tasks, bodies,
-    people and live feed tokens."""
+    people and live feed tokens, as they stand at ``now``."""
     start = dt.datetime.combine(first_day, dt.time(0), tzinfo=STOCKHOLM)
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=STOCKHOLM)
-    meetings = _meetings(
-        session,
-        session.exec(
-            select(Meeting)
-            .where(col(Meeting.start) >= start, col(Meeting.start) < end)
-            .order_by(col(Meeting.start), col(Meeting.id))
-        ).all(),
-    )
-    tasks = _tasks(session, _tasks_of_meetings(session, meetings), {m.id: m.body for m in meetings})
+    rows = session.exec(
+        select(Meeting)
+        .where(col(Meeting.start) >= start, col(Meeting.start) < end)
+        .order_by(col(Meeting.start), col(Meeting.id))
+    ).all()
+    meetings = _meetings(session, rows, now)
+    body_of = {m.id: m.body for m in meetings}
+    tasks = _tasks(session, _tasks_of_meetings(session, meetings), body_of, now)
     tokens = {
         t.person: t.token
         for t in session.exec(select(FeedToken).where(col(FeedToken.revoked_at).is_(None)))
@@ -151,6 +160,7 @@ def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> P
     return Published(
         first_day=first_day,
         last_day=last_day,
+        as_of=now,
         organisations={o.slug: o.name for o in session.exec(select(Organisation))},
         bodies=tuple(
             PublishedBody(b.key, b.organisation, b.slug, b.name, b.kind, b.public)
@@ -166,31 +176,39 @@ def load_published(session: Session, first_day: dt.date, last_day: dt.date) -> P
 
 
 def meetings_of(
-    session: Session, organisation: str, year: int, *, kind: SeriesKind | None = None
+    session: Session,
+    organisation: str,
+    year: int,
+    *,
+    now: dt.datetime,
+    kind: SeriesKind | None = None,
 ) -> list[PublishedMeeting]:
     """The stored meetings of an organisation-year (optionally of one kind), by start."""
     query = select(Meeting).where(Meeting.organisation == organisation, Meeting.year == year)
     if kind is not None:
         query = query.where(Meeting.kind == kind.value)
-    return _meetings(session, session.exec(query.order_by(col(Meeting.start))).all())
+    return _meetings(session, session.exec(query.order_by(col(Meeting.start))).all(), now)
 
 
-def meeting_by_id(session: Session, meeting: str) -> PublishedMeeting | None:
+def meeting_by_id(session: Session, meeting: str, *, now: dt.datetime) -> PublishedMeeting | None:
     """One stored meeting, or None."""
     row = session.get(Meeting, meeting)
-    return None if row is None else _meetings(session, [row])[0]
+    return None if row is None else _meetings(session, [row], now)[0]
 
 
-def tasks_of(session: Session, meeting: PublishedMeeting) -> list[PublishedTask]:
+def tasks_of(
+    session: Session, meeting: PublishedMeeting, *, now: dt.datetime
+) -> list[PublishedTask]:
     """A meeting's tasks, by due date."""
-    return _tasks(session, _tasks_of_meetings(session, [meeting]), {meeting.id: meeting.body})
+    rows = _tasks_of_meetings(session, [meeting])
+    return _tasks(session, rows, {meeting.id: meeting.body}, now)
 
 
 def person_tasks(
-    session: Session, person: str, *, include_done: bool = False
+    session: Session, person: str, *, now: dt.datetime, include_done: bool = False
 ) -> list[tuple[PublishedTask, PublishedMeeting]]:
-    """A person's tasks of meetings that are not cancelled, by due date: open ones (and
-    done ones if asked)."""
+    """A person's tasks of meetings that are not cancelled, by due date: open and late
+    ones (and done ones if asked)."""
     statuses = [TaskStatus.OPEN, TaskStatus.DONE] if include_done else [TaskStatus.OPEN]
     rows = session.exec(
         select(Task, Meeting)
@@ -203,6 +221,7 @@ def person_tasks(
         )
         .order_by(col(Task.due), col(Task.id))
     ).all()
-    meetings = {m.id: m for m in _meetings(session, list({m.id: m for _, m in rows}.values()))}
-    tasks = _tasks(session, [t for t, _ in rows], {m.id: m.body for m in meetings.values()})
+    unique = list({m.id: m for _, m in rows}.values())
+    meetings = {m.id: m for m in _meetings(session, unique, now)}
+    tasks = _tasks(session, [t for t, _ in rows], {m.id: m.body for m in meetings.values()}, now)
     return [(t, meetings[t.meeting]) for t in tasks]

@@ -19,6 +19,14 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel
 
+from cycle.history import (
+    held_meeting_error,
+    meeting_has_begun,
+    past_task_error,
+    task_is_past,
+)
+from cycle.status import MeetingStatus, TaskStatus
+
 from .tables import Meeting, Task
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -31,6 +39,12 @@ MEETING_VISIBLE = frozenset(
 # ...and of a task: what to do, by when, whether it is still open, and for whom (the
 # rule decides which group feed carries it).
 TASK_VISIBLE = frozenset({"title", "due", "status", "assignee"})
+# states that follow from the clock, shown but never stored
+_DERIVED = frozenset({MeetingStatus.HELD, TaskStatus.LATE})
+# the changes a task past its due date may still take: done late, or no longer needed
+# because its meeting was cancelled
+DONE = TaskStatus.DONE
+CLOSING = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
 
 
 def differences(row: SQLModel, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,24 +83,51 @@ def save_changes(
 
 
 def revise(
-    session: Session, row: Meeting | Task, values: Mapping[str, Any], *, now: dt.datetime
+    session: Session,
+    row: Meeting | Task,
+    values: Mapping[str, Any],
+    *,
+    now: dt.datetime,
+    correction: bool = False,
 ) -> bool:
     """Write the fields of ``values`` that differ from the stored meeting or task.
 
     ``sequence`` goes up by one and ``updated_at`` becomes ``now`` when – and only when –
     a field a subscriber sees changed; a change that no calendar shows (an offset, a
-    completion time, the admin flag) is written without either.
+    completion time, the admin flag) is written without either. History is frozen: a
+    meeting that has begun by ``now`` is not changed, and a task past its due date may
+    only be closed (done, or cancelled with its meeting) – unless ``correction`` (an
+    admin's explicit act) says so.
 
     Returns:
         True when anything was written.
+
+    Raises:
+        HistoryError: the change would rewrite history.
     """
     changed = differences(row, values)
+    if changed and not correction:
+        _refuse_rewriting_history(row, changed, now)
+    if changed.get("status") in _DERIVED:
+        raise ValueError(f"a state that follows from the clock is never stored: {changed}")
     visible = MEETING_VISIBLE if isinstance(row, Meeting) else TASK_VISIBLE
     if not visible.isdisjoint(changed):
         changed |= {"sequence": row.sequence + 1, "updated_at": now}
     if changed:
         _assign(session, row, changed)
     return bool(changed)
+
+
+def _refuse_rewriting_history(
+    row: Meeting | Task, changed: Mapping[str, Any], now: dt.datetime
+) -> None:
+    if isinstance(row, Meeting):
+        if meeting_has_begun(row.start, now):
+            raise held_meeting_error(row.id, row.title, row.start)
+    elif task_is_past(row.due, now) and not (
+        set(changed) <= {"status", "done_at"} and changed.get("status", DONE) in CLOSING
+    ):
+        raise past_task_error(row.id, row.title, row.due)
 
 
 def touch(session: Session, meeting: Meeting, *, now: dt.datetime) -> None:

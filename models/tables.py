@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cycle.status import MeetingStatus, TaskStatus
@@ -110,6 +110,11 @@ class Series(SQLModel, table=True):
     holiday_policy: str | None = None
     summer_break: str | None = None  # "MM-DD/MM-DD"
     description: str = ""
+    valid_from: dt.date | None = None  # the first day the series meets, if the file says
+    valid_to: dt.date | None = None  # the last day
+    # dated changes as JSON [{"from": "2027-03-01", "start": "09:00", …}]: kept so that a
+    # new change dated in the past can be told from one accepted before
+    changes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_at: dt.datetime = Field(sa_column=stamp_column())
 
 

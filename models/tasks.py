@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from cycle.history import task_is_past
 from cycle.plan import PlannedTask
 from cycle.status import TaskStatus
 
@@ -26,10 +27,13 @@ def save_process_tasks(
     origin: TaskOrigin,
     now: dt.datetime,
 ) -> int:
-    """Insert or update tasks a process made (never cancelled by re-planning)."""
+    """Insert or update tasks a process made (never cancelled by re-planning); a task
+    whose deadline has passed is left as it was, or not made at all."""
     written = 0
     for t in tasks:
         row = session.get(Task, t.id)
+        if task_is_past(t.due, now) or (row is not None and task_is_past(row.due, now)):
+            continue  # a deadline that has passed is history
         if row is None:
             insert(session, Task(id=t.id, origin=origin, **task_values(t, organisation)), now=now)
             session.add_all(

@@ -72,7 +72,7 @@ def _publish(
         ensure_tokens(session, now=now)
     first, last = publication_window(today)
     with read_session(engine) as session:
-        published = load_published(session, first, last)
+        published = load_published(session, first, last, now=now)
     feeds = build_feeds(published, base_url=settings.public_url)
     years = list(range(first.year, last.year + 1))
     pages = {

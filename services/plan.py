@@ -2,7 +2,8 @@
 
 The ``plan`` and ``demo`` commands and the plan flows run this; every plan is computed
 before the first write, so bad rules fail before the database is touched, and the save
-is one transaction, so an interrupted run leaves the database as it was.
+is one transaction, so an interrupted run leaves the database as it was. A dry run does
+the same save and rolls it back, so what it reports is exactly what a save would do.
 """
 
 from __future__ import annotations
@@ -12,14 +13,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from cycle import CycleDefinition, YearPlan, plan_year, swedish_calendar
-from models.database import read_session, write_session
-from models.definitions import save_definition
-from models.plan import SaveResult, save_plan
+from cycle import CycleDefinition, WorkCalendar, YearPlan, plan_year, swedish_calendar
+from cycle.reminders import notice_day
+from cycle.times import local_date
+from models.database import write_session
+from models.definitions import new_dated_edits, save_definition
+from models.plan import SaveResult, invitees, save_plan
 from models.summary import BodySummary, summarise_year
+from models.tables import Meeting
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Notices:
+    """The e-mail a save sets off: changed notices for revised meetings, cancellations
+    for cancelled ones whose notice had gone out, and how many people get them."""
+
+    updates: int = 0
+    cancellations: int = 0
+    people: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +46,15 @@ class YearOutcome:
     year: int
     result: SaveResult
     summary: tuple[BodySummary, ...]
+    notices: Notices = Notices()
+
+
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction to roll it back with its outcomes."""
+
+    def __init__(self, outcomes: list[YearOutcome]) -> None:
+        super().__init__("dry run")
+        self.outcomes = outcomes
 
 
 def plan_years(
@@ -53,6 +77,7 @@ def plan_and_store(
     *,
     now: dt.datetime,
     progress: Progress = lambda _message: None,
+    dry_run: bool = False,
 ) -> list[YearOutcome]:
     """Plan ``years`` for ``definitions`` and upsert the result in one transaction.
 
@@ -60,14 +85,17 @@ def plan_and_store(
         engine: the database, schema already created.
         definitions: checked cycle definitions.
         years: calendar years to plan.
-        now: the change time for rows that change.
+        now: the moment of the save: what lies before it is history, and it is the
+            change time for rows that change.
         progress: receives one Swedish line per step, for long runs.
+        dry_run: report what the save would do, and write nothing.
 
     Returns:
         One outcome per organisation and year, in the order planned.
     """
     progress(f"Planerar {len(definitions)} organisation(er) för {', '.join(map(str, years))} …")
-    return store_plans(engine, plan_years(definitions, years), now=now, progress=progress)
+    plans = plan_years(definitions, years)
+    return store_plans(engine, plans, now=now, progress=progress, dry_run=dry_run)
 
 
 def store_plans(
@@ -76,32 +104,80 @@ def store_plans(
     *,
     now: dt.datetime,
     progress: Progress = lambda _message: None,
+    dry_run: bool = False,
 ) -> list[YearOutcome]:
-    """Upsert computed plans (and their definitions) in one transaction; see plan_and_store."""
+    """Upsert computed plans (and their definitions) in one transaction; see plan_and_store.
+
+    Raises:
+        HistoryError: a rule dated in the past would rewrite a meeting that was held.
+    """
     definitions = list({d.organisation.slug: d for d, _ in plans}.values())
-    results: list[SaveResult] = []
-    with write_session(engine, locks=[d.organisation.slug for d in definitions]) as session:
-        # definition changes are counted once, on each organisation's first year
-        changed = {d.organisation.slug: save_definition(session, d, now=now) for d in definitions}
-        for definition, plan in plans:
-            progress(
-                f"Sparar {definition.organisation.name} {plan.year}: "
-                f"{len(plan.meetings)} möten, {len(plan.tasks)} uppgifter"
-            )
-            result = save_plan(session, plan, now=now)
-            result.definitions_changed = changed.pop(definition.organisation.slug, 0)
-            results.append(result)
-    outcomes = []
-    with read_session(engine) as session:
-        for (definition, plan), result in zip(plans, results, strict=True):
-            slug = definition.organisation.slug
-            outcomes.append(
-                YearOutcome(
-                    slug,
-                    definition.organisation.name,
-                    plan.year,
-                    result,
-                    summarise_year(session, slug, plan.year),
-                )
-            )
+    try:
+        with write_session(engine, locks=[d.organisation.slug for d in definitions]) as session:
+            outcomes = _store(session, plans, definitions, now, progress)
+            if dry_run:
+                raise _DryRun(outcomes)
+    except _DryRun as rolled_back:
+        return rolled_back.outcomes
     return outcomes
+
+
+def _store(
+    session: Session,
+    plans: Sequence[tuple[CycleDefinition, YearPlan]],
+    definitions: list[CycleDefinition],
+    now: dt.datetime,
+    progress: Progress,
+) -> list[YearOutcome]:
+    # rules newly dated in the past are found before the new rules are stored
+    dated = {d.organisation.slug: new_dated_edits(session, d) for d in definitions}
+    # definition changes are counted once, on each organisation's first year
+    changed = {d.organisation.slug: save_definition(session, d, now=now) for d in definitions}
+    years = [plan.year for _, plan in plans]
+    calendar = swedish_calendar(range(min(years) - 1, max(years) + 2))
+    outcomes = []
+    for definition, plan in plans:
+        slug = definition.organisation.slug
+        progress(
+            f"Sparar {definition.organisation.name} {plan.year}: "
+            f"{len(plan.meetings)} möten, {len(plan.tasks)} uppgifter"
+        )
+        result = save_plan(session, plan, now=now, dated=dated[slug])
+        result.definitions_changed = changed.pop(slug, 0)
+        session.flush()
+        outcomes.append(
+            YearOutcome(
+                slug,
+                definition.organisation.name,
+                plan.year,
+                result,
+                summarise_year(session, slug, plan.year),
+                _notices(session, definition, result, calendar, local_date(now)),
+            )
+        )
+    return outcomes
+
+
+def _notices(
+    session: Session,
+    definition: CycleDefinition,
+    result: SaveResult,
+    calendar: WorkCalendar,
+    today: dt.date,
+) -> Notices:
+    """Who hears of a save: everyone invited to a revised meeting (a changed notice), and
+    to a cancelled one whose notice had already gone out (a cancellation)."""
+    invited = invitees(session, result.revised + result.cancelled)
+    told = set()
+    for meeting in result.cancelled:
+        row = session.get(Meeting, meeting)
+        series = definition.series_by_key(row.series) if row else None
+        if row is None or series is None or series.chain is None:
+            continue
+        policy = definition.chain(series.chain).reminders
+        if notice_day(local_date(row.start), row.original_date, policy, calendar) <= today:
+            told.add(meeting)
+    updates = sum(len(invited[m]) for m in result.revised)
+    cancellations = sum(len(invited[m]) for m in told)
+    people = {p for m in [*result.revised, *told] for p in invited[m]}
+    return Notices(updates, cancellations, len(people))

@@ -20,17 +20,19 @@ from sqlmodel import col, select
 
 from calendars.messages import Draft, Lookup, Sender, render_draft, to_email
 from cycle import CycleDefinition, swedish_calendar
-from cycle.definitions import ReminderPolicy
+from cycle.definitions import ReminderPolicy, Role
 from cycle.published import publication_window
 from cycle.reminders import Kind, schedule_reminders
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 from models.database import read_session, write_session
+from models.definitions import scoped
 from models.outbox import (
     OutboxMessage,
     OutboxStatus,
     claim_batch,
     due_keys,
+    expire_stale,
     mark_failed,
     mark_sent,
     release,
@@ -43,7 +45,7 @@ from .mailer import Delivery, connect, deliver
 from .settings import SmtpSettings
 
 SEND_TIME = dt.time(7, 0)  # messages of a day go out from 07.00, with the morning run
-LOOKBACK = dt.timedelta(days=7)  # a message missed for a week is stale, not late
+CATCH_UP = dt.timedelta(days=7)  # the default window for days a missed run still owes
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +62,23 @@ class Sent:
     sent: int = 0
     temporary: int = 0
     permanent: int = 0
+    expired: int = 0  # too late to send: the deadline or the meeting has passed
     errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class Preview:
-    """What a run at a moment would send, and who cannot be reached by e-mail."""
+    """What a run at a moment would send – today's messages and those a missed run still
+    owes (catch-up) – and who cannot be reached by e-mail."""
 
+    today: dt.date
     messages: tuple[Draft, ...]
     without_address: tuple[str, ...]
+
+    @property
+    def catching_up(self) -> tuple[Draft, ...]:
+        """Messages of earlier days that a run that did not happen would have sent."""
+        return tuple(d for d in self.messages if d.send_on < self.today)
 
     @property
     def summary(self) -> str:
@@ -81,15 +91,24 @@ class Preview:
 
     @property
     def details(self) -> tuple[str, ...]:
-        """One line per message – when, to whom, what – then who has no address."""
+        """Today's messages, then the catch-up (when, to whom, what), then who has no
+        address."""
+        late = self.catching_up
+        today = [d for d in self.messages if d not in late]
         return (
-            *(
-                f"{format_date(d.send_on)} kl. {format_time(SEND_TIME)}  "
-                f"{d.name} <{d.address}>  {d.subject}"
-                for d in self.messages
-            ),
+            f"I dag ({len(today)}):",
+            *(_line(d) for d in today),
+            *((f"Eftersläpande från dagar utan körning ({len(late)}):",) if late else ()),
+            *(_line(d) for d in late),
             *(f"saknar e-postadress: {name}" for name in self.without_address),
         )
+
+
+def _line(d: Draft) -> str:
+    return (
+        f"  {format_date(d.send_on)} kl. {format_time(SEND_TIME)}  "
+        f"{d.name} <{d.address}>  {d.subject}"
+    )
 
 
 def policies(definitions: Sequence[CycleDefinition]) -> dict[str, ReminderPolicy]:
@@ -102,6 +121,19 @@ def policies(definitions: Sequence[CycleDefinition]) -> dict[str, ReminderPolicy
     }
 
 
+def group_leads(
+    definitions: Sequence[CycleDefinition], today: dt.date
+) -> dict[tuple[str, Role], tuple[str, ...]]:
+    """Who holds each role in each body on ``today``: (body key, role) -> person keys."""
+    leads: dict[tuple[str, Role], list[str]] = {}
+    for d in definitions:
+        org = d.organisation.slug
+        for body in d.bodies:
+            for m in d.members_on(body.slug, today):
+                leads.setdefault((scoped(org, body.slug), m.role), []).append(scoped(org, m.person))
+    return {key: tuple(people) for key, people in leads.items()}
+
+
 def draft_reminders(
     engine: Engine,
     definitions: Sequence[CycleDefinition],
@@ -110,19 +142,23 @@ def draft_reminders(
     sender: Sender,
     base_url: str,
     now: dt.datetime,
-    lookback: dt.timedelta = LOOKBACK,
+    catch_up: dt.timedelta = CATCH_UP,
 ) -> tuple[list[Draft], list[str]]:
-    """Every message due from ``lookback`` ago up to ``today``, rendered; and who has no
-    address."""
+    """Every message due from ``catch_up`` before ``today`` up to ``today``, rendered as
+    things stand at ``now``; and who has no address."""
     with write_session(engine) as session:
         ensure_tokens(session, now=now)  # every message links to the person's own feed
     with read_session(engine) as session:
-        published = load_published(session, *publication_window(today))
+        published = load_published(session, *publication_window(today), now=now)
     # published tasks reach into the year after next (steps after a late-December meeting)
     calendar = swedish_calendar(range(today.year - 2, today.year + 3))
-    first = today - lookback
     reminders = schedule_reminders(
-        published, policies(definitions), calendar, first=first, last=today
+        published,
+        policies(definitions),
+        calendar,
+        first=today - catch_up,
+        last=today,
+        leads=group_leads(definitions, today),
     )
     look = Lookup(
         {m.id: m for m in published.meetings},
@@ -156,6 +192,7 @@ def _row(d: Draft) -> dict[str, object]:
         "html": d.html,
         "ical": d.ical,
         "method": d.method,
+        "stale_at": d.stale_at,
     }
 
 
@@ -167,7 +204,7 @@ def queue_reminders(
     sender: Sender,
     base_url: str,
     now: dt.datetime,
-    lookback: dt.timedelta = LOOKBACK,
+    catch_up: dt.timedelta = CATCH_UP,
 ) -> Queued:
     """Bring the outbox in line with today's schedule (idempotent)."""
     drafts, missing = draft_reminders(
@@ -177,11 +214,11 @@ def queue_reminders(
         sender=sender,
         base_url=base_url,
         now=now,
-        lookback=lookback,
+        catch_up=catch_up,
     )
     with write_session(engine) as session:
         queued, updated, withdrawn = sync_outbox(
-            session, [_row(d) for d in drafts], first=today - lookback, last=today, now=now
+            session, [_row(d) for d in drafts], first=today - catch_up, last=today, now=now
         )
     return Queued(queued, updated, withdrawn, tuple(drafts), tuple(missing))
 
@@ -194,12 +231,19 @@ def preview_reminders(
     sender: Sender,
     base_url: str,
     now: dt.datetime,
+    catch_up: dt.timedelta = CATCH_UP,
 ) -> Preview:
     """What a real run at ``now`` would send; nothing is queued or sent."""
     drafts, missing = draft_reminders(
-        engine, definitions, today=today, sender=sender, base_url=base_url, now=now
+        engine,
+        definitions,
+        today=today,
+        sender=sender,
+        base_url=base_url,
+        now=now,
+        catch_up=catch_up,
     )
-    return Preview(tuple(_unsent(engine, drafts, now)), tuple(missing))
+    return Preview(today, tuple(_unsent(engine, drafts, now)), tuple(missing))
 
 
 def send_time(day: dt.date) -> dt.datetime:
@@ -236,6 +280,7 @@ def _draft(row: OutboxMessage) -> Draft:
         row.html,
         row.ical,
         row.method,
+        row.stale_at,
     )
 
 
@@ -285,6 +330,8 @@ def send_due(
     claimant = str(uuid.uuid4())
     result = Sent()
     sender = Sender(smtp_settings.sender)
+    with write_session(engine) as session:
+        result.expired = expire_stale(session, now)
     with read_session(engine) as session:
         keys = due_keys(session, now, limit)
     smtp: smtplib.SMTP | None = None
@@ -301,6 +348,10 @@ def send_due(
                     )
                 ]
             for n, draft in enumerate(claimed):
+                if draft.stale_at is not None and clock() >= draft.stale_at:
+                    with write_session(engine) as session:  # went stale while it waited
+                        result.expired += expire_stale(session, clock(), keys=[draft.key])
+                    continue
                 try:
                     smtp = smtp or connect(smtp_settings)
                     outcome, error = deliver(

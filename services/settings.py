@@ -20,6 +20,7 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 TLS_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 SMTP_PREFIX = "ARSHJUL_SMTP_"
+DEFAULT_CATCH_UP_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,9 @@ class Settings:
     # ARSHJUL_SMTP_* as given, checked only where mail is sent: a typo in the mail
     # settings must not stop planning or publishing (the password is kept out of repr)
     smtp_values: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # ARSHJUL_REMINDER_CATCHUP_DAYS as given: how many days back a reminder run sends what
+    # runs that did not happen would have sent (checked where reminders are sent)
+    catch_up_value: str = str(DEFAULT_CATCH_UP_DAYS)
 
     @classmethod
     def load(
@@ -118,6 +122,8 @@ class Settings:
             public_url=(
                 public_url or environ.get("ARSHJUL_PUBLIC_URL") or DEFAULT_PUBLIC_URL
             ).rstrip("/"),
+            catch_up_value=environ.get("ARSHJUL_REMINDER_CATCHUP_DAYS")
+            or str(DEFAULT_CATCH_UP_DAYS),
             smtp_values=tuple(
                 sorted((k, v) for k, v in environ.items() if k.startswith(SMTP_PREFIX))
             ),
@@ -131,6 +137,25 @@ class Settings:
         """
         return SmtpSettings.from_environment(dict(self.smtp_values))
 
+    def catch_up_days(self) -> int:
+        """How many days back a reminder run still sends what missed runs would have
+        sent (0–60; default 7).
+
+        Raises:
+            DefinitionError: not a number of days, naming the variable.
+        """
+        try:
+            days = int(self.catch_up_value)
+        except ValueError:
+            days = -1
+        if not 0 <= days <= 60:
+            raise DefinitionError(
+                "ska vara ett antal dagar, 0–60",
+                field="ARSHJUL_REMINDER_CATCHUP_DAYS",
+                value=self.catch_up_value,
+            )
+        return days
+
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables that :meth:`load` reads (without
         the mail server's), for the processes a served deployment starts."""
@@ -140,4 +165,5 @@ class Settings:
             "ARSHJUL_REPORTS_DIR": str(self.reports_dir.resolve()),
             "ARSHJUL_PUBLISH_DIR": str(self.publish_dir.resolve()),
             "ARSHJUL_PUBLIC_URL": self.public_url,
+            "ARSHJUL_REMINDER_CATCHUP_DAYS": self.catch_up_value,
         }

@@ -27,6 +27,8 @@ from services.storage import dispose_engines
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "cycles" / "mini.toml"
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+# when the tests' plans were stored: ahead of the years they plan, as an admin does
+PLANNED = dt.datetime(2025, 12, 1, 9, 0, tzinfo=dt.UTC)
 POSTGRES_URL = os.environ.get(
     "ARSHJUL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

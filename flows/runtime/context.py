@@ -32,16 +32,19 @@ from services.storage import writing
 
 CLI_TAG_PREFIX = "arshjul-cli:"
 _SETTINGS: ContextVar[Settings | None] = ContextVar("arshjul_settings", default=None)
+_CLOCK: ContextVar[dt.datetime | None] = ContextVar("arshjul_clock", default=None)
 
 
 @contextmanager
-def using(settings: Settings) -> Iterator[Settings]:
-    """Run the flows called inside with ``settings`` (the CLI's edge)."""
-    token = _SETTINGS.set(settings)
+def using(settings: Settings, *, now: dt.datetime | None = None) -> Iterator[Settings]:
+    """Run the flows called inside with ``settings`` (the CLI's edge) and, for a
+    simulation or a test, at the fixed moment ``now`` instead of the run's own."""
+    tokens = (_SETTINGS.set(settings), _CLOCK.set(now))
     try:
         yield settings
     finally:
-        _SETTINGS.reset(token)
+        _CLOCK.reset(tokens[1])
+        _SETTINGS.reset(tokens[0])
 
 
 def run_settings() -> Settings:
@@ -62,7 +65,11 @@ def run_settings() -> Settings:
 
 
 def run_moment() -> dt.datetime:
-    """The run's scheduled start (aware UTC), or the wall clock for a direct call."""
+    """The moment the run acts at (aware UTC): the one handed in with :func:`using`, else
+    the run's scheduled start, else the wall clock."""
+    fixed = _CLOCK.get()
+    if fixed is not None:
+        return fixed.astimezone(dt.UTC)
     ctx = FlowRunContext.get()
     scheduled = ctx.flow_run.expected_start_time if ctx and ctx.flow_run else None
     moment = scheduled or dt.datetime.now(dt.UTC)
@@ -70,8 +77,9 @@ def run_moment() -> dt.datetime:
 
 
 def wall_clock() -> dt.datetime:
-    """Now (aware UTC): for what must happen by the real time, e.g. sending mail."""
-    return dt.datetime.now(dt.UTC)
+    """Now (aware UTC): for what must happen by the real time, e.g. sending mail; the
+    fixed moment of :func:`using`, when one is given."""
+    return _CLOCK.get() or dt.datetime.now(dt.UTC)
 
 
 def describe_trigger() -> str:
@@ -116,12 +124,19 @@ class RunRecord:
 
 
 @contextmanager
-def audited(flow: str, parameters: Mapping[str, Any], settings: Settings) -> Iterator[RunRecord]:
+def audited(
+    flow: str,
+    parameters: Mapping[str, Any],
+    settings: Settings,
+    *,
+    moment: dt.datetime | None = None,
+) -> Iterator[RunRecord]:
     """Log the run's start, then its outcome, each in a transaction of its own.
 
     The outcome is written even when the body fails, with the Swedish error message.
     Start and finish are wall-clock times (not the scheduled time the flow plans from),
-    so the log shows how long the work itself took.
+    so the log shows how long the work itself took; ``moment`` (default: the run's) is
+    the time the run acted for.
     """
     ctx = FlowRunContext.get()
     prefect_run = str(ctx.flow_run.id) if ctx and ctx.flow_run else None
@@ -132,7 +147,8 @@ def audited(flow: str, parameters: Mapping[str, Any], settings: Settings) -> Ite
             parameters=dict(parameters),
             triggered_by=describe_trigger(),
             prefect_run=prefect_run,
-            now=wall_clock(),
+            now=dt.datetime.now(dt.UTC),  # the log keeps real times, also in a simulation
+            acted_at=moment or run_moment(),
         )
     record = RunRecord()
     try:
@@ -147,5 +163,10 @@ def audited(flow: str, parameters: Mapping[str, Any], settings: Settings) -> Ite
 def _finish(settings: Settings, run_id: str, outcome: Outcome, rows: int, message: str) -> None:
     with writing(settings) as session:
         finish_run(
-            session, run_id, outcome=outcome, rows_changed=rows, message=message, now=wall_clock()
+            session,
+            run_id,
+            outcome=outcome,
+            rows_changed=rows,
+            message=message,
+            now=dt.datetime.now(dt.UTC),
         )

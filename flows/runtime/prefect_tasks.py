@@ -26,7 +26,7 @@ from cycle.plan import PlannedTask
 from cycle.published import PublishedMeeting, PublishedTask
 from cycle.times import local_date
 from cycle.yearly import AgendaDraft, AssignmentDraft, OpenAssignment, YearItem
-from models.audit import rows_changed_by
+from models.audit import last_success, rows_changed_by
 from models.database import StorageError
 from models.meetings import cancel_meeting, invite_guests, move_meeting, save_agenda
 from models.published import meeting_by_id, meetings_of, tasks_of
@@ -93,18 +93,19 @@ def read_cycles(settings: Settings, org: str | None) -> tuple[CycleDefinition, .
 
 @io_task("läs-möten")
 def read_meetings(
-    settings: Settings, org: str, year: int, kind: SeriesKind | None = None
+    settings: Settings, org: str, year: int, now: dt.datetime, kind: SeriesKind | None = None
 ) -> list[PublishedMeeting]:
-    """The stored meetings of an organisation-year (optionally of one kind), by start."""
+    """The stored meetings of an organisation-year (optionally of one kind), by start, as
+    they stand at ``now``."""
     with reading(settings) as session:
-        return meetings_of(session, org, year, kind=kind)
+        return meetings_of(session, org, year, now=now, kind=kind)
 
 
 @io_task("läs-möte")
-def read_meeting(settings: Settings, meeting: str) -> PublishedMeeting:
-    """One stored meeting, or a Swedish error naming the id."""
+def read_meeting(settings: Settings, meeting: str, now: dt.datetime) -> PublishedMeeting:
+    """One stored meeting as it stands at ``now``, or a Swedish error naming the id."""
     with reading(settings) as session:
-        found = meeting_by_id(session, meeting)
+        found = meeting_by_id(session, meeting, now=now)
     if found is None:
         raise PlanError(
             "okänt möte; se `arshjul meetings` för id:n", field="meeting", value=meeting
@@ -113,10 +114,12 @@ def read_meeting(settings: Settings, meeting: str) -> PublishedMeeting:
 
 
 @io_task("läs-uppgifter")
-def read_tasks(settings: Settings, meeting: PublishedMeeting) -> list[PublishedTask]:
-    """A meeting's tasks, by due date."""
+def read_tasks(
+    settings: Settings, meeting: PublishedMeeting, now: dt.datetime
+) -> list[PublishedTask]:
+    """A meeting's tasks as they stand at ``now``, by due date."""
     with reading(settings) as session:
-        return tasks_of(session, meeting)
+        return tasks_of(session, meeting, now=now)
 
 
 @io_task("läs-processuppgifter")
@@ -133,6 +136,13 @@ def read_year(
     """The year's priorities and initiatives (with statuses) and its open assignments."""
     with reading(settings) as session:
         return items_for_year(session, org, year), open_assignments(session, org, year)
+
+
+@io_task("läs-senaste-körning")
+def read_last_run(settings: Settings, flow: str) -> dt.datetime | None:
+    """When ``flow`` last ran to completion (None: never)."""
+    with reading(settings) as session:
+        return last_success(session, flow)
 
 
 @io_task("läs-delkörningar")
@@ -227,8 +237,10 @@ def queue(
     definitions: Sequence[CycleDefinition],
     sender: Sender,
     now: dt.datetime,
+    catch_up: int,
 ) -> Queued:
-    """Bring the outbox in line with the schedule of the day of ``now``."""
+    """Bring the outbox in line with the schedule of the day of ``now`` and the
+    ``catch_up`` days before it."""
     return queue_reminders(
         engine_for(settings.database_url),
         definitions,
@@ -236,6 +248,7 @@ def queue(
         sender=sender,
         base_url=settings.public_url,
         now=now,
+        catch_up=dt.timedelta(days=catch_up),
     )
 
 
@@ -251,6 +264,7 @@ def preview(
     definitions: Sequence[CycleDefinition],
     sender: Sender,
     now: dt.datetime,
+    catch_up: int,
 ) -> Preview:
     """What a real run at ``now`` would send; nothing is written."""
     return preview_reminders(
@@ -260,4 +274,5 @@ def preview(
         sender=sender,
         base_url=settings.public_url,
         now=now,
+        catch_up=dt.timedelta(days=catch_up),
     )

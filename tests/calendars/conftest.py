@@ -27,7 +27,7 @@ from models.plan import save_plan
 from models.published import load_published
 from models.schema import upgrade_schema
 from models.tokens import ensure_tokens
-from tests.conftest import NOW, fresh_database_url
+from tests.conftest import NOW, PLANNED, fresh_database_url
 
 BIN = Path(sys.executable).parent
 TODAY = dt.date(2026, 11, 23)
@@ -40,16 +40,16 @@ def stored(tmp_path: Path, mini: Callable[..., CycleDefinition], calendar: WorkC
     upgrade_schema(engine)
     d = mini()
     with write_session(engine) as s:
-        save_definition(s, d, now=NOW)
+        save_definition(s, d, now=PLANNED)
         for year in (2026, 2027):
-            save_plan(s, plan_year(d, year, calendar), now=NOW)
-        ensure_tokens(s, now=NOW)
+            save_plan(s, plan_year(d, year, calendar), now=PLANNED)
+        ensure_tokens(s, now=PLANNED)
     return engine
 
 
 def publish(engine: Engine) -> Published:
     with read_session(engine) as s:
-        return load_published(s, *publication_window(TODAY))
+        return load_published(s, *publication_window(TODAY), now=NOW)
 
 
 def feeds_by_path(engine: Engine) -> dict[str, Feed]:

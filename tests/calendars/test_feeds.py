@@ -24,8 +24,8 @@ from models.definitions import save_definition
 from models.meetings import cancel_meeting, move_meeting
 from models.plan import save_plan
 from models.tables import Meeting, Person
-from tests.calendars.conftest import BASE, feeds_by_path, publish
-from tests.conftest import DATA, NOW
+from tests.calendars.conftest import BASE, TODAY, feeds_by_path, publish
+from tests.conftest import DATA, NOW, PLANNED
 
 STOCKHOLM = "Europe/Stockholm"
 Mini = Callable[..., CycleDefinition]
@@ -52,7 +52,7 @@ def test_body_feed_matches_the_stored_plan(stored: Engine) -> None:
         assert str(event["LOCATION"]) == "Regionens hus, Sal A"
         assert event.start.tzinfo is not None and str(event.start.tzinfo) == STOCKHOLM
         assert event["SEQUENCE"] == 0
-        assert event["DTSTAMP"].dt == NOW
+        assert event["DTSTAMP"].dt == PLANNED  # the moment the plan was stored
 
 
 def test_calendar_properties_clients_need(stored: Engine) -> None:
@@ -100,8 +100,8 @@ def test_dst_a_0830_meeting_stays_0830_local_on_both_sides(
 ) -> None:
     d = mini(rrule='"FREQ=YEARLY;BYMONTH=3,10;BYMONTHDAY=27,30"', start='"08:30"')
     with write_session(stored) as s:
-        save_definition(s, d, now=NOW)
-        save_plan(s, plan_year(d, 2026, calendar), now=NOW)
+        save_definition(s, d, now=PLANNED)
+        save_plan(s, plan_year(d, 2026, calendar), now=PLANNED)
     parsed = [
         e
         for e in events(
@@ -148,10 +148,16 @@ def test_personal_feed_has_own_meetings_and_tasks_and_stops_after_mandate(stored
     assert min(e.start.date() for e in events(karin.content)) >= dt.date(2027, 1, 1)
     lena = icalendar.Calendar.from_ical(feeds[f"p/{token['mini/lena-sjo']}.ics"].content)
     todos = lena.walk("VTODO")
-    deadlines = [e for e in lena.walk("VEVENT") if str(e["SUMMARY"]).startswith("Deadline: ")]
+    deadlines = [e for e in lena.walk("VEVENT") if "Deadline: " in str(e["SUMMARY"])]
     assert todos and len(todos) == len(deadlines)  # each task twice: VTODO and VEVENT
-    assert all(isinstance(t["DUE"].dt, dt.date) and t.walk("VALARM") for t in todos)
     assert all(not isinstance(e.start, dt.datetime) for e in deadlines)  # all-day
+    # on 23 November 2026 the tasks due before are late: said so, and no alarm for them
+    late = [t for t in todos if t["DUE"].dt < TODAY]
+    ahead = [t for t in todos if t["DUE"].dt >= TODAY]
+    assert late and ahead
+    assert all(str(t["SUMMARY"]).startswith("Försenad: ") and not t.walk("VALARM") for t in late)
+    assert all(str(t["STATUS"]) == "NEEDS-ACTION" for t in late)
+    assert all(isinstance(t["DUE"].dt, dt.date) and t.walk("VALARM") for t in ahead)
 
 
 def test_reschedule_changes_exactly_that_events_sequence(stored: Engine) -> None:
@@ -214,4 +220,4 @@ def test_export_is_atomic_idempotent_and_indexes_only_shared_feeds(
     assert {"kind", "name", "path", "audience"} <= set(index[0])
     assert not [p for p in root.rglob(".*") if p.is_file()]  # no temporary files left
     radet = root / "feeds" / "mini" / "radet.ics"
-    assert radet.stat().st_mtime == NOW.timestamp()  # Last-Modified from the content
+    assert radet.stat().st_mtime == PLANNED.timestamp()  # Last-Modified from the content

@@ -18,14 +18,14 @@ from flows.runtime.catalogue import CATALOGUE
 from models.audit import FlowRunLog
 from models.database import make_engine, read_session
 from models.yearly import Initiative, Priority
-from tests.conftest import database_is_empty
+from tests.conftest import NOW, database_is_empty
 
 TODAY = dt.date(2026, 11, 23)
 
 
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), today=TODAY, out=out, err=err)
+    code = main(list(argv), today=TODAY, now=NOW, out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 

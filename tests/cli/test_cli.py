@@ -18,14 +18,14 @@ from cli.main import main
 from models.database import make_engine, read_session
 from models.tables import Meeting, Person, Task
 from services.settings import SHIPPED_CYCLES, Settings
-from tests.conftest import DATA, MINI, fresh_database_url
+from tests.conftest import DATA, MINI, NOW, fresh_database_url
 
 TODAY = dt.date(2026, 11, 23)
 
 
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), today=TODAY, out=out, err=err)
+    code = main(list(argv), today=TODAY, now=NOW, out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 

@@ -16,7 +16,7 @@ from flows.runtime.catalogue import CATALOGUE
 from models.audit import FlowRunLog, Outcome
 from models.database import make_engine, read_session
 from services.settings import SHIPPED_CYCLES
-from tests.conftest import MINI, fresh_database_url
+from tests.conftest import MINI, NOW, fresh_database_url
 from tests.services.test_reminders import Sink, _free_port
 
 TODAY = dt.date(2026, 11, 23)
@@ -24,7 +24,7 @@ TODAY = dt.date(2026, 11, 23)
 
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), today=TODAY, out=out, err=err)
+    code = main(list(argv), today=TODAY, now=NOW, out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from cycle import CycleDefinition, DefinitionError, PlanError, WorkCalendar, plan_year
 from cycle.definitions import SeriesKind, with_series
+from cycle.errors import HistoryError
 from cycle.meetings import (
     cancellation_note,
     forum_number,
@@ -24,6 +25,7 @@ from cycle.status import MeetingStatus
 from cycle.times import STOCKHOLM
 
 STAMP = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 
 
 def stored(m: PlannedMeeting, status: MeetingStatus = MeetingStatus.PLANNED) -> PublishedMeeting:
@@ -65,7 +67,7 @@ def test_a_move_plans_the_chain_again_from_the_new_day(
     definition, meetings = year
     march = meetings[2]
     assert march.start.date() == dt.date(2027, 3, 4)
-    move = plan_move(definition, march, at("2027-03-11"), [], calendar, reason=" Krock ")
+    move = plan_move(definition, march, at("2027-03-11"), [], calendar, reason=" Krock ", now=NOW)
     assert (move.meeting, move.start, move.end) == (
         march.id,
         at("2027-03-11"),
@@ -91,7 +93,9 @@ def test_tasks_a_process_added_keep_their_offset_when_the_meeting_moves(
     status = PlannedTask(
         "t", march.id, "status-x", "Rapportera status: X", dt.date(2027, 2, 18), -10, "x", ()
     )
-    move = plan_move(definition, march, at("2027-03-18"), [status], calendar, reason="Krock")
+    move = plan_move(
+        definition, march, at("2027-03-18"), [status], calendar, reason="Krock", now=NOW
+    )
     moved = next(t for t in move.tasks if t.step == "status-x")
     assert moved.due == dt.date(2027, 3, 4)  # ten working days before 18 March
     assert dataclasses.replace(moved, due=status.due) == status  # only the date changed
@@ -114,7 +118,7 @@ def test_a_move_to_a_day_off_is_refused_with_the_reason(
 ) -> None:
     definition, meetings = year
     with pytest.raises(PlanError, match="är inte en arbetsdag") as caught:
-        plan_move(definition, meetings[2], at(day), [], calendar, reason="Krock")
+        plan_move(definition, meetings[2], at(day), [], calendar, reason="Krock", now=NOW)
     assert why.lower() in str(caught.value).lower() and caught.value.field == "start"
 
 
@@ -123,10 +127,28 @@ def test_a_move_needs_a_reason_and_a_series_still_in_the_file(
 ) -> None:
     definition, meetings = year
     with pytest.raises(PlanError, match="ange ett skäl till flytten"):
-        plan_move(definition, meetings[2], at("2027-03-11"), [], calendar, reason="  ")
+        plan_move(definition, meetings[2], at("2027-03-11"), [], calendar, reason="  ", now=NOW)
     gone = dataclasses.replace(meetings[2], series="mini/borttagen")
     with pytest.raises(DefinitionError, match="finns inte längre i cykelfilen"):
-        plan_move(definition, gone, at("2027-03-11"), [], calendar, reason="Krock")
+        plan_move(definition, gone, at("2027-03-11"), [], calendar, reason="Krock", now=NOW)
+
+
+def test_a_meeting_that_has_begun_is_not_moved_nor_moved_into_the_past(
+    year: tuple[CycleDefinition, list[PublishedMeeting]], calendar: WorkCalendar
+) -> None:
+    definition, meetings = year
+    march = meetings[2]
+    during = march.start + dt.timedelta(minutes=5)
+    with pytest.raises(HistoryError) as caught:
+        plan_move(definition, march, at("2027-03-11"), [], calendar, reason="Krock", now=during)
+    assert str(caught.value).startswith(
+        "fält meeting: Samverkansrådet torsdag 4 mars 2027 kl. 13.00 har redan hållits"
+    )
+    assert f"arshjul meetings correct {march.id} --reason" in str(caught.value)
+    with pytest.raises(PlanError, match="den nya tiden har redan passerat"):
+        plan_move(
+            definition, meetings[5], at("2027-03-03"), [], calendar, reason="Krock", now=during
+        )
 
 
 def test_next_meeting_skips_cancelled_ones_and_the_past(

@@ -43,7 +43,7 @@ def _meeting(
 
 
 def _schedule(m: PublishedMeeting, calendar: WorkCalendar) -> list[tuple[Kind, dt.date]]:
-    published = Published(dt.date(2026, 1, 1), dt.date(2028, 12, 31), meetings=(m,))
+    published = Published(dt.date(2026, 1, 1), dt.date(2028, 12, 31), CREATED, meetings=(m,))
     found = schedule_reminders(
         published, {}, calendar, first=dt.date(2026, 11, 1), last=dt.date(2027, 12, 31)
     )

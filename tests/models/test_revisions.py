@@ -135,7 +135,7 @@ def _snapshot(engine: Engine) -> Snapshot:
     """Every meeting and task: sequence, last change, what a calendar shows, and (for a
     meeting) its agenda."""
     with read_session(engine) as s:
-        published = load_published(s, dt.date(2026, 1, 1), dt.date(2028, 12, 31))
+        published = load_published(s, dt.date(2026, 1, 1), dt.date(2028, 12, 31), now=NOW)
     shown: Snapshot = {}
     for m in published.meetings:
         fields = tuple(getattr(m, f) for f in MEETING_SHOWN)
@@ -148,7 +148,7 @@ def _snapshot(engine: Engine) -> Snapshot:
 
 def _apply(engine: Engine, op: object, now: dt.datetime) -> None:
     with write_session(engine) as s:
-        meetings = meetings_of(s, "mini", 2027)
+        meetings = meetings_of(s, "mini", 2027, now=now)
         if isinstance(op, Replan):
             definition = parse_cycle(mini_text(**VARIANTS[op.variant]), "mini.toml")
             save_definition(s, definition, now=now)
@@ -163,6 +163,7 @@ def _apply(engine: Engine, op: object, now: dt.datetime) -> None:
                     [],
                     CALENDAR,
                     reason="Krock",
+                    now=now,
                 )
             except PlanError:
                 return  # not a working day, or no series: nothing is written

@@ -33,7 +33,7 @@ from models.tables import Meeting, Task
 from models.tasks import complete_task
 from services.reminders import queue_reminders, send_due
 from services.settings import SmtpSettings
-from tests.conftest import NOW
+from tests.conftest import PLANNED
 
 Mini = Callable[..., CycleDefinition]
 FROM = "arshjul@region.example.se"
@@ -102,9 +102,9 @@ def smtp(sink: Sink) -> SmtpSettings:
 def planned(engine: Engine, mini: Mini, calendar: WorkCalendar) -> CycleDefinition:
     d = mini()
     with write_session(engine) as s:
-        save_definition(s, d, now=NOW)
+        save_definition(s, d, now=PLANNED)
         for year in (2026, 2027):
-            save_plan(s, plan_year(d, year, calendar), now=NOW)
+            save_plan(s, plan_year(d, year, calendar), now=PLANNED)
     return d
 
 
@@ -389,6 +389,7 @@ def test_a_withdrawn_message_wanted_again_is_queued_again(engine: Engine) -> Non
         "html": "h",
         "ical": None,
         "method": None,
+        "stale_at": when + dt.timedelta(days=7),
     }
     first, last = when.date() - dt.timedelta(days=7), when.date()
     with write_session(engine) as s:
