@@ -12,7 +12,8 @@ from services.cyclefiles import load_cycles
 from services.history import correct_meeting
 from services.storage import reading
 
-from .arguments import STORED, Command, Invocation, option, year
+from .arguments import PUBLISHING, STORED, Command, Invocation, option, year
+from .feeds import export_feeds
 
 
 def meetings(call: Invocation) -> int:
@@ -53,7 +54,7 @@ def correct(call: Invocation) -> int:
         cancelled=a.cancelled,
     )
     call.say(f"{note}. Rättelsen är loggad (se `arshjul history`).")
-    return 0
+    return export_feeds(call)  # subscribers see the corrected meeting at once
 
 
 COMMANDS = (
@@ -74,6 +75,7 @@ COMMANDS = (
             option("--location", metavar="TEXT", help="var mötet egentligen hölls"),
             option("--cancelled", action="store_true", help="mötet blev aldrig av"),
             *STORED,
+            *PUBLISHING,
         ),
         meetings,
     ),

@@ -10,7 +10,8 @@ from models.published import person_tasks
 from models.tasks import complete_task
 from services.storage import reading, writing
 
-from .arguments import STORED, Command, Invocation, option
+from .arguments import PUBLISHING, STORED, Command, Invocation, option
+from .feeds import export_feeds
 
 
 def tasks(call: Invocation) -> int:
@@ -24,7 +25,7 @@ def tasks(call: Invocation) -> int:
         if title is None:
             raise DefinitionError("okänd uppgift", field="ID", value=a.task)
         call.say(f"Klar: {title}. Inga fler påminnelser om den.")
-        return 0
+        return export_feeds(call)  # the feeds show it done at once
     if not a.person:
         raise DefinitionError("ange --person ORG/ID eller `done ID`", field="--person")
     with reading(call.settings) as session:
@@ -61,6 +62,7 @@ COMMANDS = (
             option("--person", metavar="ORG/ID", help="personen, t.ex. varmland/anna-lind"),
             option("--all", action="store_true", help="visa även klara uppgifter"),
             *STORED,
+            *PUBLISHING,
         ),
         tasks,
     ),

@@ -26,6 +26,8 @@ from .swedish import format_date
 from .times import STOCKHOLM
 from .workdays import WorkCalendar
 
+_ROLE_ORDER = list(Role)  # ordförande first: the order roles are declared in
+
 
 @dataclass(frozen=True, slots=True)
 class Invitation:
@@ -141,9 +143,14 @@ def place_meeting(
     start = dt.datetime.combine(day, series.start, tzinfo=STOCKHOLM)
     end = start + dt.timedelta(minutes=series.duration_minutes)
     org = definition.organisation.slug
-    invitations = tuple(
-        Invitation(m.person, m.role) for m in definition.members_on(series.body, day)
-    )
+    # one invitation per person, in the leading role they hold that day (a member who
+    # becomes chair is called as chair)
+    roles: dict[str, Role] = {}
+    for m in definition.members_on(series.body, day):
+        held = roles.get(m.person)
+        if held is None or _ROLE_ORDER.index(m.role) < _ROLE_ORDER.index(held):
+            roles[m.person] = m.role
+    invitations = tuple(Invitation(person, role) for person, role in roles.items())
     return PlannedMeeting(
         id=meeting_id(org, series.id, original),
         organisation=org,

@@ -236,6 +236,26 @@ def test_mandate_changes_take_effect_on_the_day(mini: Mini, calendar: WorkCalend
     assert feb_kallelse.assignees == ("olof-lund",)
 
 
+def test_someone_holding_two_roles_is_called_once_in_the_leading_one(
+    mini: Mini, calendar: WorkCalendar
+) -> None:
+    def chair_too(text: str) -> str:  # Karin, a member since 2027, is also chair from June
+        return text.replace(
+            "[[chain]]",
+            '[[membership]]\nperson = "karin-ek"\nbody = "radet"\nrole = "ordförande"\n'
+            "from = 2027-06-01\n\n[[chain]]",
+            1,
+        )
+
+    meetings = plan_year(mini(org_text=chair_too), 2027, calendar).meetings
+    roles = [
+        (m.start.month, [(i.person, i.role.value) for i in m.invitations if i.person == "karin-ek"])
+        for m in meetings
+    ]
+    assert all(found == [("karin-ek", "ledamot")] for month, found in roles if month < 6)
+    assert all(found == [("karin-ek", "ordförande")] for month, found in roles if month >= 6)
+
+
 def test_a_step_nobody_holds_on_its_due_date_is_a_plan_error(
     mini: Mini, calendar: WorkCalendar
 ) -> None:

@@ -1,0 +1,260 @@
+"""The past as an admin meets it on the command line: a dry run that writes nothing, a
+re-plan that leaves held meetings alone, a rule dated too early refused in one line, the
+held meetings listed as such, the explicit correction of history, and late tasks first.
+
+Every command runs in-process through ``main`` at an explicit ``now``, so "the past" is
+whatever lies before the moment each test chooses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from cli.main import main
+from cycle.times import STOCKHOLM
+from models.database import make_engine, read_session
+from models.tables import Meeting, Series, Task, TaskAssignee
+from tests.conftest import NOW
+
+# a moment well into 2027: January, February and March's meetings have been held
+SPRING = dt.datetime(2027, 3, 15, 9, 0, tzinfo=dt.UTC)
+HELD_BY_SPRING = 3  # first Thursdays of January, February and March 2027
+
+
+def run(*argv: str, now: dt.datetime = NOW) -> tuple[int, str, str]:
+    """Run ``arshjul`` in-process at ``now``; the exit status, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), now=now, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def the_error(err: str) -> str:
+    """The one error line of a refused command (progress lines may come before it)."""
+    errors = [line for line in err.splitlines() if line.startswith("arshjul: fel:")]
+    assert len(errors) == 1 and err.splitlines()[-1] == errors[0], err
+    return errors[0]
+
+
+def meeting_rows() -> dict[str, tuple[object, ...]]:
+    """Every stored meeting as the fields a subscriber or an admin sees, by id."""
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    try:
+        with read_session(engine) as s:
+            return {
+                m.id: (
+                    m.start,
+                    m.end,
+                    m.location,
+                    m.status,
+                    m.sequence,
+                    m.note,
+                    m.manual,
+                    m.updated_at,
+                )
+                for m in s.exec(select(Meeting))
+            }
+    finally:
+        engine.dispose()
+
+
+def meetings_by_start() -> list[Meeting]:
+    """The stored meetings in time order (detached copies, read once)."""
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    try:
+        with read_session(engine) as s:
+            rows = list(s.exec(select(Meeting).order_by(Meeting.start)))
+            for row in rows:
+                s.expunge(row)
+            return rows
+    finally:
+        engine.dispose()
+
+
+def cycle_file(workspace: Path) -> Path:
+    """The workspace's copy of the mini cycle file, which the tests edit as an admin would."""
+    return workspace / "cycles" / "mini.toml"
+
+
+def set_start(workspace: Path, clock: str) -> None:
+    """Edit the series' start time in place (an undated edit: it applies from today)."""
+    path = cycle_file(workspace)
+    text = path.read_text(encoding="utf-8")
+    assert 'start = "13:00"' in text
+    path.write_text(text.replace('start = "13:00"', f'start = "{clock}"'), encoding="utf-8")
+
+
+def test_a_dry_run_prints_the_table_and_writes_nothing(workspace: Path) -> None:
+    code, out, _ = run("plan", "--year", "2027", "--org", "mini", "--dry-run")
+    assert code == 0
+    assert "Testregionen – årsplan 2027" in out
+    assert "Organ" in out and "Möten" in out and "Uppgifter" in out
+    assert any(line.startswith("Samverkansrådet") for line in out.splitlines())
+    assert "Ändringar: 11 nya" in out  # what a save would add: 11 meetings (no July)
+    assert "Provkörning: inget sparades" in out
+    assert meeting_rows() == {}
+    publish = workspace / "publicerat"
+    assert not publish.exists() or not list(publish.rglob("*.ics"))
+
+
+def test_an_edited_start_time_is_previewed_then_saved_without_touching_held_meetings(
+    workspace: Path,
+) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    before = meeting_rows()
+    held = {m.id for m in meetings_by_start() if m.start < SPRING}
+    assert len(held) == HELD_BY_SPRING
+    set_start(workspace, "10:00")
+
+    code, out, _ = run("plan", "--year", "2027", "--org", "mini", "--dry-run", now=SPRING)
+    future = len(before) - HELD_BY_SPRING  # 8 meetings from April on
+    assert code == 0
+    assert f"{future} ändrade" in out.split("Ändringar:")[1].split("\n")[0]
+    # each future meeting's two invitees (Anna Berg, Karin Ek) get a changed notice
+    assert f"Utskick: {2 * future} ändrade kallelser och 0 avbokningar till 2 personer." in out
+    assert f"Förflutet: {HELD_BY_SPRING} ändringar av möten som har hållits" in out
+    assert meeting_rows() == before  # the dry run wrote nothing
+
+    code, out, _ = run("plan", "--year", "2027", "--org", "mini", now=SPRING)
+    assert code == 0
+    after = meeting_rows()
+    assert {m: after[m] for m in held} == {m: before[m] for m in held}
+    for m in meetings_by_start():
+        if m.id not in held:
+            assert m.start.astimezone(STOCKHOLM).time() == dt.time(10, 0), m.id
+            assert m.sequence == 1, m.id
+
+
+def test_a_change_dated_before_now_that_rewrites_held_meetings_is_refused(
+    workspace: Path,
+) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    before = meeting_rows()
+    february = next(m for m in meetings_by_start() if m.start.month == 2)
+    path = cycle_file(workspace)
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n[[series.change]]\nfrom = 2027-02-01\nstart = "10:00"\n',
+        encoding="utf-8",
+    )
+
+    code, out, err = run("plan", "--year", "2027", "--org", "mini", now=SPRING)
+    assert code == 2
+    error = the_error(err)
+    assert "Samverkansrådet torsdag 4 februari 2027 kl. 13.00" in error
+    assert f"arshjul meetings correct {february.id}" in error
+    assert "Exporterade" not in out
+    assert meeting_rows() == before
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    try:
+        with read_session(engine) as s:
+            series = s.exec(select(Series).where(Series.organisation == "mini")).one()
+            assert series.changes in ("", "[]")  # the refused rule was not stored either
+    finally:
+        engine.dispose()
+
+
+def test_meetings_marks_those_that_have_ended_as_held(workspace: Path) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    midsummer = dt.datetime(2027, 6, 15, 10, 0, tzinfo=dt.UTC)
+    code, out, _ = run("meetings", "--org", "mini", "--year", "2027", now=midsummer)
+    assert code == 0
+    lines = {line.split()[0]: line for line in out.splitlines()}
+    rows = meetings_by_start()
+    assert set(lines) == {m.id for m in rows}
+    for m in rows:
+        assert ("[genomfört," in lines[m.id]) == (m.end <= midsummer), lines[m.id]
+    assert sum("[genomfört," in line for line in lines.values()) == 6  # January to June
+
+
+def test_correcting_a_held_meeting_changes_it_and_logs_the_reason(workspace: Path) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    february = next(m for m in meetings_by_start() if m.start.month == 2)
+    code, out, err = run(
+        "meetings",
+        "correct",
+        february.id,
+        "--reason",
+        "Mötet hölls i sal B",
+        "--location",
+        "Regionens hus, Sal B",
+        now=SPRING,
+    )
+    assert code == 0, err
+    assert "Rättat i efterhand (mötet torsdag 4 februari 2027): Mötet hölls i sal B" in out
+    assert "arshjul history" in out
+    row = next(m for m in meetings_by_start() if m.id == february.id)
+    assert row.location == "Regionens hus, Sal B"
+    assert row.sequence > february.sequence
+    assert row.start == february.start  # only what was corrected changed
+    code, out, _ = run("history", now=SPRING)
+    assert code == 0
+    logged = [line for line in out.splitlines() if line.startswith("20")]
+    assert len(logged) == 1 and "correct-meeting(" in logged[0]
+    assert "Mötet hölls i sal B" in out
+
+
+def test_a_correction_without_reason_of_a_future_or_unknown_meeting_is_refused(
+    workspace: Path,
+) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    rows = meetings_by_start()
+    february = next(m for m in rows if m.start.month == 2)
+    december = next(m for m in rows if m.start.month == 12)
+    before = meeting_rows()
+    attempts = {
+        "ange ett skäl": ("meetings", "correct", february.id, "--location", "Sal B"),
+        "har inte hållits än": (
+            "meetings",
+            "correct",
+            december.id,
+            "--reason",
+            "fel sal",
+            "--location",
+            "Sal B",
+        ),
+        "okänt möte": (
+            "meetings",
+            "correct",
+            "finns-inte",
+            "--reason",
+            "fel sal",
+            "--location",
+            "Sal B",
+        ),
+    }
+    for fragment, argv in attempts.items():
+        code, out, err = run(*argv, now=SPRING)
+        assert code == 2, (fragment, out)
+        assert fragment in the_error(err), err
+    assert meeting_rows() == before
+    assert run("history", now=SPRING)[1] == "Inga körningar loggade ännu.\n"
+
+
+def test_tasks_list_late_ones_first(workspace: Path) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    moment = dt.datetime(2027, 1, 20, 9, 0, tzinfo=dt.UTC)  # a Wednesday in January
+    today = moment.astimezone(STOCKHOLM).date()
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    try:
+        with read_session(engine) as s:
+            late = set(
+                s.exec(
+                    select(Task.id)
+                    .join(TaskAssignee, col(TaskAssignee.task) == col(Task.id))
+                    .where(TaskAssignee.person == "mini/lena-sjo", col(Task.due) < today)
+                )
+            )
+    finally:
+        engine.dispose()
+    assert late  # the January meeting's chain and February's first step
+    code, out, _ = run("tasks", "--person", "mini/lena-sjo", now=moment)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == f"Försenade ({len(late)}):"
+    group = lines[1 : 1 + len(late)]
+    assert {line.split()[0] for line in group} == late
+    assert lines[1 + len(late)].startswith(("Den här veckan (", "Senare ("))
