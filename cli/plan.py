@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from cycle import plan_year, swedish_calendar
+from cycle.times import STOCKHOLM
 from models.database import describe_url
+from models.plan import planned_years
 from services.cyclefiles import load_cycles
 from services.plan import YearOutcome, plan_and_store
-from services.storage import engine_for
+from services.storage import engine_for, reading
 
 from .arguments import (
     CYCLES,
@@ -34,14 +37,19 @@ def plan(call: Invocation) -> int:
 
 
 def _plan(
-    call: Invocation, years: Sequence[int], organisation: str | None, *, dry_run: bool = False
+    call: Invocation,
+    years: Sequence[int],
+    organisation: str | None,
+    *,
+    dry_run: bool = False,
+    planned_at: dt.datetime | None = None,
 ) -> None:
     definitions = load_cycles(call.settings.cycles_dir, organisation)
     outcomes = plan_and_store(
         engine_for(call.settings.database_url),
         definitions,
         years,
-        now=call.now,
+        now=planned_at or call.now,
         progress=lambda line: print(line, file=call.err, flush=True),
         dry_run=dry_run,
     )
@@ -73,9 +81,19 @@ def check(call: Invocation) -> int:
 
 
 def demo(call: Invocation) -> int:
-    """This year and next for every organisation, the feeds exported, then served. What
-    lies before today is history: the demo plans the rest of this year and all of next."""
-    _plan(call, [call.today.year, call.today.year + 1], None)
+    """This year and next for every organisation, the feeds exported, then served.
+
+    On a fresh database the demo stores the plan as an admin who started at the turn of
+    the year would have (as of 1 January), so on any date the pages and feeds show the
+    year so far as it stands today: meetings held, and – since nobody ticks tasks off in
+    a demo – the tasks whose due dates have passed as late. It sends no e-mail.
+    """
+    with reading(call.settings) as session:
+        fresh = not planned_years(session)
+    # a database that already lives keeps its history: it is planned as of now
+    new_year = dt.datetime.combine(dt.date(call.today.year, 1, 1), dt.time(0), tzinfo=STOCKHOLM)
+    planned_at = new_year if fresh else None
+    _plan(call, [call.today.year, call.today.year + 1], None, planned_at=planned_at)
     export_feeds(call)
     return 0 if call.args.no_serve else serve_folder(call)
 

@@ -24,7 +24,7 @@ from cycle.times import local_date
 from .database import chunked
 from .definitions import scoped
 from .revisions import differences, revise, upsert
-from .tables import Invitation, Meeting, Task, TaskAssignee, TaskOrigin
+from .tables import Invitation, Meeting, Person, Task, TaskAssignee, TaskOrigin
 
 DROPPED_NOTE = "Utgår: mötet finns inte längre i årsplanens regler."
 
@@ -263,10 +263,19 @@ def _save_tasks(
             result.tasks_cancelled += 1
 
 
-def invitees(session: Session, meetings: list[str]) -> dict[str, list[str]]:
-    """Who is invited to each of ``meetings`` (person keys)."""
+def addressees(session: Session, meetings: list[str]) -> dict[str, list[str]]:
+    """Who is invited to each of ``meetings`` and can be told by e-mail (person keys)."""
     found: dict[str, list[str]] = {m: [] for m in meetings}
     for chunk in chunked(meetings):
-        for inv in session.exec(select(Invitation).where(col(Invitation.meeting).in_(chunk))):
-            found[inv.meeting].append(inv.person)
+        for meeting, person in session.exec(
+            select(Invitation.meeting, Invitation.person)
+            .join(Person, col(Person.key) == col(Invitation.person))
+            .where(col(Invitation.meeting).in_(chunk), col(Person.email).is_not(None))
+        ):
+            found[meeting].append(person)
     return found
+
+
+def planned_years(session: Session) -> set[int]:
+    """The years any organisation has a stored plan for."""
+    return set(session.exec(select(Meeting.year).distinct()))

@@ -20,7 +20,7 @@ from cycle.reminders import notice_day
 from cycle.times import local_date
 from models.database import write_session
 from models.definitions import new_dated_edits, save_definition
-from models.plan import SaveResult, invitees, save_plan
+from models.plan import SaveResult, addressees, save_plan
 from models.summary import BodySummary, summarise_year
 from models.tables import Meeting
 
@@ -165,9 +165,10 @@ def _notices(
     calendar: WorkCalendar,
     today: dt.date,
 ) -> Notices:
-    """Who hears of a save: everyone invited to a revised meeting (a changed notice), and
-    to a cancelled one whose notice had already gone out (a cancellation)."""
-    invited = invitees(session, result.revised + result.cancelled)
+    """Who hears of a save by e-mail: everyone with an address invited to a revised
+    meeting (a changed notice), and to a cancelled one whose notice had already gone out
+    (a cancellation)."""
+    invited = addressees(session, result.revised + result.cancelled)
     told = set()
     for meeting in result.cancelled:
         row = session.get(Meeting, meeting)

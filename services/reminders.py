@@ -169,6 +169,8 @@ def draft_reminders(
     )
     drafts, missing = [], set()
     for r in reminders:
+        if r.stale_at is not None and r.stale_at <= now:
+            continue  # its moment has passed: too late to queue, too late to send
         draft = render_draft(r, look, sender=sender, base_url=base_url)
         if draft is None:
             missing.add(look.people[r.recipient].name)

@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from cli.main import main
 from cycle.times import STOCKHOLM
 from models.database import make_engine, read_session
-from models.tables import Meeting, Series, Task, TaskAssignee
+from models.tables import Meeting, Organisation, Series, Task, TaskAssignee
 from tests.conftest import NOW
 
 # a moment well into 2027: January, February and March's meetings have been held
@@ -38,6 +40,18 @@ def the_error(err: str) -> str:
     errors = [line for line in err.splitlines() if line.startswith("arshjul: fel:")]
     assert len(errors) == 1 and err.splitlines()[-1] == errors[0], err
     return errors[0]
+
+
+def mailing(out: str) -> tuple[int, int, int]:
+    """The numbers of the "Utskick:" line: changed notices, cancellations, people."""
+    found = re.search(
+        r"^Utskick: (\d+) ändrade kallelser och (\d+) avbokningar till (\d+) personer\.$",
+        out,
+        re.MULTILINE,
+    )
+    assert found, out
+    notices, cancellations, people = (int(n) for n in found.groups())
+    return notices, cancellations, people
 
 
 def meeting_rows() -> dict[str, tuple[object, ...]]:
@@ -67,7 +81,7 @@ def meetings_by_start() -> list[Meeting]:
     engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
     try:
         with read_session(engine) as s:
-            rows = list(s.exec(select(Meeting).order_by(Meeting.start)))
+            rows = list(s.exec(select(Meeting).order_by(col(Meeting.start))))
             for row in rows:
                 s.expunge(row)
             return rows
@@ -89,6 +103,8 @@ def set_start(workspace: Path, clock: str) -> None:
 
 
 def test_a_dry_run_prints_the_table_and_writes_nothing(workspace: Path) -> None:
+    """An admin previews a plan before committing to it: the table is the same as a
+    save's, but no meeting, definition or feed may come of it."""
     code, out, _ = run("plan", "--year", "2027", "--org", "mini", "--dry-run")
     assert code == 0
     assert "Testregionen – årsplan 2027" in out
@@ -97,6 +113,12 @@ def test_a_dry_run_prints_the_table_and_writes_nothing(workspace: Path) -> None:
     assert "Ändringar: 11 nya" in out  # what a save would add: 11 meetings (no July)
     assert "Provkörning: inget sparades" in out
     assert meeting_rows() == {}
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    try:
+        with read_session(engine) as s:
+            assert s.exec(select(func.count()).select_from(Organisation)).one() == 0
+    finally:
+        engine.dispose()
     publish = workspace / "publicerat"
     assert not publish.exists() or not list(publish.rglob("*.ics"))
 
@@ -104,6 +126,8 @@ def test_a_dry_run_prints_the_table_and_writes_nothing(workspace: Path) -> None:
 def test_an_edited_start_time_is_previewed_then_saved_without_touching_held_meetings(
     workspace: Path,
 ) -> None:
+    """An undated edit applies from today: the dry run says what moves and what the past
+    keeps, and the save then moves the future only – held meetings keep every field."""
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     before = meeting_rows()
     held = {m.id for m in meetings_by_start() if m.start < SPRING}
@@ -114,8 +138,8 @@ def test_an_edited_start_time_is_previewed_then_saved_without_touching_held_meet
     future = len(before) - HELD_BY_SPRING  # 8 meetings from April on
     assert code == 0
     assert f"{future} ändrade" in out.split("Ändringar:")[1].split("\n")[0]
-    # each future meeting's two invitees (Anna Berg, Karin Ek) get a changed notice
-    assert f"Utskick: {2 * future} ändrade kallelser och 0 avbokningar till 2 personer." in out
+    notices, cancellations, people = mailing(out)
+    assert notices >= future and cancellations == 0 and people >= 1  # one per moved meeting
     assert f"Förflutet: {HELD_BY_SPRING} ändringar av möten som har hållits" in out
     assert meeting_rows() == before  # the dry run wrote nothing
 
@@ -129,9 +153,22 @@ def test_an_edited_start_time_is_previewed_then_saved_without_touching_held_meet
             assert m.sequence == 1, m.id
 
 
+def test_the_dry_run_counts_the_changed_notices_that_will_be_mailed(workspace: Path) -> None:
+    """Only Anna Berg of the council's two members has an e-mail address (``arshjul check``
+    says Karin Ek gets no reminders), so moving the eight meetings from April on mails
+    eight changed notices, to one person."""
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    set_start(workspace, "10:00")
+    code, out, _ = run("plan", "--year", "2027", "--org", "mini", "--dry-run", now=SPRING)
+    assert code == 0
+    assert mailing(out) == (8, 0, 1), out
+
+
 def test_a_change_dated_before_now_that_rewrites_held_meetings_is_refused(
     workspace: Path,
 ) -> None:
+    """A rule dated into the past must not silently rewrite what happened: the admin gets
+    one line naming the meeting and the way to correct it, and nothing is saved."""
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     before = meeting_rows()
     february = next(m for m in meetings_by_start() if m.start.month == 2)
@@ -159,6 +196,7 @@ def test_a_change_dated_before_now_that_rewrites_held_meetings_is_refused(
 
 
 def test_meetings_marks_those_that_have_ended_as_held(workspace: Path) -> None:
+    """Whether a meeting took place follows from the clock, not from a stored status."""
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     midsummer = dt.datetime(2027, 6, 15, 10, 0, tzinfo=dt.UTC)
     code, out, _ = run("meetings", "--org", "mini", "--year", "2027", now=midsummer)
@@ -172,6 +210,8 @@ def test_meetings_marks_those_that_have_ended_as_held(workspace: Path) -> None:
 
 
 def test_correcting_a_held_meeting_changes_it_and_logs_the_reason(workspace: Path) -> None:
+    """History changes only by an explicit, reasoned act: subscribers see it (a higher
+    sequence), the meeting keeps the reason and the audit log records it."""
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     february = next(m for m in meetings_by_start() if m.start.month == 2)
     code, out, err = run(
@@ -191,6 +231,7 @@ def test_correcting_a_held_meeting_changes_it_and_logs_the_reason(workspace: Pat
     assert row.location == "Regionens hus, Sal B"
     assert row.sequence > february.sequence
     assert row.start == february.start  # only what was corrected changed
+    assert row.note is not None and "Mötet hölls i sal B" in row.note
     code, out, _ = run("history", now=SPRING)
     assert code == 0
     logged = [line for line in out.splitlines() if line.startswith("20")]
@@ -201,6 +242,8 @@ def test_correcting_a_held_meeting_changes_it_and_logs_the_reason(workspace: Pat
 def test_a_correction_without_reason_of_a_future_or_unknown_meeting_is_refused(
     workspace: Path,
 ) -> None:
+    """A correction without a reason, of a meeting yet to come (that is a move) or of
+    no meeting at all is bad input: one Swedish line, exit 2, nothing written or logged."""
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     rows = meetings_by_start()
     february = next(m for m in rows if m.start.month == 2)
@@ -236,6 +279,7 @@ def test_a_correction_without_reason_of_a_future_or_unknown_meeting_is_refused(
 
 
 def test_tasks_list_late_ones_first(workspace: Path) -> None:
+    """What is overdue is what a person must see first."""
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     moment = dt.datetime(2027, 1, 20, 9, 0, tzinfo=dt.UTC)  # a Wednesday in January
     today = moment.astimezone(STOCKHOLM).date()
