@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import column
@@ -84,36 +85,60 @@ def _changes(series: Series) -> str:
     return json.dumps(_change_entries(series), ensure_ascii=False, sort_keys=True)
 
 
-def new_dated_edits(session: Session, definition: CycleDefinition) -> dict[str, dt.date]:
-    """For each series whose dated rules the file changes (a new or edited change, a new
-    first or last day), the earliest day those rules reach back to – stored meetings
-    from that day on may differ from the new plan because of them.
+@dataclass(frozen=True, slots=True)
+class DatedEdit:
+    """A rule of a series newly dated in the cycle file: from ``day`` on (a change, a new
+    last day) or before it (a new first day), the series' meetings may differ from what is
+    stored – those between ``first`` and ``last``."""
 
-    Only what differs from the stored rules counts: a change accepted before is not new.
-    """
+    day: dt.date
+    first: dt.date = dt.date.min
+    last: dt.date = dt.date.max
+
+    def reaches(self, day: dt.date) -> bool:
+        return self.first <= day <= self.last
+
+
+def new_dated_edits(session: Session, definition: CycleDefinition) -> dict[str, list[DatedEdit]]:
+    """Per series key, the dated rules the file adds or edits: a new or edited change, a
+    new first or last day. Only what differs from the stored rules counts: a change
+    accepted before is not new."""
     stored = {
         row.key: row
         for row in session.exec(
             select(SeriesRow).where(SeriesRow.organisation == definition.organisation.slug)
         )
     }
-    found: dict[str, dt.date] = {}
+    found: dict[str, list[DatedEdit]] = {}
     for s in definition.series:
         key = scoped(definition.organisation.slug, s.id)
         row = stored.get(key)
         if row is None:
             continue  # a new series: nothing of it is stored
-        old = json.loads(row.changes) if row.changes else []
-        days = [
-            dt.date.fromisoformat(entry["from"])
-            for entry in [*old, *_change_entries(s)]
-            if (entry in old) != (entry in _change_entries(s))
+        old, new = (json.loads(row.changes) if row.changes else []), _change_entries(s)
+        edits = [
+            DatedEdit(day, first=day)
+            for day in sorted(
+                {dt.date.fromisoformat(e["from"]) for e in [*old, *new] if (e in old) != (e in new)}
+            )
         ]
-        for before, after in ((row.valid_from, s.valid_from), (row.valid_to, s.valid_to)):
-            if before != after:
-                days.append(min(d for d in (before, after, dt.date.min) if d is not None))
-        if days:
-            found[key] = min(days)
+        if row.valid_to != s.valid_to:  # the days between the old and the new last day
+            ends = [d for d in (row.valid_to, s.valid_to) if d is not None]
+            day = min(ends) + dt.timedelta(days=1)
+            edits.append(
+                DatedEdit(day, first=day, last=max(ends) if len(ends) == 2 else dt.date.max)
+            )
+        if row.valid_from != s.valid_from:  # the days between the old and the new first day
+            starts = [d for d in (row.valid_from, s.valid_from) if d is not None]
+            edits.append(
+                DatedEdit(
+                    s.valid_from or min(starts),
+                    first=min(starts) if len(starts) == 2 else dt.date.min,
+                    last=max(starts) - dt.timedelta(days=1),
+                )
+            )
+        if edits:
+            found[key] = edits
     return found
 
 

@@ -22,7 +22,7 @@ from cycle.status import MeetingStatus, TaskStatus
 from cycle.times import local_date
 
 from .database import chunked
-from .definitions import scoped
+from .definitions import DatedEdit, scoped
 from .revisions import differences, revise, upsert
 from .tables import Invitation, Meeting, Person, Task, TaskAssignee, TaskOrigin
 
@@ -99,7 +99,7 @@ def save_plan(
     plan: YearPlan,
     *,
     now: dt.datetime,
-    dated: Mapping[str, dt.date] | None = None,
+    dated: Mapping[str, list[DatedEdit]] | None = None,
 ) -> SaveResult:
     """Upsert one organisation-year of meetings and tasks (definitions must be saved first),
     leaving the past as it happened.
@@ -114,9 +114,9 @@ def save_plan(
         plan: the year's plan from the pure core.
         now: the moment of the save: what lies before it is history, and it is the
             change time written to ``updated_at`` of rows that change.
-        dated: per series key, the earliest day its newly dated rules reach back to
-            (``definitions.new_dated_edits``): a held meeting from that day on that the
-            new rules would change means the change is dated too early.
+        dated: per series key, the rules the file newly dates
+            (``definitions.new_dated_edits``): one dated before today that would change
+            or drop a held meeting is dated too early.
 
     Returns:
         Counts of what was added, changed, cancelled and kept as history.
@@ -125,11 +125,12 @@ def save_plan(
         HistoryError: a newly dated rule would rewrite a meeting that has been held.
     """
     dated = dated or {}
+    today = local_date(now)
 
     def refuse_if_dated(row: Meeting) -> None:
-        day = dated.get(row.series)
-        if day is not None and row.original_date >= day:
-            raise dated_change_error(day, row.id, row.title, row.start, local_date(now))
+        for edit in dated.get(row.series, []):
+            if edit.day < today and edit.reaches(row.original_date):
+                raise dated_change_error(edit.day, row.id, row.title, row.start, today)
 
     result = SaveResult()
     org = plan.organisation
@@ -140,6 +141,7 @@ def save_plan(
         )
     }
     frozen: set[str] = set()  # meetings the plan may not touch, nor their chains
+    begun: set[str] = set()  # those of them that are history (not an admin's)
     for planned in plan.meetings:
         row = stored.pop(planned.id, None)
         if row is not None and row.manual:
@@ -150,6 +152,7 @@ def save_plan(
             planned.start, now
         ):
             frozen.add(planned.id)
+            begun.add(planned.id)
             differs = row is None or bool(differences(row, values))
             if row is not None and differs and meeting_has_begun(row.start, now):
                 refuse_if_dated(row)
@@ -179,7 +182,7 @@ def save_plan(
             result.cancelled.append(row.id)
     session.flush()
     _sync_invitations(session, plan, frozen)
-    _save_tasks(session, plan, frozen, dropped, result, now)
+    _save_tasks(session, plan, frozen, begun, dropped, result, now)
     session.flush()
     return result
 
@@ -220,6 +223,7 @@ def _save_tasks(
     session: Session,
     plan: YearPlan,
     frozen: set[str],
+    begun: set[str],
     dropped_meetings: set[str],
     result: SaveResult,
     now: dt.datetime,
@@ -236,9 +240,11 @@ def _save_tasks(
             assignees.setdefault(a.task, set()).add(a.person)
     for planned in plan.tasks:
         row = stored.pop(planned.id, None)
-        if planned.meeting in frozen:
-            continue  # a meeting that has begun, or an admin's, keeps the chain it had
         values = task_values(planned, org)
+        if planned.meeting in frozen:
+            if planned.meeting in begun and row is not None:
+                result.history_kept += int(bool(differences(row, values)))
+            continue  # a meeting that has begun, or an admin's, keeps the chain it had
         if (row is not None and task_is_past(row.due, now)) or task_is_past(planned.due, now):
             result.history_kept += int(row is None or bool(differences(row, values)))
             continue  # a deadline that has passed is history, and so is a new one
