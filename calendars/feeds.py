@@ -92,7 +92,7 @@ class _Renderer:
         alarms: bool = False,
     ) -> Feed:
         meetings, tasks = list(meetings), list(tasks)
-        stamps = [m.updated_at for m in meetings] + [t.updated_at for t in tasks]
+        stamps = [m.last_changed for m in meetings] + [t.last_changed for t in tasks]
         frame = calendar_frame(
             name, f"{path}@arshjul", description, self.published.first_day, self.published.last_day
         )

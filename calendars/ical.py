@@ -83,9 +83,9 @@ def render_meeting(m: PublishedMeeting, ctx: MeetingContext) -> bytes:
         description=meeting_description(m, ctx),
         categories=[ctx.body_kind, m.kind.value],
         sequence=m.sequence,
-        stamp=m.updated_at.astimezone(dt.UTC),
+        stamp=m.last_changed.astimezone(dt.UTC),
         created=m.created_at.astimezone(dt.UTC),
-        last_modified=m.updated_at.astimezone(dt.UTC),
+        last_modified=m.last_changed.astimezone(dt.UTC),
         status=icalendar.STATUS.CANCELLED if m.cancelled else icalendar.STATUS.CONFIRMED,
         transparency=icalendar.TRANSP.TRANSPARENT if m.cancelled else icalendar.TRANSP.OPAQUE,
         url=f"{ctx.base_url}/m/{m.id}" if ctx.base_url else None,
@@ -120,9 +120,9 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     }.get(t.status, "")
     common: dict[str, Any] = {
         "sequence": t.sequence,
-        "stamp": t.updated_at.astimezone(dt.UTC),
+        "stamp": t.last_changed.astimezone(dt.UTC),
         "created": t.created_at.astimezone(dt.UTC),
-        "last_modified": t.updated_at.astimezone(dt.UTC),
+        "last_modified": t.last_changed.astimezone(dt.UTC),
         "categories": ["uppgift"],
         "description": f"Förberedelse inför {context}.\nSista dag: {format_date(t.due)}.{state}",
     }

@@ -62,7 +62,7 @@ def render_itip(
         location=meeting.location or None,
         description=meeting_description(meeting, ctx),
         sequence=meeting.sequence,
-        stamp=meeting.updated_at.astimezone(dt.UTC),
+        stamp=meeting.last_changed.astimezone(dt.UTC),
         status=icalendar.STATUS.CANCELLED if cancel else icalendar.STATUS.CONFIRMED,
         organizer=org,
         attendees=[who],

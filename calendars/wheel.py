@@ -109,7 +109,7 @@ def _mark(m: PublishedMeeting, ring: Ring) -> str:
             f'M{x - d},{y + d} L{x + d},{y - d}" stroke="{ring.colour}" '
             'stroke-width="3" fill="none"/>'
         )
-    elif m.status is MeetingStatus.MOVED:
+    elif m.moved:  # a moved meeting keeps its shape once held
         shape = (
             f'<path class="mark moved" d="M{x},{y - size} L{x + size},{y} L{x},{y + size} '
             f'L{x - size},{y} Z" fill="{ring.colour}"/>'

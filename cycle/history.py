@@ -47,8 +47,8 @@ def held_meeting_error(meeting: str, title: str, start: dt.datetime) -> HistoryE
     how to correct history instead."""
     local = start.astimezone(STOCKHOLM)
     return HistoryError(
-        f"{title} {format_date(local.date())} kl. {format_time(local)} har redan hållits och "
-        "ändras inte; rätta historiken med "
+        f"{title} {format_date(local.date())} kl. {format_time(local)} ligger i det förflutna "
+        "och ändras inte; rätta historiken med "
         f"`arshjul meetings correct {meeting} --reason …`",
         field="meeting",
         value=meeting,

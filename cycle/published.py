@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .definitions import Role, SeriesKind
 from .status import MeetingStatus, TaskStatus
+from .times import STOCKHOLM
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class PublishedMeeting:
     note: str | None = None
     agenda: tuple[str, ...] = ()
     invitations: tuple[tuple[str, Role], ...] = ()  # (person key, role)
+    moved: bool = False  # held on another day than the rule's (stays true once held)
 
     @property
     def cancelled(self) -> bool:
@@ -63,6 +65,12 @@ class PublishedMeeting:
     @property
     def held(self) -> bool:
         return self.status is MeetingStatus.HELD
+
+    @property
+    def last_changed(self) -> dt.datetime:
+        """When what a calendar shows last changed: the row's last change, or – once it is
+        held – its end, when it became held (LAST-MODIFIED and DTSTAMP)."""
+        return max(self.updated_at, self.end) if self.held else self.updated_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +95,15 @@ class PublishedTask:
     def open(self) -> bool:
         """Still to do: open, or late."""
         return self.status in (TaskStatus.OPEN, TaskStatus.LATE)
+
+    @property
+    def last_changed(self) -> dt.datetime:
+        """When what a calendar shows last changed: the row's last change, or – once it is
+        late – the end of its due day, when it became late."""
+        if self.status is not TaskStatus.LATE:
+            return self.updated_at
+        late = dt.datetime.combine(self.due + dt.timedelta(days=1), dt.time(0), tzinfo=STOCKHOLM)
+        return max(self.updated_at, late)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,13 @@ def send_reminders_flow(now: str | None = None, dry_run: bool = False) -> Remind
     catch_up = catch_up_days(today, local_date(last) if last else None, settings.catch_up_days())
     if dry_run:
         return preview(settings, definitions, sender, moment, catch_up)
+    if now and local_date(moment) < local_date(wall_clock()):
+        raise DefinitionError(
+            "e-post skickas inte för en morgon som har passerat; använd --dry-run för att "
+            "se vad den skulle ha skickat",
+            field="now",
+            value=now,
+        )
     if smtp is None:
         raise DefinitionError(
             "e-post är inte inställt: sätt ARSHJUL_SMTP_HOST (och "
@@ -81,8 +88,9 @@ def send_reminders_flow(now: str | None = None, dry_run: bool = False) -> Remind
         )
     with audited("send-reminders", {"now": now}, settings, moment=moment) as record:
         queued = queue(settings, definitions, sender, moment, catch_up)
-        # a scheduled run that starts late sends by the wall clock, not its planned start
-        sent = send(settings, smtp, moment if now else max(moment, wall_clock()))
+        # a run that starts late sends by the wall clock, not its planned start: nothing
+        # goes out after its moment
+        sent = send(settings, smtp, max(moment, wall_clock()))
         result = ReminderResult(
             queued.queued,
             queued.updated,

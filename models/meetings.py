@@ -17,6 +17,7 @@ from cycle.history import meeting_has_begun, task_is_past
 from cycle.ids import stable_id
 from cycle.meetings import Move
 from cycle.status import MeetingStatus, TaskStatus
+from cycle.times import local_date
 from cycle.yearly import AgendaDraft
 
 from .definitions import scoped
@@ -60,7 +61,9 @@ def move_meeting(session: Session, move: Move, *, now: dt.datetime) -> bool:
         task = planned.get(row.id)
         if task is None or row.status == TaskStatus.DONE or task_is_past(row.due, now):
             continue  # done, or a deadline that has passed: history
-        revise(session, row, {"due": task.due, "status": TaskStatus.OPEN}, now=now)
+        # moved earlier, a step whose day has passed is due today, not in the past
+        due = max(task.due, local_date(now))
+        revise(session, row, {"due": due, "status": TaskStatus.OPEN}, now=now)
         have = {
             a.person for a in session.exec(select(TaskAssignee).where(TaskAssignee.task == row.id))
         }
@@ -140,7 +143,11 @@ def _agenda_titles(session: Session, meeting: str) -> list[str]:
 def invite_guests(
     session: Session, *, meeting: str, guests: Sequence[str], now: dt.datetime
 ) -> int:
-    """Record the external organisations invited to a forum; returns how many were new."""
+    """Record the external organisations invited to a forum; returns how many were new
+    (none for a forum that has begun: its guest list is history)."""
+    row = session.get(Meeting, meeting)
+    if row is not None and meeting_has_begun(row.start, now):
+        return 0
     have = set(session.exec(select(Guest.organisation_name).where(col(Guest.meeting) == meeting)))
     new = [g for g in guests if g not in have]
     session.add_all(Guest(meeting=meeting, organisation_name=g, invited_at=now) for g in new)

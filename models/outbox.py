@@ -102,12 +102,14 @@ def sync_outbox(
     first: dt.date,
     last: dt.date,
     now: dt.datetime,
+    expire_before: dt.date | None = None,
 ) -> tuple[int, int, int]:
     """Make the pending part of the outbox for send days ``first``..``last`` equal ``rows``.
 
     New keys are queued; pending rows whose content changed are updated; pending rows the
     schedule no longer wants (a task done, a meeting moved or cancelled) are withdrawn;
-    pending rows older than the window expire. Sent and failed rows are history and never
+    pending rows from before ``expire_before`` (default ``first``: the catch-up window
+    the run is configured with) expire. Sent and failed rows are history and never
     change. Returns (queued, updated, withdrawn).
     """
     wanted = {str(r["key"]): r for r in rows}
@@ -162,7 +164,7 @@ def sync_outbox(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.status) == OutboxStatus.PENDING,
-            col(OutboxMessage.send_on) < first,
+            col(OutboxMessage.send_on) < (first if expire_before is None else expire_before),
         )
         .values(status=OutboxStatus.EXPIRED, updated_at=now)
     )

@@ -148,13 +148,12 @@ def save_plan(
             frozen.add(planned.id)
             continue  # an admin moved or cancelled it; the rules do not override that
         values = _meeting_values(planned)
-        if (row is not None and meeting_has_begun(row.start, now)) or meeting_has_begun(
-            planned.start, now
-        ):
+        held = row is not None and meeting_has_begun(row.start, now)
+        if held or meeting_has_begun(planned.start, now):
             frozen.add(planned.id)
             begun.add(planned.id)
             differs = row is None or bool(differences(row, values))
-            if row is not None and differs and meeting_has_begun(row.start, now):
+            if row is not None and held and differs and row.status != MeetingStatus.CANCELLED:
                 refuse_if_dated(row)
             result.history_kept += int(differs)
             continue
@@ -181,16 +180,16 @@ def save_plan(
             result.meetings_cancelled += 1
             result.cancelled.append(row.id)
     session.flush()
-    _sync_invitations(session, plan, frozen)
+    _sync_invitations(session, plan, begun)  # an admin's coming meeting gets new members
     _save_tasks(session, plan, frozen, begun, dropped, result, now)
     session.flush()
     return result
 
 
-def _sync_invitations(session: Session, plan: YearPlan, frozen: set[str]) -> None:
+def _sync_invitations(session: Session, plan: YearPlan, begun: set[str]) -> None:
     """Make each planned meeting's invitations equal to the plan's (who, in which role);
-    those of a meeting the plan may not touch stay as they were."""
-    meetings = [m for m in plan.meetings if m.id not in frozen]
+    those of a meeting that has begun stay as they were."""
+    meetings = [m for m in plan.meetings if m.id not in begun]
     stored: dict[str, dict[str, Invitation]] = {}
     for chunk in chunked(m.id for m in meetings):
         for inv in session.exec(select(Invitation).where(col(Invitation.meeting).in_(chunk))):
@@ -207,6 +206,41 @@ def _sync_invitations(session: Session, plan: YearPlan, frozen: set[str]) -> Non
         for person, role in want.items():
             if person not in have:
                 session.add(Invitation(meeting=meeting.id, person=person, role=role))
+
+
+def refuse_dated_edits_elsewhere(
+    session: Session,
+    organisation: str,
+    dated: Mapping[str, list[DatedEdit]],
+    years: set[int],
+    *,
+    now: dt.datetime,
+) -> None:
+    """A rule newly dated before today that reaches a held meeting of a year not planned
+    now is refused too: the next plan of that year would have to rewrite the meeting.
+
+    Raises:
+        HistoryError: naming the first such meeting.
+    """
+    today = local_date(now)
+    keys = [key for key, edits in dated.items() if any(e.day < today for e in edits)]
+    if not keys:
+        return
+    held = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.organisation == organisation,
+            col(Meeting.series).in_(keys),
+            col(Meeting.year).not_in(years),
+            col(Meeting.start) <= now,
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
+        .order_by(col(Meeting.start))
+    )
+    for row in held:
+        for edit in dated[row.series]:
+            if edit.day < today and edit.reaches(row.original_date):
+                raise dated_change_error(edit.day, row.id, row.title, row.start, today)
 
 
 def set_assignees(session: Session, task: str, want: set[str], have: set[str]) -> None:

@@ -81,6 +81,7 @@ def _meetings(
             end=m.end.astimezone(STOCKHOLM),
             location=m.location,
             status=meeting_status_on(MeetingStatus(m.status), m.end, now),
+            moved=m.status == MeetingStatus.MOVED,
             sequence=m.sequence,
             created_at=m.created_at,
             updated_at=m.updated_at,

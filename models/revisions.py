@@ -124,6 +124,10 @@ def _refuse_rewriting_history(
     if isinstance(row, Meeting):
         if meeting_has_begun(row.start, now):
             raise held_meeting_error(row.id, row.title, row.start)
+        if "start" in changed and meeting_has_begun(changed["start"], now):
+            raise ValueError(f"a change may not move a meeting into the past: {row.id}")
+    elif "due" in changed and task_is_past(changed["due"], now):
+        raise ValueError(f"a change may not move a task into the past: {row.id}")
     elif task_is_past(row.due, now) and not (
         set(changed) <= {"status", "done_at"} and changed.get("status", DONE) in CLOSING
     ):

@@ -16,13 +16,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cycle import CycleDefinition, WorkCalendar, YearPlan, plan_year, swedish_calendar
+from cycle.definitions import ReminderPolicy
 from cycle.reminders import notice_day
 from cycle.times import local_date
 from models.database import write_session
 from models.definitions import new_dated_edits, save_definition
-from models.plan import SaveResult, addressees, save_plan
+from models.plan import SaveResult, addressees, refuse_dated_edits_elsewhere, save_plan
 from models.summary import BodySummary, summarise_year
 from models.tables import Meeting
+
+from .reminders import policies
 
 Progress = Callable[[str], None]
 
@@ -129,8 +132,12 @@ def _store(
     now: dt.datetime,
     progress: Progress,
 ) -> list[YearOutcome]:
-    # rules newly dated in the past are found before the new rules are stored
+    # rules newly dated in the past are found before the new rules are stored, and checked
+    # against the held meetings of every year, not only those planned now
     dated = {d.organisation.slug: new_dated_edits(session, d) for d in definitions}
+    for slug, edits in dated.items():
+        planned = {plan.year for d, plan in plans if d.organisation.slug == slug}
+        refuse_dated_edits_elsewhere(session, slug, edits, planned, now=now)
     # definition changes are counted once, on each organisation's first year
     changed = {d.organisation.slug: save_definition(session, d, now=now) for d in definitions}
     years = [plan.year for _, plan in plans]
@@ -170,12 +177,12 @@ def _notices(
     (a cancellation)."""
     invited = addressees(session, result.revised + result.cancelled)
     told = set()
+    known = policies([definition])  # as the reminder schedule finds them
     for meeting in result.cancelled:
         row = session.get(Meeting, meeting)
-        series = definition.series_by_key(row.series) if row else None
-        if row is None or series is None or series.chain is None:
+        if row is None:
             continue
-        policy = definition.chain(series.chain).reminders
+        policy = known.get(row.series, ReminderPolicy())
         if notice_day(local_date(row.start), row.original_date, policy, calendar) <= today:
             told.add(meeting)
     updates = sum(len(invited[m]) for m in result.revised)

@@ -207,8 +207,12 @@ def queue_reminders(
     base_url: str,
     now: dt.datetime,
     catch_up: dt.timedelta = CATCH_UP,
+    window: dt.timedelta = CATCH_UP,
 ) -> Queued:
-    """Bring the outbox in line with today's schedule (idempotent)."""
+    """Bring the outbox in line with the schedule of ``today`` and the ``catch_up`` days
+    before it (idempotent); waiting messages older than the configured catch-up
+    ``window`` expire – a second run on the same day, with nothing to catch up, leaves
+    the first run's waiting messages to be retried."""
     drafts, missing = draft_reminders(
         engine,
         definitions,
@@ -220,7 +224,12 @@ def queue_reminders(
     )
     with write_session(engine) as session:
         queued, updated, withdrawn = sync_outbox(
-            session, [_row(d) for d in drafts], first=today - catch_up, last=today, now=now
+            session,
+            [_row(d) for d in drafts],
+            first=today - catch_up,
+            last=today,
+            now=now,
+            expire_before=today - max(window, catch_up),
         )
     return Queued(queued, updated, withdrawn, tuple(drafts), tuple(missing))
 

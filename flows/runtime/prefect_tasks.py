@@ -249,6 +249,7 @@ def queue(
         base_url=settings.public_url,
         now=now,
         catch_up=dt.timedelta(days=catch_up),
+        window=dt.timedelta(days=settings.catch_up_days()),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import xml.etree.ElementTree as ET
@@ -45,6 +46,7 @@ def meeting(
         NOW,
         NOW,
         day,
+        moved=status is MeetingStatus.MOVED,
     )
 
 
@@ -93,6 +95,14 @@ def test_status_shows_in_shape_and_text_and_processes_are_highlighted() -> None:
     assert set(links) == {"/m/a", "/m/b", "/m/c", "/m/d"}
     assert links["/m/b"].find("svg:path", NS).get("class") == "mark moved"  # type: ignore[union-attr]
     assert links["/m/c"].find("svg:path", NS).get("class") == "mark cancelled"  # type: ignore[union-attr]
+    held = [
+        dataclasses.replace(meetings[1], status=MeetingStatus.HELD),  # moved, then held
+        dataclasses.replace(meetings[0], id="e", status=MeetingStatus.HELD),
+    ]
+    after = ET.fromstring(render_wheel("X", 2027, BODIES, held, dt.date(2027, 6, 1)))
+    marks = {a.get("href"): a for a in after.findall(".//svg:a", NS)}
+    assert marks["/m/b"].find("svg:path", NS).get("class") == "mark moved"  # type: ignore[union-attr]
+    assert "(genomfört)" in (marks["/m/e"].get("aria-label") or "")
     assert "(inställt)" in (links["/m/c"].get("aria-label") or "")
     assert links["/m/d"].find("svg:circle[@class='highlight']", NS) is not None
     label = links["/m/a"].get("aria-label") or ""

@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -302,3 +303,14 @@ def test_tasks_list_late_ones_first(workspace: Path) -> None:
     group = lines[1 : 1 + len(late)]
     assert {line.split()[0] for line in group} == late
     assert lines[1 + len(late)].startswith(("Den här veckan (", "Senare ("))
+
+
+@pytest.mark.usefixtures("prefect_backend")
+def test_mail_is_not_sent_for_a_morning_that_has_passed(workspace: Path) -> None:
+    """`--now` in the past would send reminders after their deadlines; only a dry run may
+    look back."""
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    code, _, err = run("remind", "--now", "2026-11-20T07:00")
+    assert code == 2 and "använd --dry-run" in err
+    code, out, _ = run("remind", "--dry-run", "--now", "2026-11-20T07:00")
+    assert code == 0 and out.startswith("Skulle skicka")

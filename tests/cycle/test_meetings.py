@@ -142,7 +142,7 @@ def test_a_meeting_that_has_begun_is_not_moved_nor_moved_into_the_past(
     with pytest.raises(HistoryError) as caught:
         plan_move(definition, march, at("2027-03-11"), [], calendar, reason="Krock", now=during)
     assert str(caught.value).startswith(
-        "fält meeting: Samverkansrådet torsdag 4 mars 2027 kl. 13.00 har redan hållits"
+        "fält meeting: Samverkansrådet torsdag 4 mars 2027 kl. 13.00 ligger i det förflutna"
     )
     assert f"arshjul meetings correct {march.id} --reason" in str(caught.value)
     with pytest.raises(PlanError, match="den nya tiden har redan passerat"):

@@ -26,7 +26,7 @@ from cycle.errors import HistoryError
 from cycle.plan import YearPlan
 from cycle.status import MeetingStatus, TaskStatus
 from cycle.times import STOCKHOLM
-from models.database import make_engine, read_session
+from models.database import make_engine, read_session, write_session
 from models.plan import DROPPED_NOTE, SaveResult
 from models.schema import upgrade_schema
 from models.tables import Invitation, Meeting, Task, TaskAssignee
@@ -442,3 +442,115 @@ def test_each_edit_of_the_property_changes_the_future(
         if before[kind].get(key) != row
     }
     assert changed, edit
+
+
+# -- regressions found in review ------------------------------------------------------------
+
+
+def _series_to(day: str) -> str:
+    """Mini with its council series ending on ``day``."""
+    return mini_text() + f"to = {day}\n"
+
+
+def test_a_stopped_series_can_start_again(engine: Engine) -> None:
+    """Cancelled meetings in the past were never held: restarting a series rewrites
+    no history, so it must not be refused as if it did."""
+    _store(engine, _series_to("2027-02-28"), dt.datetime(2027, 1, 20, 9, tzinfo=dt.UTC))
+    before = _rows(engine)
+    _store(engine, _series_to("2027-12-31"), dt.datetime(2027, 4, 15, 9, tzinfo=dt.UTC))
+    after = _rows(engine)
+    _assert_past_untouched(before, after, dt.datetime(2027, 4, 15, 9, tzinfo=dt.UTC))
+    coming = [m for m in after["meeting"].values() if m["original_date"] > dt.date(2027, 4, 15)]
+    assert coming and all(m["status"] != MeetingStatus.CANCELLED for m in coming)
+
+
+def test_a_rule_dated_in_the_past_is_refused_whichever_year_is_planned(
+    engine: Engine,
+) -> None:
+    """Planning next year first must not store a back-dated rule that this year's held
+    meetings contradict."""
+    _store(engine, mini_text(), PLANNED)
+    text = _change("2027-03-01", 'start = "10:00"')
+    definition = parse_cycle(text, "mini.toml")
+    before = _rows(engine)
+    with pytest.raises(HistoryError, match="Samverkansrådet torsdag 4 mars 2027"):
+        store_plans(engine, [(definition, plan_year(definition, 2028, CALENDAR))], now=MIDYEAR)
+    assert _rows(engine) == before
+
+
+def test_an_admins_coming_meeting_gets_new_members_invited(engine: Engine) -> None:
+    """An admin's move keeps the meeting where the admin put it, not out of the
+    membership: whoever joins the body is called to it."""
+    from cycle.meetings import plan_move
+    from models.meetings import move_meeting
+    from models.published import meetings_of
+
+    _store(engine, mini_text(), PLANNED)
+    with write_session(engine) as s:
+        september = next(m for m in meetings_of(s, "mini", YEAR, now=MIDYEAR) if m.start.month == 9)
+        move = plan_move(
+            parse_cycle(mini_text(), "mini.toml"),
+            september,
+            september.start + dt.timedelta(days=7),
+            [],
+            CALENDAR,
+            reason="Krock",
+            now=MIDYEAR,
+        )
+        move_meeting(s, move, now=MIDYEAR)
+    joins = mini_text().replace(
+        "[[chain]]",
+        '[[membership]]\nperson = "lena-sjo"\nbody = "radet"\nrole = "föredragande"\n'
+        "from = 2027-07-01\n\n[[chain]]",
+        1,
+    )
+    _store(engine, joins, MIDYEAR)
+    invited = _rows(engine)["meeting"][september.id]["invitations"]
+    assert ("mini/lena-sjo", "föredragande") in invited
+
+
+def test_a_meeting_moved_earlier_makes_passed_steps_due_today(engine: Engine) -> None:
+    """Moving a meeting earlier cannot put its preparation in the past: what can no
+    longer be done on time is due now."""
+    from cycle.meetings import plan_move
+    from models.meetings import move_meeting
+    from models.published import meetings_of
+
+    _store(engine, mini_text(), PLANNED)
+    with write_session(engine) as s:
+        august = next(m for m in meetings_of(s, "mini", YEAR, now=MIDYEAR) if m.start.month == 8)
+        move = plan_move(
+            parse_cycle(mini_text(), "mini.toml"),
+            august,
+            dt.datetime(2027, 6, 24, 13, tzinfo=STOCKHOLM),
+            [],
+            CALENDAR,
+            reason="Tidigarelagt",
+            now=MIDYEAR,
+        )
+        move_meeting(s, move, now=MIDYEAR)
+    tasks = [t for t in _rows(engine)["task"].values() if t["meeting"] == august.id]
+    assert tasks and min(t["due"] for t in tasks) == TODAY  # not before today
+    assert any(t["due"] == TODAY for t in tasks)
+
+
+def test_a_forum_that_has_begun_takes_no_new_guests(engine: Engine) -> None:
+    from models.meetings import invite_guests
+
+    _store(engine, mini_text(), PLANNED)
+    held = next(iter(_held(_rows(engine), MIDYEAR)))
+    with write_session(engine) as s:
+        assert invite_guests(s, meeting=held, guests=["Mittuniversitetet"], now=MIDYEAR) == 0
+
+
+def test_the_plan_counts_the_cancellations_a_chainless_series_sets_off(engine: Engine) -> None:
+    """A series without a preparation chain still had its notice sent (with the default
+    timing): dropping it after that sends cancellations, and the plan must say so."""
+    chainless = EXTRA.replace('chain = "standard"\n', "")
+    (first,) = store_plans(engine, [_plan(mini_text() + chainless)], now=PLANNED)
+    assert first.result.meetings_added
+    # 13 July 2027: the notice for Tuesday 20 July (ten working days before) has gone out
+    told = dt.datetime(2027, 7, 13, 9, tzinfo=dt.UTC)
+    (outcome,) = store_plans(engine, [_plan(mini_text())], now=told)
+    assert outcome.result.meetings_cancelled
+    assert outcome.notices.cancellations >= 1 and outcome.notices.people >= 1

@@ -306,3 +306,31 @@ def test_a_preview_lists_exactly_what_a_real_run_at_that_moment_sends(
     _, sent = reminder_run(engine, planned, smtp, local(when), window)
     assert sent.sent > 0
     assert promised == Counter(received(sink))
+
+
+def test_a_second_run_the_same_day_leaves_waiting_messages_to_be_retried(
+    engine: Engine, planned: CycleDefinition, smtp: SmtpSettings, sink: Sink
+) -> None:
+    """Messages of the last days that could not be sent (the server was down) are still
+    owed at noon: a rerun with nothing to catch up must not expire them."""
+    reminder_run(engine, planned, smtp, local("2026-12-09T07:00"), dt.timedelta(0))
+    sink.stop()  # the server is down on the 10th and the 11th in the morning
+    reminder_run(engine, planned, smtp, local("2026-12-10T07:00"), dt.timedelta(days=1))
+    reminder_run(engine, planned, smtp, local("2026-12-11T07:00"), dt.timedelta(days=1))
+    waiting = {k: r.send_on for k, r in outbox(engine).items() if r.status == OutboxStatus.PENDING}
+    assert dt.date(2026, 12, 10) in waiting.values()  # the prompt of a day before the rerun
+    sink.start()
+    queue_reminders(
+        engine,
+        [planned],
+        today=dt.date(2026, 12, 11),
+        sender=Sender(FROM),
+        base_url="https://kalender.example.se",
+        now=local("2026-12-11T12:00"),
+        catch_up=dt.timedelta(0),  # the last run was this morning
+        window=dt.timedelta(days=7),
+    )
+    rows = outbox(engine)
+    assert all(rows[k].status == OutboxStatus.PENDING for k in waiting)
+    sent = send_due(engine, smtp, now=local("2026-12-11T12:10"))
+    assert sent.sent == len(waiting) and sent.expired == 0

@@ -32,6 +32,8 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("acted_at", models.types.UTCDateTime(timezone=True), nullable=True)
         )
+    # runs logged before this column acted for the moment they started
+    op.execute("UPDATE flowrunlog SET acted_at = started_at")
 
 
 def downgrade() -> None:
