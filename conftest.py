@@ -30,3 +30,5 @@ for _name in ("PREFECT_API_URL", "PREFECT_API_KEY", "PREFECT_PROFILE"):
 SWITCHES = ("ARSHJUL_TEST_", "ARSHJUL_REQUIRE_", "ARSHJUL_UPDATE_")
 for _name in [n for n in os.environ if n.startswith("ARSHJUL_") and not n.startswith(SWITCHES)]:
     os.environ.pop(_name)
+# the signing key of the suite's own: a file in a temporary folder, never the checkout's
+os.environ["ARSHJUL_SECRET_FILE"] = os.path.join(_PREFECT_HOME, "arshjul-nyckel.secret")

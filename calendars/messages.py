@@ -9,15 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from cycle.agenda import call_window
 from cycle.definitions import Role
-from cycle.published import PublishedBody, PublishedMeeting, PublishedPerson, PublishedTask
+from cycle.published import (
+    PublishedBody,
+    PublishedItem,
+    PublishedMeeting,
+    PublishedPerson,
+    PublishedTask,
+)
 from cycle.reminders import Kind, Reminder
+from cycle.status import ItemStatus
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 
@@ -72,6 +80,11 @@ class Lookup:
     bodies: Mapping[str, PublishedBody]
     people: Mapping[str, PublishedPerson]
     organisations: Mapping[str, str]
+    items: Mapping[str, PublishedItem] = field(default_factory=dict)
+
+
+# (person key, task id, the message's day) -> the address of a signed "klar" link
+DoneLink = Callable[[str, str, dt.date], str]
 
 
 def _when(m: PublishedMeeting) -> str:
@@ -79,12 +92,31 @@ def _when(m: PublishedMeeting) -> str:
     return f"{format_date(start.date())} kl. {format_time(start)}–{format_time(end)}"
 
 
-def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) -> Draft | None:
-    """The message for ``r``, or None when the recipient has no e-mail address."""
+def render_draft(
+    r: Reminder,
+    look: Lookup,
+    *,
+    sender: Sender,
+    base_url: str,
+    done_link: DoneLink | None = None,
+) -> Draft | None:
+    """The message for ``r``, or None when the recipient has no e-mail address.
+
+    Args:
+        done_link: makes the signed "Markera som klar" address of a task for the
+            recipient; without it, task messages name the admin command instead.
+    """
     person = look.people[r.recipient]
     if not person.email:
         return None
     feed = f"{base_url}/p/{person.token}.ics" if person.token else None
+    page = f"{base_url}/p/{person.token}/" if person.token else None
+
+    def done(t: PublishedTask) -> Line:
+        if done_link is None:
+            return f"Markera uppgiften som klar: arshjul tasks done {t.id}"
+        return Link("Markera som klar", done_link(r.recipient, t.id, r.send_on))
+
     lines: list[Line]
     ical = method = None
     if r.kind is Kind.DIGEST:
@@ -99,6 +131,8 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
                 f"- {format_date(t.due)}{late}: {t.title} – {m.title} "
                 f"{format_date(m.start.astimezone(STOCKHOLM).date())}"
             )
+            if done_link is not None:
+                lines.append(done(t))
     elif r.kind is Kind.LATE:
         t, m = look.tasks[r.task or ""], look.meetings[r.meeting or ""]
         holders = [look.people[key].name for key in t.assignees if key in look.people]
@@ -111,7 +145,7 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
             f"Det gäller {m.title} {_when(m)}" + (f", {m.location}." if m.location else "."),
             f"Uppgiften ligger på: {', '.join(holders) or 'ingen'}.",
             "",
-            f"Markera uppgiften som klar: arshjul tasks done {t.id}",
+            done(t),
         ]
     elif r.task is not None:
         t, m = look.tasks[r.task], look.meetings[r.meeting or ""]
@@ -123,8 +157,75 @@ def render_draft(r: Reminder, look: Lookup, *, sender: Sender, base_url: str) ->
             f"{t.title} ska vara klart senast {format_date(t.due)}.",
             f"Det gäller {m.title} {_when(m)}" + (f", {m.location}." if m.location else "."),
             "",
-            f"Markera uppgiften som klar: arshjul tasks done {t.id}",
+            done(t),
         ]
+    elif r.kind is Kind.WELCOME:
+        subject = "Din sida i Årshjul"
+        soon = r.send_on + dt.timedelta(days=14)
+        backlog = r.send_on - dt.timedelta(days=28)  # as the digest: a month of late work
+        mine = sorted(
+            (
+                t
+                for t in look.tasks.values()
+                if r.recipient in t.assignees and t.open and backlog <= t.due <= soon
+            ),
+            key=lambda t: (t.due, t.title),
+        )
+        lines = [
+            f"Hej {person.name}!",
+            "",
+            "På din personliga sida i Årshjul ser du dina möten och förberedelseuppgifter, "
+            "markerar uppgifter som klara och skickar in ärenden till dagordningen.",
+        ]
+        if page:
+            lines += ["", Link("Din sida", page)]
+        if mine:
+            lines += [
+                "",
+                "Försenat den senaste månaden och det som ska vara klart de närmaste två veckorna:",
+            ]
+            for t in mine[:10]:
+                m = look.meetings[t.meeting]
+                late = " (försenad)" if t.due < r.send_on else ""
+                lines.append(f"- {format_date(t.due)}{late}: {t.title} – {m.title}")
+                if done_link is not None:
+                    lines.append(done(t))
+        lines += ["", "Adressen är personlig: dela den inte."]
+    elif r.kind is Kind.CALL:
+        m = look.meetings[r.meeting or ""]
+        window = call_window(m, (t for t in look.tasks.values() if t.meeting == m.id))
+        last = (window.closes if window else m.start) - dt.timedelta(seconds=1)
+        subject = f"Ärenden till {m.title} {format_date(m.start.astimezone(STOCKHOLM).date())}"
+        lines = [
+            f"Hej {person.name}!",
+            "",
+            f"Har du ett ärende till {m.title} {_when(m)}? Skicka in det senast "
+            f"{format_date(last.astimezone(STOCKHOLM).date())}.",
+            "Ange en rubrik, en kort beskrivning, vem som föredrar och ungefär hur lång tid "
+            "det behöver.",
+        ]
+        if page:
+            lines += ["", Link("Skicka in ett ärende", f"{page}moten/{m.id}/arende")]
+    elif r.kind is Kind.ANSWER:
+        item, m = look.items[r.item or ""], look.meetings[r.meeting or ""]
+        day = format_date(m.start.astimezone(STOCKHOLM).date())
+        if item.status is ItemStatus.ACCEPTED:
+            subject = f"Ditt ärende är med på dagordningen: {item.title}"
+            lines = [
+                f"Hej {person.name}!",
+                "",
+                f"Ärendet ”{item.title}” är med på dagordningen till {m.title} {day}.",
+            ]
+        else:
+            subject = f"Ditt ärende kom inte med: {item.title}"
+            lines = [
+                f"Hej {person.name}!",
+                "",
+                f"Ärendet ”{item.title}” kom inte med på dagordningen till {m.title} {day}.",
+                f"Skäl: {item.reason}",
+            ]
+        if page:
+            lines += ["", Link("Din sida", page)]
     else:
         m = look.meetings[r.meeting or ""]
         body = look.bodies[m.body]

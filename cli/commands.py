@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import database, feeds, meetings, plan, reminders, runs, tasks, yearly
+from . import database, feeds, meetings, plan, reminders, runs, tasks, web, yearly
 from .arguments import Command
 
 DESCRIPTION = (
@@ -24,11 +24,12 @@ ORDER = (
     "outbox",
     "tasks",
     "feeds",
+    "web",
     "demo",
 )
 _BY_NAME = {
     c.name: c
-    for group in (plan, runs, meetings, yearly, database, reminders, tasks, feeds)
+    for group in (plan, runs, meetings, yearly, database, reminders, tasks, feeds, web)
     for c in group.COMMANDS
 }
 COMMANDS: tuple[Command, ...] = tuple(_BY_NAME[name] for name in ORDER)

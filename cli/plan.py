@@ -23,7 +23,8 @@ from .arguments import (
     option,
     year,
 )
-from .feeds import export_feeds, serve_folder
+from .feeds import export_feeds
+from .web import send_demo_mail, serve_web
 
 
 def plan(call: Invocation) -> int:
@@ -86,7 +87,10 @@ def demo(call: Invocation) -> int:
     On a fresh database the demo stores the plan as an admin who started at the turn of
     the year would have (as of 1 January), so on any date the pages and feeds show the
     year so far as it stands today: meetings held, and – since nobody ticks tasks off in
-    a demo – the tasks whose due dates have passed as late. It sends no e-mail.
+    a demo – the tasks whose due dates have passed as late. Its e-mail (everyone's
+    "Din sida i Årshjul" with their "Markera som klar" links) goes to a mail sink on
+    127.0.0.1 that keeps it in ``demo-post/`` and shows it at ``/_/post/``; nothing
+    leaves the machine, and nothing is sent for the past.
     """
     with reading(call.settings) as session:
         fresh = not planned_years(session)
@@ -95,7 +99,13 @@ def demo(call: Invocation) -> int:
     planned_at = new_year if fresh else None
     _plan(call, [call.today.year, call.today.year + 1], None, planned_at=planned_at)
     export_feeds(call)
-    return 0 if call.args.no_serve else serve_folder(call)
+    mail = call.settings.publish_dir.resolve().parent / DEMO_MAIL
+    sent = send_demo_mail(call, mail)
+    call.say(
+        f"E-post: {sent} meddelanden till demons lokala e-postmottagare, sparade i {mail}/"
+        + ("" if call.args.no_serve else f" och att läsa på {call.settings.public_url}/_/post/")
+    )
+    return 0 if call.args.no_serve else serve_web(call, mail_dir=mail)
 
 
 def render_summary(outcome: YearOutcome) -> str:
@@ -140,6 +150,8 @@ def render_summary(outcome: YearOutcome) -> str:
     return "\n".join(text)
 
 
+DEMO_MAIL = "demo-post"
+
 COMMANDS = (
     Command(
         "plan",
@@ -181,8 +193,9 @@ COMMANDS = (
         "demo",
         "kör huvudjobbet på standardinställningarna",
         "Planerar innevarande och nästa år för alla organisationer i "
-        "cykelfilerna, sparar dem, exporterar kalenderflödena och serverar dem på "
-        "127.0.0.1 tills du avbryter med Ctrl-C.",
+        "cykelfilerna, sparar dem, exporterar kalenderflödena, skickar allas ”Din sida i "
+        "Årshjul” till en lokal e-postmottagare (läs dem på /_/post/) och startar "
+        "webbapplikationen med flödena på 127.0.0.1 tills du avbryter med Ctrl-C.",
         (
             *STORED,
             *PUBLISHING,

@@ -62,3 +62,8 @@ class PlanError(CycleError):
 class HistoryError(PlanError):
     """A change would rewrite what has already happened: a meeting that has begun or a
     task whose due date has passed. Correcting history is an explicit admin act."""
+
+
+class InputError(CycleError):
+    """A value a person typed into a form cannot be taken; ``field`` names the form field
+    and ``message`` is shown next to it."""

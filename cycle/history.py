@@ -42,6 +42,21 @@ def task_is_past(due: dt.date, now: dt.datetime) -> bool:
     return due < local_date(now)
 
 
+UNDO_WINDOW = dt.timedelta(hours=24)  # how long a person may take back "klar"
+
+
+def may_undo_done(done_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """A person who marked a task done may take it back for a while, even when its due
+    date has passed: the mistake is theirs to correct, and it is still fresh.
+
+    Example:
+        >>> at = dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC)
+        >>> may_undo_done(at, at + dt.timedelta(hours=23)), may_undo_done(at, at + UNDO_WINDOW)
+        (True, False)
+    """
+    return done_at is not None and now < done_at + UNDO_WINDOW
+
+
 def held_meeting_error(meeting: str, title: str, start: dt.datetime) -> HistoryError:
     """The one Swedish line that refuses a change to a meeting that has begun, and says
     how to correct history instead."""

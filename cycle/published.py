@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .definitions import Role, SeriesKind
-from .status import MeetingStatus, TaskStatus
+from .status import ItemStatus, MeetingStatus, TaskStatus
 from .times import STOCKHOLM
 
 
@@ -107,6 +107,19 @@ class PublishedTask:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedItem:
+    """An agenda item a person sent in, with the coordinators' decision."""
+
+    id: str
+    meeting: str
+    title: str
+    status: ItemStatus
+    submitted_by: str  # person key
+    decided_at: dt.datetime | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Published:
     """Everything published for a window of days (usually last, this and next year)."""
 
@@ -118,6 +131,7 @@ class Published:
     people: tuple[PublishedPerson, ...] = ()
     meetings: tuple[PublishedMeeting, ...] = ()
     tasks: tuple[PublishedTask, ...] = ()
+    items: tuple[PublishedItem, ...] = ()  # items people sent in, for their answers
 
 
 def publication_window(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -4,7 +4,9 @@ For each open task: a prompt when it becomes actionable and a reminder shortly b
 is due – never after its due date – and, if the date passes with the task still open,
 one late notice, to its holders and the lead of its group. For each meeting that has not
 begun: a notice to everyone invited (an update when the meeting has changed since, a
-cancellation when it is cancelled). Each Monday: a digest per person. Every message
+cancellation when it is cancelled). While a meeting's call for items is open: an
+invitation to send items, to everyone invited; when an item sent in is decided on: the
+answer, to its sender. Each Monday: a digest per person. Every message
 carries the moment after which it would be stale (a deadline passed, a meeting begun), so
 it is never sent after that.
 Every reminder has an idempotency key – what it is about, its kind, the recipient and the
@@ -20,9 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .agenda import call_window
 from .definitions import ReminderPolicy, Role
 from .published import Published, PublishedMeeting, PublishedTask
-from .status import TaskStatus
+from .status import ItemStatus, TaskStatus
 from .times import STOCKHOLM
 from .workdays import WorkCalendar
 
@@ -35,6 +38,9 @@ class Kind(StrEnum):
     CANCEL = "inställt möte"
     DIGEST = "veckobrev"
     LATE = "försenad uppgift"
+    CALL = "inbjudan till ärenden"
+    ANSWER = "besked om ärende"
+    WELCOME = "din sida"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class Reminder:
     meeting: str | None = None
     task: str | None = None
     tasks: tuple[str, ...] = ()  # a digest's tasks
+    item: str | None = None  # an answer's agenda item
     sequence: int = 0
     stale_at: dt.datetime | None = None  # never sent from this moment on (None: no limit)
 
@@ -183,8 +190,53 @@ def schedule_reminders(
                     stale_at=m.start,
                 )
             )
+    for r in _calls_and_answers(published, meetings):
+        add(r)
     out.extend(_digests(published, meetings, first, last))
     return tuple(sorted(out, key=lambda r: (r.send_on, r.key)))
+
+
+def _calls_and_answers(
+    published: Published, meetings: Mapping[str, PublishedMeeting]
+) -> list[Reminder]:
+    """Invitations to send items while a call is open, and answers to items decided on."""
+    out = []
+    tasks_of: dict[str, list[PublishedTask]] = defaultdict(list)
+    for t in published.tasks:
+        tasks_of[t.meeting].append(t)
+    for m in published.meetings:
+        window = call_window(m, tasks_of[m.id])
+        if window is None or window.closes <= published.as_of:
+            continue
+        for person, _ in m.invitations:
+            out.append(
+                Reminder(
+                    reminder_key(Kind.CALL, m.id, person, 0),
+                    Kind.CALL,
+                    person,
+                    _local_day(window.opens),
+                    meeting=m.id,
+                    stale_at=window.closes,
+                )
+            )
+    decided = (ItemStatus.ACCEPTED, ItemStatus.REJECTED)
+    for item in published.items:
+        meeting = meetings.get(item.meeting)
+        if item.decided_at is None or item.status not in decided or meeting is None:
+            continue
+        out.append(
+            Reminder(
+                # a decision turned around is a new answer
+                reminder_key(Kind.ANSWER, item.id, item.submitted_by, decided.index(item.status)),
+                Kind.ANSWER,
+                item.submitted_by,
+                _local_day(item.decided_at),
+                meeting=meeting.id,
+                item=item.id,
+                stale_at=meeting.start,
+            )
+        )
+    return out
 
 
 def _task_reminder(
@@ -230,3 +282,25 @@ def _digests(
             )
         monday += dt.timedelta(days=7)
     return out
+
+
+def welcome_reminders(
+    published: Published, *, today: dt.date, organisation: str | None = None
+) -> tuple[Reminder, ...]:
+    """A message with the link to their own page for everyone who has one and takes part
+    (invited to a meeting or holding a task) – sent when an admin asks, not on a
+    schedule. Keyed by the page's token, so asking again sends nothing new, and a person
+    who got a new link gets a new message.
+    """
+    taking_part = {p for m in published.meetings for p, _ in m.invitations}
+    taking_part |= {p for t in published.tasks for p in t.assignees}
+    return tuple(
+        Reminder(
+            reminder_key(Kind.WELCOME, p.token[:8], p.key, 0),
+            Kind.WELCOME,
+            p.key,
+            today,
+        )
+        for p in published.people
+        if p.token and p.key in taking_part and organisation in (None, p.organisation)
+    )

@@ -139,3 +139,23 @@ def task_group(status: TaskStatus, due: dt.date, today: dt.date) -> TaskGroup | 
         return TaskGroup.LATE
     sunday = today + dt.timedelta(days=6 - today.weekday())
     return TaskGroup.THIS_WEEK if due <= sunday else TaskGroup.LATER
+
+
+class ItemStatus(StrEnum):
+    """Sent in, then accepted onto the agenda or rejected (with a reason)."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        """The Swedish word.
+
+        Example:
+            >>> ItemStatus.REJECTED.label
+            'avslaget'
+        """
+        return {"proposed": "inskickat", "accepted": "accepterat", "rejected": "avslaget"}[
+            self.value
+        ]

@@ -20,6 +20,7 @@ from cycle.status import MeetingStatus, TaskStatus
 from cycle.times import local_date
 from cycle.yearly import AgendaDraft
 
+from .agenda import agenda_lines
 from .definitions import scoped
 from .plan import set_assignees
 from .revisions import revise, touch, upsert
@@ -130,14 +131,8 @@ def save_agenda(
 
 
 def _agenda_titles(session: Session, meeting: str) -> list[str]:
-    """The titles a meeting's description shows, in their order."""
-    return list(
-        session.exec(
-            select(AgendaItem.title)
-            .where(AgendaItem.meeting == meeting)
-            .order_by(col(AgendaItem.position), col(AgendaItem.title))
-        )
-    )
+    """The lines a meeting's description shows, in their order."""
+    return agenda_lines(session, [meeting])[meeting]
 
 
 def invite_guests(

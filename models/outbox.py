@@ -171,6 +171,29 @@ def sync_outbox(
     return queued, changed, withdrawn
 
 
+def add_messages(session: Session, rows: Sequence[dict[str, Any]], *, now: dt.datetime) -> int:
+    """Queue messages an admin asked for (not the schedule's): each key once, ever.
+    Returns how many were new."""
+    have: set[str] = set()
+    for chunk in chunked([str(r["key"]) for r in rows]):
+        have |= set(
+            session.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).in_(chunk)))
+        )
+    new = [r for r in rows if r["key"] not in have]
+    for values in new:
+        session.add(
+            OutboxMessage.model_validate(
+                {
+                    **values,
+                    "next_attempt_at": values["send_at"],
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        )
+    return len(new)
+
+
 def _waiting(now: dt.datetime) -> ColumnElement[bool]:
     """Pending, or sending with an expired lease: rows no run is working on."""
     return (col(OutboxMessage.status) == OutboxStatus.PENDING) | (

@@ -19,13 +19,21 @@ from cycle.definitions import Role, SeriesKind
 from cycle.published import (
     Published,
     PublishedBody,
+    PublishedItem,
     PublishedMeeting,
     PublishedPerson,
     PublishedTask,
 )
-from cycle.status import MeetingStatus, TaskStatus, meeting_status_on, task_status_on
+from cycle.status import (
+    ItemStatus,
+    MeetingStatus,
+    TaskStatus,
+    meeting_status_on,
+    task_status_on,
+)
 from cycle.times import STOCKHOLM, local_date
 
+from .agenda import agenda_lines
 from .database import chunked
 from .tables import (
     AgendaItem,
@@ -55,15 +63,10 @@ def _meetings(
     session: Session, rows: Sequence[Meeting], now: dt.datetime
 ) -> list[PublishedMeeting]:
     """Meeting rows as values at ``now``, with their agenda and invitations."""
-    agenda: dict[str, list[str]] = defaultdict(list)
+    agenda: dict[str, list[str]] = {}
     invitations: dict[str, list[tuple[str, Role]]] = defaultdict(list)
     for chunk in chunked(m.id for m in rows):
-        for item in session.exec(
-            select(AgendaItem)
-            .where(col(AgendaItem.meeting).in_(chunk))
-            .order_by(col(AgendaItem.position), col(AgendaItem.title))
-        ):
-            agenda[item.meeting].append(item.title)
+        agenda |= agenda_lines(session, list(chunk))
         for inv in session.exec(
             select(Invitation)
             .where(col(Invitation.meeting).in_(chunk))
@@ -89,7 +92,7 @@ def _meetings(
             series=m.series,
             moved_because=m.moved_because,
             note=m.note,
-            agenda=tuple(agenda[m.id]),
+            agenda=tuple(agenda.get(m.id, ())),
             invitations=tuple(invitations[m.id]),
         )
         for m in rows
@@ -173,7 +176,31 @@ def load_published(
         ),
         meetings=tuple(meetings),
         tasks=tuple(tasks),
+        items=tuple(_sent_items(session, [m.id for m in meetings])),
     )
+
+
+def _sent_items(session: Session, meetings: Sequence[str]) -> list[PublishedItem]:
+    """The items people sent in for these meetings (a process's own items are not sent)."""
+    found: list[PublishedItem] = []
+    for chunk in chunked(meetings):
+        for item in session.exec(
+            select(AgendaItem)
+            .where(col(AgendaItem.meeting).in_(chunk), col(AgendaItem.submitted_by).is_not(None))
+            .order_by(col(AgendaItem.created_at), col(AgendaItem.id))
+        ):
+            found.append(
+                PublishedItem(
+                    item.id,
+                    item.meeting,
+                    item.title,
+                    ItemStatus(item.status),
+                    item.submitted_by or "",
+                    item.decided_at,
+                    item.reason,
+                )
+            )
+    return found
 
 
 def meetings_of(
@@ -201,8 +228,7 @@ def tasks_of(
     session: Session, meeting: PublishedMeeting, *, now: dt.datetime
 ) -> list[PublishedTask]:
     """A meeting's tasks, by due date."""
-    rows = _tasks_of_meetings(session, [meeting])
-    return _tasks(session, rows, {meeting.id: meeting.body}, now)
+    return meeting_tasks(session, [meeting], now=now)
 
 
 def person_tasks(
@@ -226,3 +252,31 @@ def person_tasks(
     meetings = {m.id: m for m in _meetings(session, unique, now)}
     tasks = _tasks(session, [t for t, _ in rows], {m.id: m.body for m in meetings.values()}, now)
     return [(t, meetings[t.meeting]) for t in tasks]
+
+
+def person_meetings(
+    session: Session, person: str, *, now: dt.datetime, until: dt.datetime
+) -> list[tuple[PublishedMeeting, Role]]:
+    """The meetings a person is invited to that end after ``now`` and start before
+    ``until`` (cancelled ones too: the person should see that), by start."""
+    rows = session.exec(
+        select(Meeting, Invitation.role)
+        .join(Invitation, col(Invitation.meeting) == col(Meeting.id))
+        .where(
+            Invitation.person == person,
+            col(Meeting.end) > now,
+            col(Meeting.start) < until,
+        )
+        .order_by(col(Meeting.start), col(Meeting.id))
+    ).all()
+    values = {m.id: m for m in _meetings(session, [m for m, _ in rows], now)}
+    return [(values[m.id], Role(role)) for m, role in rows]
+
+
+def meeting_tasks(
+    session: Session, meetings: Sequence[PublishedMeeting], *, now: dt.datetime
+) -> list[PublishedTask]:
+    """The tasks of these meetings, with their assignees, by due date."""
+    return _tasks(
+        session, _tasks_of_meetings(session, meetings), {m.id: m.body for m in meetings}, now
+    )

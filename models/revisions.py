@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 
 from cycle.history import (
     held_meeting_error,
+    may_undo_done,
     meeting_has_begun,
     past_task_error,
     task_is_past,
@@ -129,15 +130,30 @@ def _refuse_rewriting_history(
     elif "due" in changed and task_is_past(changed["due"], now):
         raise ValueError(f"a change may not move a task into the past: {row.id}")
     elif task_is_past(row.due, now) and not (
-        set(changed) <= {"status", "done_at"} and changed.get("status", DONE) in CLOSING
+        set(changed) <= {"status", "done_at"}
+        and (
+            changed.get("status", DONE) in CLOSING
+            or (changed.get("status") == TaskStatus.OPEN and may_undo_done(row.done_at, now))
+        )
     ):
         raise past_task_error(row.id, row.title, row.due)
 
 
-def touch(session: Session, meeting: Meeting, *, now: dt.datetime) -> None:
+def touch(session: Session, meeting: Meeting, *, now: dt.datetime, announce: bool = False) -> None:
     """Record that what a calendar shows of ``meeting`` changed outside its own row (its
-    agenda): LAST-MODIFIED and DTSTAMP move, SEQUENCE stays."""
-    _assign(session, meeting, {"updated_at": now})
+    agenda): LAST-MODIFIED and DTSTAMP move, SEQUENCE stays – unless ``announce``: once
+    the kallelse has gone out, a new agenda is news that those invited must get, so
+    SEQUENCE goes up and an updated kallelse follows.
+
+    Raises:
+        HistoryError: the meeting has begun.
+    """
+    if meeting_has_begun(meeting.start, now):
+        raise held_meeting_error(meeting.id, meeting.title, meeting.start)
+    changed: dict[str, Any] = {"updated_at": now}
+    if announce:
+        changed["sequence"] = meeting.sequence + 1
+    _assign(session, meeting, changed)
 
 
 def insert(session: Session, row: Row, *, now: dt.datetime) -> Row:

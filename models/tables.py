@@ -168,6 +168,16 @@ class AgendaItem(SQLModel, table=True):
     description: str = ""
     presenter: str | None = Field(default=None, foreign_key="person.key")
     source: str | None = None  # where it came from, e.g. "uppföljning 2026"
+    # items people send in (cycle.agenda.ItemStatus); a process's items are accepted
+    status: str = Field(
+        default="accepted", sa_column=Column(Text, nullable=False, server_default="accepted")
+    )
+    submitted_by: str | None = None  # person key of the sender
+    minutes: int | None = None  # the time the sender asks for
+    link: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: dt.datetime = Field(sa_column=stamp_column())
     updated_at: dt.datetime = Field(sa_column=stamp_column())
 

@@ -66,3 +66,13 @@ def live_token(session: Session, person: str) -> str | None:
         select(FeedToken).where(FeedToken.person == person, col(FeedToken.revoked_at).is_(None))
     ).first()
     return None if row is None else row.token
+
+
+def person_for_token(session: Session, token: str) -> str | None:
+    """The person whose live token this is, or None (revoked, unknown or malformed)."""
+    if not 16 <= len(token) <= 64:
+        return None
+    row = session.get(FeedToken, token)
+    if row is None or row.revoked_at is not None or not secrets.compare_digest(row.token, token):
+        return None
+    return row.person

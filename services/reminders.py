@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from calendars.messages import Draft, Lookup, Sender, render_draft, to_email
+from calendars.messages import DoneLink, Draft, Lookup, Sender, render_draft, to_email
 from cycle import CycleDefinition, swedish_calendar
 from cycle.definitions import ReminderPolicy, Role
-from cycle.published import publication_window
-from cycle.reminders import Kind, schedule_reminders
+from cycle.links import Action, link_expiry, sign_link
+from cycle.published import Published, publication_window
+from cycle.reminders import Kind, schedule_reminders, welcome_reminders
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 from models.database import read_session, write_session
@@ -30,6 +31,7 @@ from models.definitions import scoped
 from models.outbox import (
     OutboxMessage,
     OutboxStatus,
+    add_messages,
     claim_batch,
     due_keys,
     expire_stale,
@@ -143,9 +145,12 @@ def draft_reminders(
     base_url: str,
     now: dt.datetime,
     catch_up: dt.timedelta = CATCH_UP,
+    link_key: bytes | None = None,
 ) -> tuple[list[Draft], list[str]]:
     """Every message due from ``catch_up`` before ``today`` up to ``today``, rendered as
-    things stand at ``now``; and who has no address."""
+    things stand at ``now``; and who has no address. With ``link_key``, task messages
+    carry signed "Markera som klar" links (the same link for the same message, so
+    queueing twice changes nothing)."""
     with write_session(engine) as session:
         ensure_tokens(session, now=now)  # every message links to the person's own feed
     with read_session(engine) as session:
@@ -160,23 +165,43 @@ def draft_reminders(
         last=today,
         leads=group_leads(definitions, today),
     )
-    look = Lookup(
-        {m.id: m for m in published.meetings},
-        {t.id: t for t in published.tasks},
-        {b.key: b for b in published.bodies},
-        {p.key: p for p in published.people},
-        published.organisations,
-    )
+    look = _lookup(published)
+    done_link = _done_links(link_key, base_url)
+
     drafts, missing = [], set()
     for r in reminders:
         if r.stale_at is not None and r.stale_at <= now:
             continue  # its moment has passed: too late to queue, too late to send
-        draft = render_draft(r, look, sender=sender, base_url=base_url)
+        draft = render_draft(r, look, sender=sender, base_url=base_url, done_link=done_link)
         if draft is None:
             missing.add(look.people[r.recipient].name)
         else:
             drafts.append(draft)
     return drafts, sorted(missing)
+
+
+def _lookup(published: Published) -> Lookup:
+    return Lookup(
+        {m.id: m for m in published.meetings},
+        {t.id: t for t in published.tasks},
+        {b.key: b for b in published.bodies},
+        {p.key: p for p in published.people},
+        published.organisations,
+        {i.id: i for i in published.items},
+    )
+
+
+def _done_links(link_key: bytes | None, base_url: str) -> DoneLink | None:
+    """Signed "Markera som klar" addresses, or None without a key."""
+    if link_key is None:
+        return None
+    key = link_key
+
+    def done_link(person: str, task: str, day: dt.date) -> str:
+        token = sign_link(key, Action.DONE, person, task, expires=link_expiry(day))
+        return f"{base_url}/klar/{token}"
+
+    return done_link
 
 
 def _row(d: Draft) -> dict[str, object]:
@@ -208,6 +233,7 @@ def queue_reminders(
     now: dt.datetime,
     catch_up: dt.timedelta = CATCH_UP,
     window: dt.timedelta = CATCH_UP,
+    link_key: bytes | None = None,
 ) -> Queued:
     """Bring the outbox in line with the schedule of ``today`` and the ``catch_up`` days
     before it (idempotent); waiting messages older than the configured catch-up
@@ -221,6 +247,7 @@ def queue_reminders(
         base_url=base_url,
         now=now,
         catch_up=catch_up,
+        link_key=link_key,
     )
     with write_session(engine) as session:
         queued, updated, withdrawn = sync_outbox(
@@ -234,6 +261,36 @@ def queue_reminders(
     return Queued(queued, updated, withdrawn, tuple(drafts), tuple(missing))
 
 
+def queue_welcome(
+    engine: Engine,
+    *,
+    today: dt.date,
+    sender: Sender,
+    base_url: str,
+    now: dt.datetime,
+    link_key: bytes | None,
+    organisation: str | None = None,
+) -> Queued:
+    """Queue "Din sida i Årshjul" for everyone taking part who has not had it for their
+    current link; the next send sends them."""
+    with write_session(engine) as session:
+        ensure_tokens(session, now=now)
+    with read_session(engine) as session:
+        published = load_published(session, *publication_window(today), now=now)
+    look = _lookup(published)
+    done_link = _done_links(link_key, base_url)
+    drafts, missing = [], set()
+    for r in welcome_reminders(published, today=today, organisation=organisation):
+        draft = render_draft(r, look, sender=sender, base_url=base_url, done_link=done_link)
+        if draft is None:
+            missing.add(look.people[r.recipient].name)
+        else:
+            drafts.append(draft)
+    with write_session(engine) as session:
+        queued = add_messages(session, [_row(d) for d in drafts], now=now)
+    return Queued(queued, 0, 0, tuple(drafts), tuple(sorted(missing)))
+
+
 def preview_reminders(
     engine: Engine,
     definitions: Sequence[CycleDefinition],
@@ -243,6 +300,7 @@ def preview_reminders(
     base_url: str,
     now: dt.datetime,
     catch_up: dt.timedelta = CATCH_UP,
+    link_key: bytes | None = None,
 ) -> Preview:
     """What a real run at ``now`` would send; nothing is queued or sent."""
     drafts, missing = draft_reminders(
@@ -253,6 +311,7 @@ def preview_reminders(
         base_url=base_url,
         now=now,
         catch_up=catch_up,
+        link_key=link_key,
     )
     return Preview(today, tuple(_unsent(engine, drafts, now)), tuple(missing))
 

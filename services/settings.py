@@ -21,6 +21,7 @@ TLS_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 SMTP_PREFIX = "ARSHJUL_SMTP_"
 DEFAULT_CATCH_UP_DAYS = 7
+DEFAULT_SECRET_FILE = "arshjul-nyckel.secret"
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,10 @@ class Settings:
 
     Precedence: an explicit value (a command-line option), then the environment
     (``ARSHJUL_DATABASE_URL``, ``ARSHJUL_CYCLES_DIR``, ``ARSHJUL_REPORTS_DIR``,
-    ``ARSHJUL_PUBLISH_DIR``, ``ARSHJUL_PUBLIC_URL``, ``ARSHJUL_SMTP_*``), then the
-    embedded default (``arshjul.db``, ``rapporter/`` and ``publicerat/`` in the working
-    directory, the shipped ``cycles/``, ``http://127.0.0.1:8000``).
+    ``ARSHJUL_PUBLISH_DIR``, ``ARSHJUL_PUBLIC_URL``, ``ARSHJUL_SMTP_*``,
+    ``ARSHJUL_SECRET_KEY``/``ARSHJUL_SECRET_FILE``), then the embedded default
+    (``arshjul.db``, ``rapporter/``, ``publicerat/`` and ``arshjul-nyckel.secret`` in the
+    working directory, the shipped ``cycles/``, ``http://127.0.0.1:8000``).
     """
 
     database_url: str
@@ -94,6 +96,10 @@ class Settings:
     # ARSHJUL_REMINDER_CATCHUP_DAYS as given: how many days back a reminder run sends what
     # runs that did not happen would have sent (checked where reminders are sent)
     catch_up_value: str = str(DEFAULT_CATCH_UP_DAYS)
+    # the key that signs "Markera som klar" links and form tokens: ARSHJUL_SECRET_KEY, or
+    # else a file made on first use (mode 0600); see services.secret
+    secret_value: str | None = field(default=None, repr=False)
+    secret_file: Path = Path(DEFAULT_SECRET_FILE)
 
     @classmethod
     def load(
@@ -105,6 +111,7 @@ class Settings:
         reports_dir: str | Path | None = None,
         publish_dir: str | Path | None = None,
         public_url: str | None = None,
+        secret_file: str | Path | None = None,
     ) -> Settings:
         """Build settings from explicit values over ``environ`` – which the edge passes
         in (``os.environ`` there, a plain dict in tests).
@@ -126,6 +133,10 @@ class Settings:
             or str(DEFAULT_CATCH_UP_DAYS),
             smtp_values=tuple(
                 sorted((k, v) for k, v in environ.items() if k.startswith(SMTP_PREFIX))
+            ),
+            secret_value=environ.get("ARSHJUL_SECRET_KEY") or None,
+            secret_file=Path(
+                secret_file or environ.get("ARSHJUL_SECRET_FILE") or DEFAULT_SECRET_FILE
             ),
         )
 
@@ -166,4 +177,6 @@ class Settings:
             "ARSHJUL_PUBLISH_DIR": str(self.publish_dir.resolve()),
             "ARSHJUL_PUBLIC_URL": self.public_url,
             "ARSHJUL_REMINDER_CATCHUP_DAYS": self.catch_up_value,
+            # the file, never the key: a served run reads the same key from it
+            "ARSHJUL_SECRET_FILE": str(self.secret_file.resolve()),
         }

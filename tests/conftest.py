@@ -194,4 +194,5 @@ def settings(workspace: Path) -> Settings:
         cycles_dir=workspace / "cycles",
         reports_dir=workspace / "rapporter",
         publish_dir=workspace / "publicerat",
+        secret_file=workspace / "nyckel.secret",
     )

@@ -17,7 +17,8 @@ LAYERS: dict[str, set[str]] = {
     "calendars": {"cycle"},
     "services": {"cycle", "models", "calendars"},
     "flows": {"cycle", "models", "calendars", "services"},
-    "cli": {"cycle", "models", "calendars", "services", "flows"},
+    "web": {"cycle", "calendars", "services"},
+    "cli": {"cycle", "models", "calendars", "services", "flows", "web"},
 }
 # Where a process meets its environment: the CLI; a deployed flow run, which has no
 # command line; the feed server's worker processes, which uvicorn starts by import string.

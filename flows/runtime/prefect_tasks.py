@@ -43,6 +43,7 @@ from services.feeds import publish_feeds
 from services.plan import YearOutcome, store_plans
 from services.reminders import Preview, Queued, Sent, preview_reminders, queue_reminders, send_due
 from services.reports import write_report
+from services.secret import link_key
 from services.settings import Settings, SmtpSettings
 from services.storage import engine_for, reading, writing
 
@@ -250,6 +251,7 @@ def queue(
         now=now,
         catch_up=dt.timedelta(days=catch_up),
         window=dt.timedelta(days=settings.catch_up_days()),
+        link_key=link_key(settings),
     )
 
 
@@ -276,4 +278,5 @@ def preview(
         base_url=settings.public_url,
         now=now,
         catch_up=dt.timedelta(days=catch_up),
+        link_key=link_key(settings),
     )

@@ -46,8 +46,10 @@ def test_settings_round_trip_through_the_environment_of_served_runs(tmp_path: Pa
         reports_dir=tmp_path / "rapporter",
         publish_dir=tmp_path / "ut",
         public_url="https://k.example.se",
+        secret_file=tmp_path / "nyckel.secret",
     )
     assert Settings.load(settings.environment()) == settings
+    assert "ARSHJUL_SECRET_KEY" not in settings.environment()  # the key never travels
 
 
 def test_smtp_settings_from_the_environment() -> None:

@@ -1,0 +1,367 @@
+"""What people do from their e-mail and their personal page: mark a task done (and take
+it back), send an agenda item, and – for the coordinators – decide on the items sent.
+
+Each act is one transaction that also writes its line in the audit log ("via webben",
+with the person), so an organisation can tell who ticked what off and when. The row
+being changed is locked first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's write
+transactions are serial), so two clicks at once change it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+from sqlmodel import Session, col, select
+
+from cycle import PlanError
+from cycle.agenda import (
+    CALL_STEP,
+    NOTICE_STEP,
+    CallWindow,
+    ItemDraft,
+    call_window,
+    check_reason,
+    may_send,
+)
+from cycle.definitions import Role
+from cycle.history import UNDO_WINDOW, may_undo_done
+from cycle.published import PublishedMeeting, PublishedTask
+from cycle.status import TaskStatus
+from cycle.swedish import format_date
+from cycle.times import STOCKHOLM
+from models.agenda import decide_item, items_of, move_item, submit_item
+from models.audit import Outcome, finish_run, start_run
+from models.published import meeting_by_id, meeting_tasks, person_meetings, person_tasks
+from models.revisions import revise
+from models.tables import AgendaItem, Person, Task, TaskAssignee
+from models.tokens import person_for_token, rotate_token
+
+from .settings import Settings
+from .storage import reading, writing
+
+MEETINGS_AHEAD = dt.timedelta(days=365)
+
+
+class Done(Enum):
+    """How a "Markera som klar" ended."""
+
+    MARKED = "markerad"
+    ALREADY = "redan klar"
+    CANCELLED = "inställd"
+    NOT_YOURS = "inte din"
+    UNKNOWN = "okänd"
+
+
+class Undone(Enum):
+    REOPENED = "öppnad igen"
+    NOT_DONE = "inte klar"
+    TOO_LATE = "för sent"
+    NOT_YOURS = "inte din"
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """The person a secret token or a signed link belongs to."""
+
+    key: str
+    name: str
+    organisation: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    meeting: PublishedMeeting
+    role: Role | None
+    window: CallWindow | None
+    coordinator: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What a person's page shows."""
+
+    visitor: Visitor
+    tasks: tuple[tuple[PublishedTask, PublishedMeeting], ...]
+    meetings: tuple[MeetingView, ...]
+
+
+def visitor_for_token(settings: Settings, token: str) -> Visitor | None:
+    """The person whose live personal token this is."""
+    with reading(settings) as session:
+        person = person_for_token(session, token)
+        return None if person is None else _visitor(session, person)
+
+
+def visitor(settings: Settings, person: str) -> Visitor | None:
+    with reading(settings) as session:
+        return _visitor(session, person)
+
+
+def _visitor(session: Session, person: str) -> Visitor | None:
+    row = session.get(Person, person)
+    return None if row is None else Visitor(row.key, row.name, row.organisation)
+
+
+def overview(settings: Settings, person: Visitor, *, now: dt.datetime) -> Overview:
+    """The person's tasks (open, late, and done lately) and coming meetings."""
+    with reading(settings) as session:
+        tasks = person_tasks(session, person.key, now=now, include_done=True)
+        recent = now - dt.timedelta(days=30)
+        tasks = [
+            (t, m) for t, m in tasks if t.open or (t.done_at is not None and t.done_at >= recent)
+        ]
+        invited = person_meetings(session, person.key, now=now, until=now + MEETINGS_AHEAD)
+        coordinated = _coordinated_meetings(session, person.key, now)
+        meetings = {m.id: m for m, _ in invited}
+        for m in coordinated:
+            meetings.setdefault(m.id, m)
+        roles = {m.id: role for m, role in invited}
+        of_meeting: dict[str, list[PublishedTask]] = {}
+        for t in meeting_tasks(session, list(meetings.values()), now=now):
+            of_meeting.setdefault(t.meeting, []).append(t)
+    views = []
+    for m in sorted(meetings.values(), key=lambda m: (m.start, m.id)):
+        window = call_window(m, of_meeting.get(m.id, ()))
+        views.append(
+            MeetingView(
+                m,
+                roles.get(m.id),
+                window,
+                window is not None and person.key in window.coordinators,
+            )
+        )
+    return Overview(person, tuple(tasks), tuple(views))
+
+
+def _coordinated_meetings(
+    session: Session, person: str, now: dt.datetime
+) -> list[PublishedMeeting]:
+    """Meetings whose call for items this person holds (as a task), still ahead."""
+    ids = session.exec(
+        select(Task.meeting)
+        .join(TaskAssignee, col(TaskAssignee.task) == col(Task.id))
+        .where(
+            TaskAssignee.person == person,
+            col(Task.step).in_([CALL_STEP, NOTICE_STEP]),
+            col(Task.due) >= (now - dt.timedelta(days=31)).date(),
+        )
+        .distinct()
+    ).all()
+    found = [meeting_by_id(session, m, now=now) for m in ids]
+    return [m for m in found if m is not None and m.end > now]
+
+
+def _log(
+    session: Session,
+    *,
+    act: str,
+    person: str,
+    params: dict[str, object],
+    message: str,
+    now: dt.datetime,
+) -> None:
+    run = start_run(
+        session,
+        flow=act,
+        parameters=params,
+        triggered_by=f"via webben ({person})",
+        prefect_run=None,
+        now=now,
+    )
+    session.flush()
+    finish_run(session, run, outcome=Outcome.SUCCEEDED, rows_changed=1, message=message, now=now)
+
+
+def _holds(session: Session, person: str, task: str) -> bool:
+    return session.get(TaskAssignee, (task, person)) is not None
+
+
+def mark_done(settings: Settings, *, person: str, task: str, now: dt.datetime) -> tuple[Done, str]:
+    """Mark ``task`` done for ``person``; returns the outcome and the task's title."""
+    with writing(settings) as session:
+        row = session.get(Task, task, with_for_update=True)
+        if row is None:
+            return Done.UNKNOWN, ""
+        if not _holds(session, person, task):
+            return Done.NOT_YOURS, row.title
+        if row.status == TaskStatus.DONE:
+            return Done.ALREADY, row.title
+        if row.status == TaskStatus.CANCELLED:
+            return Done.CANCELLED, row.title
+        revise(session, row, {"status": TaskStatus.DONE, "done_at": now}, now=now)
+        _log(
+            session,
+            act="task-done",
+            person=person,
+            params={"task": task},
+            message=f"Klar via webben: {row.title} (senast {format_date(row.due)})",
+            now=now,
+        )
+        return Done.MARKED, row.title
+
+
+def undo_done(
+    settings: Settings, *, person: str, task: str, now: dt.datetime
+) -> tuple[Undone, str]:
+    """Take back a "klar" this person gave within the undo window."""
+    with writing(settings) as session:
+        row = session.get(Task, task, with_for_update=True)
+        if row is None or not _holds(session, person, task):
+            return Undone.NOT_YOURS, "" if row is None else row.title
+        if row.status != TaskStatus.DONE:
+            return Undone.NOT_DONE, row.title
+        if not may_undo_done(row.done_at, now):
+            return Undone.TOO_LATE, row.title
+        revise(session, row, {"status": TaskStatus.OPEN, "done_at": None}, now=now)
+        _log(
+            session,
+            act="task-undone",
+            person=person,
+            params={"task": task},
+            message=f"Ångrad via webben: {row.title}",
+            now=now,
+        )
+        return Undone.REOPENED, row.title
+
+
+def task_view(
+    settings: Settings, task: str, *, now: dt.datetime
+) -> tuple[PublishedTask, PublishedMeeting] | None:
+    """A task and its meeting, as a confirmation page shows them."""
+    with reading(settings) as session:
+        row = session.get(Task, task)
+        meeting = None if row is None else meeting_by_id(session, row.meeting, now=now)
+        if meeting is None:
+            return None
+        found = [t for t in meeting_tasks(session, [meeting], now=now) if t.id == task]
+    return (found[0], meeting) if found else None
+
+
+def undo_until(done_at: dt.datetime) -> dt.datetime:
+    """The last moment a "klar" can be taken back, in Stockholm time."""
+    return (done_at + UNDO_WINDOW).astimezone(STOCKHOLM)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemContext:
+    """A meeting as the item form and the coordinators' page need it."""
+
+    meeting: PublishedMeeting
+    window: CallWindow | None
+    presenters: tuple[tuple[str, str], ...]  # (person key, name): members and coordinators
+    items: tuple[AgendaItem, ...]
+    names: dict[str, str]
+
+
+def item_context(settings: Settings, meeting: str, *, now: dt.datetime) -> ItemContext | None:
+    with reading(settings) as session:
+        m = meeting_by_id(session, meeting, now=now)
+        if m is None:
+            return None
+        window = call_window(m, meeting_tasks(session, [m], now=now))
+        keys = [p for p, _ in m.invitations] + list(window.coordinators if window else ())
+        rows = {p.key: p for p in session.exec(select(Person).where(col(Person.key).in_(keys)))}
+        items = items_of(session, meeting)
+        senders = {i.submitted_by for i in items if i.submitted_by} - set(rows)
+        more = session.exec(select(Person).where(col(Person.key).in_(senders))).all()
+    names = {k: p.name for k, p in rows.items()} | {p.key: p.name for p in more}
+    presenters = tuple(
+        sorted(((k, names[k]) for k in dict.fromkeys(keys) if k in names), key=lambda p: p[1])
+    )
+    return ItemContext(m, window, presenters, tuple(items), names)
+
+
+def send_item(
+    settings: Settings, *, person: str, meeting: str, draft: ItemDraft, now: dt.datetime
+) -> AgendaItem:
+    """Store an item a person sent while the meeting's call is open.
+
+    Raises:
+        PlanError: the call is not open, or the person may not send items to it.
+    """
+    with writing(settings) as session:
+        m = meeting_by_id(session, meeting, now=now)
+        window = None if m is None else call_window(m, meeting_tasks(session, [m], now=now))
+        if m is None or window is None or not may_send(person, m, window):
+            raise PlanError("du kan inte skicka ärenden till det här mötet", field="möte")
+        if not window.is_open(now):
+            raise PlanError(
+                "tiden för att skicka in ärenden är slut; kontakta den som sammankallar",
+                field="möte",
+            )
+        item = submit_item(session, meeting=meeting, person=person, draft=draft, now=now)
+        _log(
+            session,
+            act="agenda-item-sent",
+            person=person,
+            params={"meeting": meeting, "item": item.id},
+            message=f"Ärende inskickat via webben: {draft.title}",
+            now=now,
+        )
+        return item
+
+
+class Decision(Enum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    UP = "up"
+    DOWN = "down"
+
+
+def decide(
+    settings: Settings,
+    *,
+    person: str,
+    item: str,
+    decision: Decision,
+    reason: str,
+    now: dt.datetime,
+) -> bool:
+    """A coordinator's decision on an item; False when nothing changed.
+
+    Raises:
+        PlanError: the person is not a coordinator of the item's meeting, or it has begun.
+        InputError: a rejection without a reason.
+    """
+    with writing(settings) as session:
+        row = session.get(AgendaItem, item, with_for_update=True)
+        m = None if row is None else meeting_by_id(session, row.meeting, now=now)
+        window = None if m is None else call_window(m, meeting_tasks(session, [m], now=now))
+        if row is None or m is None or window is None or person not in window.coordinators:
+            raise PlanError("bara den som sammankallar kan besluta om ärendet", field="ärende")
+        if m.start <= now:
+            raise PlanError("mötet har redan börjat; dagordningen ligger fast", field="ärende")
+        if decision is Decision.REJECT:
+            why = check_reason(reason)
+            changed = decide_item(session, row, accept=False, reason=why, by=person, now=now)
+        elif decision is Decision.ACCEPT:
+            changed = decide_item(session, row, accept=True, reason="", by=person, now=now)
+        else:
+            changed = move_item(session, row, up=decision is Decision.UP, now=now)
+        if changed:
+            _log(
+                session,
+                act="agenda-decision",
+                person=person,
+                params={"item": item, "decision": decision.value},
+                message=f"Ärende {decision.value} via webben: {row.title}",
+                now=now,
+            )
+        return changed
+
+
+def new_link(settings: Settings, person: str, *, now: dt.datetime) -> str:
+    """Revoke the person's token and issue a new one; the old page and feed stop working."""
+    with writing(settings) as session:
+        token = rotate_token(session, person=person, now=now)
+        _log(
+            session,
+            act="token-rotated",
+            person=person,
+            params={},
+            message="Ny personlig länk via webben",
+            now=now,
+        )
+        return token

@@ -1,0 +1,466 @@
+"""The web application (Starlette): personal pages, signed "klar" links, agenda items.
+
+Every GET only shows: mail scanners (Safe Links, Defender) open every link in a message,
+so a link opens a page whose button POSTs. Every POST carries a form token made for the
+page it came from and must come from this site. Unknown tokens and bad links are
+counted per client and answered with the same plain page; too many get 429. The static
+export (public pages, feeds) is served behind these routes when a folder is given, so one
+process is enough for a demo; in production a web server serves the folder itself
+(docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+
+from calendars.server import create_app as feed_app
+from calendars.site import subscribe_links
+from cycle import CycleError
+from cycle.agenda import check_item
+from cycle.links import LinkError, verify_link
+from cycle.status import ItemStatus, TaskGroup, task_group
+from cycle.swedish import format_date, format_time
+from cycle.times import STOCKHOLM, local_date
+from services.answers import (
+    Decision,
+    Done,
+    Undone,
+    Visitor,
+    decide,
+    item_context,
+    mark_done,
+    new_link,
+    overview,
+    send_item,
+    task_view,
+    undo_done,
+    undo_until,
+    visitor,
+    visitor_for_token,
+)
+from services.mailsink import read_message
+from services.secret import link_key
+from services.settings import Settings
+
+from .publishing import FeedPublisher
+from .security import RateLimit, SecurityHeaders, check_form_token, form_token, same_site
+
+MAX_BODY = 16 * 1024
+LATER_SHOWN = 15  # the page lists the next tasks; the feed has them all
+CSS = (Path(__file__).parent / "static" / "arshjul.css").read_bytes()
+ENV = Environment(
+    loader=PackageLoader("web", "templates"),
+    autoescape=select_autoescape(["html"]),
+    keep_trailing_newline=True,
+)
+ENV.filters["datum"] = format_date
+
+
+def _local(moment: dt.datetime) -> str:
+    local = moment.astimezone(STOCKHOLM)
+    return f"{format_date(local.date())} kl. {format_time(local)}"
+
+
+ENV.filters["tid"] = _local
+
+
+class Refused(Exception):
+    """A request that is answered with a plain Swedish page and a status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+    publish: Callable[[], object] | None = None,
+    static_dir: Path | None = None,
+    mail_dir: Path | None = None,
+    behind_proxy: bool = False,
+    write_limit: int = 60,
+    guess_limit: int = 20,
+) -> Starlette:
+    """The application for ``settings``' database.
+
+    Args:
+        clock: the current moment (aware); the wall clock unless a test passes one.
+        publish: exports the feeds after a write (in a background thread).
+        static_dir: an exported folder to serve for every other path.
+        mail_dir: the demo's mail sink folder, shown at ``/_/post/`` (demo only).
+        behind_proxy: trust the last X-Forwarded-For entry as the client's address.
+        write_limit: writes per client and minute.
+        guess_limit: unknown tokens or bad links per client in ten minutes.
+    """
+    key = link_key(settings)
+    now = clock or (lambda: dt.datetime.now(dt.UTC))
+    publisher = FeedPublisher(publish) if publish is not None else None
+    writes, guesses = RateLimit(write_limit, 60), RateLimit(guess_limit, 600)
+
+    def client(request: Request) -> str:
+        if behind_proxy and (forwarded := request.headers.get("x-forwarded-for")):
+            return forwarded.rsplit(",", 1)[-1].strip()
+        return request.client.host if request.client else "?"
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(ENV.get_template(name).render(**context), status_code=status)
+
+    def refused(status: int, message: str) -> HTMLResponse:
+        return page("message.html", status, title="Det gick inte", message=message)
+
+    def person_of(request: Request) -> tuple[str, Visitor]:
+        token = request.path_params["token"]
+        who = client(request)
+        if guesses.blocked(who):
+            raise Refused(429, "För många försök. Vänta en stund och försök igen.")
+        found = visitor_for_token(settings, token)
+        if found is None:
+            guesses.allow(who)
+            raise Refused(404, "Sidan finns inte. Länken kan ha bytts ut mot en ny.")
+        return token, found
+
+    def signed(request: Request) -> tuple[Any, Visitor]:
+        who = client(request)
+        if guesses.blocked(who):
+            raise Refused(429, "För många försök. Vänta en stund och försök igen.")
+        try:
+            link = verify_link(key, request.path_params["link"], today=local_date(now()))
+        except LinkError as error:
+            guesses.allow(who)
+            raise Refused(404 if "giltig" in str(error) else 410, str(error)) from None
+        found = visitor(settings, link.person)
+        if found is None:
+            raise Refused(404, "Personen finns inte längre i årshjulet.")
+        return link, found
+
+    async def form(request: Request) -> dict[str, str]:
+        """The posted fields, after the checks every write passes."""
+        if not writes.allow(client(request)):
+            raise Refused(429, "För många ändringar på kort tid. Vänta en minut.")
+        host = request.headers.get("host", "")
+        if not same_site(dict(request.headers), host):
+            raise Refused(403, "Formuläret kom inte från den här webbplatsen.")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise Refused(413, "Det du skickade är för stort (högst 16 kB).")
+        try:
+            fields = {
+                k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()
+            }
+        except UnicodeDecodeError:
+            raise Refused(400, "Formuläret kunde inte läsas (teckenkodning).") from None
+        if not check_form_token(key, request.url.path, fields.get("csrf", ""), now=time.time()):
+            raise Refused(403, "Formuläret har gått ut. Ladda om sidan och försök igen.")
+        return fields
+
+    def csrf(path: str) -> str:
+        return form_token(key, path, now=time.time())
+
+    def changed() -> None:
+        if publisher is not None:
+            publisher.request()
+
+    # -- a person's page ---------------------------------------------------------------
+    async def person_page(request: Request) -> Response:
+        token, person = person_of(request)
+        moment = now()
+        view = overview(settings, person, now=moment)
+        today = local_date(moment)
+        groups: dict[TaskGroup, list[dict[str, Any]]] = {g: [] for g in TaskGroup}
+        base = f"/p/{token}/"
+        for t, m in view.tasks:
+            group = task_group(t.status, t.due, today)
+            if group is None:
+                continue
+            groups[group].append(
+                {
+                    "task": t,
+                    "meeting": m,
+                    "done_path": f"{base}uppgifter/{t.id}/klar",
+                    "undo_path": f"{base}uppgifter/{t.id}/angra",
+                    "undo_until": undo_until(t.done_at) if t.done_at else None,
+                    "can_undo": t.done_at is not None and undo_until(t.done_at) > moment,
+                }
+            )
+        later = len(groups[TaskGroup.LATER]) - LATER_SHOWN
+        groups[TaskGroup.LATER] = groups[TaskGroup.LATER][:LATER_SHOWN]
+        for rows in groups.values():
+            for row in rows:
+                row["csrf_done"] = csrf(row["done_path"])
+                row["csrf_undo"] = csrf(row["undo_path"])
+        webcal, https = subscribe_links(settings.public_url, f"p/{token}.ics")
+        meetings = [
+            {
+                "view": v,
+                "call_open": v.window is not None and v.window.is_open(moment),
+                "item_path": f"{base}moten/{v.meeting.id}/arende",
+                "agenda_path": f"{base}moten/{v.meeting.id}/dagordning",
+            }
+            for v in view.meetings
+        ]
+        rotate = f"{base}ny-lank"
+        return page(
+            "person.html",
+            person=person,
+            groups=[(g, groups[g]) for g in TaskGroup if groups[g]],
+            meetings=meetings,
+            webcal=webcal,
+            https=https,
+            rotate=rotate,
+            csrf_rotate=csrf(rotate),
+            notice=request.query_params.get("klart"),
+            later=max(0, later),
+        )
+
+    async def person_done(request: Request) -> Response:
+        token, person = person_of(request)
+        await form(request)
+        outcome, _ = mark_done(
+            settings, person=person.key, task=request.path_params["task"], now=now()
+        )
+        if outcome is Done.MARKED:
+            changed()
+        if outcome in (Done.NOT_YOURS, Done.UNKNOWN):
+            raise Refused(404, "Uppgiften finns inte bland dina uppgifter.")
+        return RedirectResponse(f"/p/{token}/?klart={outcome.name.lower()}", status_code=303)
+
+    async def person_undo(request: Request) -> Response:
+        token, person = person_of(request)
+        await form(request)
+        outcome, _ = undo_done(
+            settings, person=person.key, task=request.path_params["task"], now=now()
+        )
+        if outcome is Undone.REOPENED:
+            changed()
+        if outcome is Undone.NOT_YOURS:
+            raise Refused(404, "Uppgiften finns inte bland dina uppgifter.")
+        return RedirectResponse(f"/p/{token}/?klart={outcome.name.lower()}", status_code=303)
+
+    async def person_rotate(request: Request) -> Response:
+        _, person = person_of(request)
+        await form(request)
+        token = new_link(settings, person.key, now=now())
+        changed()
+        return RedirectResponse(f"/p/{token}/?klart=ny_lank", status_code=303)
+
+    # -- "Markera som klar" from an e-mail ------------------------------------------------
+    async def link_page(request: Request) -> Response:
+        link, person = signed(request)
+        return _link_view(request, link, person, None)
+
+    def _link_view(request: Request, link: Any, person: Visitor, outcome: str | None) -> Response:
+        with_task = task_view(settings, link.task, now=now())
+        if with_task is None:
+            raise Refused(404, "Uppgiften finns inte längre.")
+        task, meeting = with_task
+        path = request.url.path.removesuffix("/angra")
+        undo = path + "/angra"
+        return page(
+            "done.html",
+            person=person,
+            task=task,
+            meeting=meeting,
+            outcome=outcome,
+            path=path,
+            csrf_done=csrf(path),
+            undo=undo,
+            csrf_undo=csrf(undo),
+            undo_until=undo_until(task.done_at) if task.done_at else None,
+            can_undo=task.done_at is not None and undo_until(task.done_at) > now(),
+        )
+
+    async def link_done(request: Request) -> Response:
+        link, person = signed(request)
+        await form(request)
+        outcome, _ = mark_done(settings, person=link.person, task=link.task, now=now())
+        if outcome is Done.NOT_YOURS:
+            raise Refused(403, "Uppgiften ligger inte längre på dig.")
+        if outcome is Done.MARKED:
+            changed()
+        return _link_view(request, link, person, outcome.name.lower())
+
+    async def link_undo(request: Request) -> Response:
+        link, person = signed(request)
+        await form(request)
+        outcome, _ = undo_done(settings, person=link.person, task=link.task, now=now())
+        if outcome is Undone.NOT_YOURS:
+            raise Refused(403, "Uppgiften ligger inte längre på dig.")
+        if outcome is Undone.REOPENED:
+            changed()
+        return _link_view(request, link, person, outcome.name.lower())
+
+    # -- agenda items ----------------------------------------------------------------------
+    async def item_form(request: Request) -> Response:
+        token, person = person_of(request)
+        return _item_page(request, token, person, {}, None, None)
+
+    def _item_page(
+        request: Request,
+        token: str,
+        person: Visitor,
+        values: dict[str, str],
+        error: CycleError | None,
+        sent: str | None,
+        status: int = 200,
+    ) -> Response:
+        context = item_context(settings, request.path_params["meeting"], now=now())
+        if context is None:
+            raise Refused(404, "Mötet finns inte.")
+        moment = now()
+        open_ = context.window is not None and context.window.is_open(moment)
+        mine = [i for i in context.items if i.submitted_by == person.key]
+        return page(
+            "item.html",
+            status,
+            person=person,
+            token=token,
+            context=context,
+            open=open_,
+            path=request.url.path,
+            csrf=csrf(request.url.path),
+            values=values,
+            error=error,
+            sent=sent,
+            mine=mine,
+            labels={s.value: s.label for s in ItemStatus},
+        )
+
+    async def item_send(request: Request) -> Response:
+        token, person = person_of(request)
+        fields = await form(request)
+        context = item_context(settings, request.path_params["meeting"], now=now())
+        if context is None:
+            raise Refused(404, "Mötet finns inte.")
+        try:
+            draft = check_item(
+                title=fields.get("titel", ""),
+                description=fields.get("beskrivning", ""),
+                presenter=fields.get("foredragande") or None,
+                minutes=fields.get("minuter", ""),
+                link=fields.get("lank", ""),
+                presenters=[k for k, _ in context.presenters],
+            )
+            send_item(
+                settings,
+                person=person.key,
+                meeting=context.meeting.id,
+                draft=draft,
+                now=now(),
+            )
+        except CycleError as error:
+            return _item_page(request, token, person, fields, error, None, status=422)
+        return _item_page(request, token, person, {}, None, draft.title)
+
+    async def agenda_page(request: Request) -> Response:
+        token, person = person_of(request)
+        return _agenda_page(request, token, person, None)
+
+    def _agenda_page(
+        request: Request, token: str, person: Visitor, error: CycleError | None, status: int = 200
+    ) -> Response:
+        context = item_context(settings, request.path_params["meeting"], now=now())
+        if context is None or context.window is None:
+            raise Refused(404, "Mötet finns inte eller tar inte emot ärenden.")
+        if person.key not in context.window.coordinators:
+            raise Refused(403, "Sidan är till för den som sammankallar mötet.")
+        return page(
+            "agenda.html",
+            status,
+            person=person,
+            token=token,
+            context=context,
+            path=request.url.path,
+            csrf=csrf(request.url.path),
+            error=error,
+            begun=context.meeting.start <= now(),
+            labels={s.value: s.label for s in ItemStatus},
+        )
+
+    async def agenda_decide(request: Request) -> Response:
+        token, person = person_of(request)
+        fields = await form(request)
+        try:
+            decision = Decision(fields.get("beslut", ""))
+        except ValueError:
+            raise Refused(400, "Okänt beslut.") from None
+        try:
+            if decide(
+                settings,
+                person=person.key,
+                item=fields.get("arende", ""),
+                decision=decision,
+                reason=fields.get("skal", ""),
+                now=now(),
+            ):
+                changed()
+        except CycleError as error:
+            return _agenda_page(request, token, person, error, status=422)
+        return RedirectResponse(request.url.path, status_code=303)
+
+    async def css(_: Request) -> Response:
+        return Response(
+            CSS,
+            media_type="text/css; charset=utf-8",
+            headers={"cache-control": "public, max-age=3600"},
+        )
+
+    routes: list[Any] = [
+        Route("/_/arshjul.css", css),
+        Route("/p/{token}/", person_page),
+        Route("/p/{token}/uppgifter/{task}/klar", person_done, methods=["POST"]),
+        Route("/p/{token}/uppgifter/{task}/angra", person_undo, methods=["POST"]),
+        Route("/p/{token}/ny-lank", person_rotate, methods=["POST"]),
+        Route("/p/{token}/moten/{meeting}/arende", item_form),
+        Route("/p/{token}/moten/{meeting}/arende", item_send, methods=["POST"]),
+        Route("/p/{token}/moten/{meeting}/dagordning", agenda_page),
+        Route("/p/{token}/moten/{meeting}/dagordning", agenda_decide, methods=["POST"]),
+        Route("/klar/{link}", link_page),
+        Route("/klar/{link}", link_done, methods=["POST"]),
+        Route("/klar/{link}/angra", link_undo, methods=["POST"]),
+    ]
+    if mail_dir is not None:
+        folder = mail_dir
+
+        async def mailbox(_: Request) -> Response:
+            messages = [
+                (path.stem, *read_message(path)[:2]) for path in sorted(folder.glob("*.eml"))
+            ]
+            return page("mailbox.html", messages=messages)
+
+        async def mail(request: Request) -> Response:
+            name = request.path_params["number"]
+            path = folder / f"{name}.eml"
+            if not name.isdigit() or not path.exists():
+                raise Refused(404, "Meddelandet finns inte.")
+            return HTMLResponse(read_message(path)[2])
+
+        routes += [Route("/_/post/", mailbox), Route("/_/post/{number}", mail)]
+    if static_dir is not None:
+        routes.append(Mount("/", app=feed_app(static_dir)))
+
+    async def on_refused(_: Request, error: Exception) -> Response:
+        assert isinstance(error, Refused)
+        response = refused(error.status, error.message)
+        if error.status == 429:
+            response.headers["retry-after"] = "60"
+        return response
+
+    app = Starlette(routes=routes, exception_handlers={Refused: on_refused})
+    app.add_middleware(SecurityHeaders)
+    app.state.publisher = publisher
+    return app
