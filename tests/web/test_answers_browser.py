@@ -1,0 +1,75 @@
+""" "Markera som klar" in a real browser: the link out of a message the SMTP sink received,
+opened in headless Chromium (Debian's chromium + chromium-driver), confirmed with its
+button; and an axe-core scan of every page a person meets on the way."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cycle import CycleDefinition
+from models.tokens import live_token
+from services.storage import reading
+from tests.calendars.test_wheel_browser import ARTIFACTS, AXE, browser  # noqa: F401
+from tests.services.test_reminders import Sink
+from tests.web.test_answers import (  # noqa: F401
+    LENA,
+    Site,
+    done_links,
+    planned,
+    reminder_run,
+    sink,
+    site,
+    task_row,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def serious(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    found = json.loads(
+        driver.execute_async_script(
+            AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+            ".then(r => done(JSON.stringify(r.violations)));"
+        )
+    )
+    return [v["id"] for v in found if v["impact"] in ("serious", "critical")]
+
+
+def test_done_from_the_message_in_a_browser(
+    site: Site,  # noqa: F811
+    planned: CycleDefinition,  # noqa: F811
+    sink: Sink,  # noqa: F811
+    browser,  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    reminder_run(site, planned, sink, site.clock[0].replace(hour=7))
+    link = done_links(sink, "lena.sjo@example.se", "Begär in ärenden")[0]
+    title = "Begär in ärenden till dagordningen"
+    browser.get(site.url + link)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
+    assert browser.find_element(By.TAG_NAME, "h1").text == title
+    assert task_row(site, title).status == "open"  # opening the link changed nothing
+    assert serious(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "form button").click()
+    assert "Klart!" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    assert task_row(site, title).status == "done"
+    assert serious(browser) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "klar.png"))
+    with reading(site.settings) as s:
+        token = live_token(s, LENA)
+        meeting = task_row(site, title).meeting
+    site.clock[0] = site.clock[0].replace(day=11)  # the call for items is open
+    for path in (
+        f"/p/{token}/",
+        f"/p/{token}/moten/{meeting}/arende",
+        f"/p/{token}/moten/{meeting}/dagordning",
+    ):
+        browser.get(site.url + path)
+        assert browser.find_elements(By.TAG_NAME, "h1"), path
+        assert serious(browser) == [], path
+    browser.save_screenshot(str(ARTIFACTS / "dagordning.png"))
