@@ -218,6 +218,14 @@ def meetings_of(
     return _meetings(session, session.exec(query.order_by(col(Meeting.start))).all(), now)
 
 
+def published_meetings(
+    session: Session, rows: Sequence[Meeting], *, now: dt.datetime
+) -> list[PublishedMeeting]:
+    """Meeting rows as their readers see them at ``now`` (agenda and invitations read
+    for all of them at once)."""
+    return _meetings(session, rows, now)
+
+
 def meeting_by_id(session: Session, meeting: str, *, now: dt.datetime) -> PublishedMeeting | None:
     """One stored meeting, or None."""
     row = session.get(Meeting, meeting)

@@ -33,9 +33,16 @@ from cycle.swedish import format_date
 from cycle.times import STOCKHOLM
 from models.agenda import decide_item, items_of, move_item, submit_item
 from models.audit import Outcome, finish_run, start_run
-from models.published import meeting_by_id, meeting_tasks, person_meetings, person_tasks
+from models.published import (
+    meeting_by_id,
+    meeting_tasks,
+    person_meetings,
+    person_tasks,
+    published_meetings,
+)
 from models.revisions import revise
-from models.tables import AgendaItem, Person, Task, TaskAssignee
+from models.tables import AgendaItem, Meeting, Person, Task, TaskAssignee
+from models.tasks import complete_task
 from models.tokens import person_for_token, rotate_token
 
 from .settings import Settings
@@ -139,7 +146,7 @@ def _coordinated_meetings(
     session: Session, person: str, now: dt.datetime
 ) -> list[PublishedMeeting]:
     """Meetings whose call for items this person holds (as a task), still ahead."""
-    ids = session.exec(
+    ids = (
         select(Task.meeting)
         .join(TaskAssignee, col(TaskAssignee.task) == col(Task.id))
         .where(
@@ -148,9 +155,13 @@ def _coordinated_meetings(
             col(Task.due) >= (now - dt.timedelta(days=31)).date(),
         )
         .distinct()
+    )
+    rows = session.exec(
+        select(Meeting)
+        .where(col(Meeting.id).in_(ids), col(Meeting.end) > now)
+        .order_by(col(Meeting.start), col(Meeting.id))
     ).all()
-    found = [meeting_by_id(session, m, now=now) for m in ids]
-    return [m for m in found if m is not None and m.end > now]
+    return published_meetings(session, rows, now=now)
 
 
 def _log(
@@ -190,7 +201,7 @@ def mark_done(settings: Settings, *, person: str, task: str, now: dt.datetime) -
             return Done.ALREADY, row.title
         if row.status == TaskStatus.CANCELLED:
             return Done.CANCELLED, row.title
-        revise(session, row, {"status": TaskStatus.DONE, "done_at": now}, now=now)
+        complete_task(session, task, now=now)
         _log(
             session,
             act="task-done",
