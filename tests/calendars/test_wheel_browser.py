@@ -69,6 +69,8 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     port = site[0]
     browser.get(f"http://127.0.0.1:{port}/o/mini/2027")
@@ -104,7 +106,11 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     assert serious_violations() == []  # the wheel page
 
     active.send_keys(Keys.ENTER)  # the mark is a link to the meeting page
-    assert "/m/" in browser.current_url
+    # The key press returns before the new page is there: wait for it, never sleep.
+    WebDriverWait(browser, 20).until(expected_conditions.url_contains("/m/"))
+    WebDriverWait(browser, 20).until(
+        expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Samverkansrådet")
+    )
     assert browser.find_element(By.TAG_NAME, "h1").text == "Samverkansrådet"
     assert browser.find_elements(By.LINK_TEXT, "Lägg till i kalendern")
     assert len(browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 4  # the chain

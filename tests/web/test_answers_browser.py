@@ -45,6 +45,8 @@ def test_done_from_the_message_in_a_browser(
     browser,  # type: ignore[no-untyped-def]  # noqa: F811
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     reminder_run(site, planned, sink, site.clock[0].replace(hour=7))
     link = done_links(sink, "lena.sjo@example.se", "Begär in ärenden")[0]
@@ -54,8 +56,14 @@ def test_done_from_the_message_in_a_browser(
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     assert task_row(site, title).status == "open"  # opening the link changed nothing
     assert serious(browser) == []
+    before = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "form button").click()
-    assert "Klart!" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    # A click submits the form and returns at once; wait until the answer page replaced it.
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(before))
+    status = WebDriverWait(browser, 20).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[role=status]"))
+    )
+    assert "Klart!" in status.text
     assert task_row(site, title).status == "done"
     assert serious(browser) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
