@@ -72,10 +72,14 @@ def _wait_listening(port: int, proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running(argv: list[str], port: int) -> Iterator[None]:
+def running(argv: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[None]:
     """Run a server we start ourselves; stop it by its PID (process group) afterwards."""
     proc = subprocess.Popen(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=env,
     )
     try:
         _wait_listening(port, proc)

@@ -118,6 +118,17 @@ def year(text: str) -> int:
 year.__name__ = "år"  # argparse shows the type's name in its error message
 
 
+def positive(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    number = int(text)
+    if number < 1:
+        raise ValueError(text)
+    return number
+
+
+positive.__name__ = "positivt heltal"
+
+
 def build_parser(description: str, commands: tuple[Command, ...]) -> argparse.ArgumentParser:
     """The argument parser, with Swedish help for every command and option."""
     parser = argparse.ArgumentParser(prog="arshjul", description=description)
@@ -160,7 +171,7 @@ EVERYTHING = (*STORED, *PUBLISHING, REPORTS)  # commands that run flows
 SERVING = (
     option("--host", default="127.0.0.1", help="adress att lyssna på (127.0.0.1)"),
     option("--port", type=int, default=8000, help="port (8000)"),
-    option("--workers", type=int, default=1, metavar="N", help="antal serverprocesser (1)"),
+    option("--workers", type=positive, default=1, metavar="N", help="antal serverprocesser (1)"),
 )
 ORG = option("--org", required=True, metavar="SLUG", help="organisationen")
 YEAR = option("--year", type=year, required=True, metavar="ÅR", help="året")

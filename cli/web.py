@@ -3,21 +3,23 @@ feeds and pages served behind it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from cycle import DefinitionError
-from cycle.times import local_date
 
-from .arguments import PUBLISHING, SERVING, STORED, Command, Invocation, option
+from .arguments import PUBLISHING, SERVING, STORED, Command, Invocation, option, positive
 
 
 def serve_web(call: Invocation, *, mail_dir: Path | None = None) -> int:
-    """Run the web application until stopped (Ctrl-C); ``mail_dir`` is the demo's."""
+    """Run the web application until stopped (Ctrl-C); ``mail_dir`` is the demo's.
+
+    Each of ``--workers`` processes builds the app from the environment this sets
+    (``web.serving``), so one worker and several run the same code."""
+    import os
+
     import uvicorn
 
-    from services.feeds import publish_feeds
-    from web.app import create_app
+    from web.serving import DEFAULT_WRITE_LIMIT, WebOptions
 
     settings = call.settings
     folder = settings.publish_dir
@@ -25,24 +27,21 @@ def serve_web(call: Invocation, *, mail_dir: Path | None = None) -> int:
         raise DefinitionError(
             "mappen har ingen export; kör först `arshjul feeds export`", source=str(folder)
         )
-
-    def publish() -> None:
-        moment = dt.datetime.now(dt.UTC)
-        publish_feeds(settings, today=local_date(moment), now=moment)
-
     a = call.args
-    app = create_app(
-        settings,
-        publish=publish,
+    options = WebOptions(
         static_dir=None if getattr(a, "no_static", False) else folder,
         mail_dir=mail_dir,
         behind_proxy=getattr(a, "behind_proxy", False),
+        write_limit=getattr(a, "write_limit", None) or DEFAULT_WRITE_LIMIT,
     )
+    os.environ.update(settings.environment() | options.environment())
     call.say(f"Webbapplikationen på http://{a.host}:{a.port}/ (avsluta med Ctrl-C)")
     uvicorn.run(
-        app,
+        "web.serving:app_from_env",
+        factory=True,
         host=a.host,
         port=a.port,
+        workers=a.workers,
         access_log=False,  # personal pages and links carry secrets in their paths
         server_header=False,
         log_level="warning",
@@ -57,6 +56,13 @@ WEB_OPTIONS = (
         "--behind-proxy",
         action="store_true",
         help="lita på X-Forwarded-For från en omvänd proxy (för gränser per klient)",
+    ),
+    option(
+        "--write-limit",
+        type=positive,
+        metavar="N",
+        help="högsta antal ändringar per klient och minut (60); höj den när många "
+        "användare delar en adress bakom NAT eller en proxy utan --behind-proxy",
     ),
     option(
         "--no-static",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from cycle.definitions import Role, SeriesKind
@@ -60,19 +61,30 @@ def _target_body(organisation: str, meeting_body: str, rule: str) -> str | None:
 
 
 def _meetings(
-    session: Session, rows: Sequence[Meeting], now: dt.datetime
+    session: Session,
+    rows: Sequence[Meeting],
+    now: dt.datetime,
+    *,
+    agenda: bool = True,
+    invitations: bool = True,
 ) -> list[PublishedMeeting]:
-    """Meeting rows as values at ``now``, with their agenda and invitations."""
-    agenda: dict[str, list[str]] = {}
-    invitations: dict[str, list[tuple[str, Role]]] = defaultdict(list)
-    for chunk in chunked(m.id for m in rows):
-        agenda |= agenda_lines(session, list(chunk))
-        for inv in session.exec(
-            select(Invitation)
+    """Meeting rows as values at ``now``, with their agenda and invitations unless told
+    otherwise (a list of tasks names their meetings and needs neither; a person's page
+    shows the agenda but not who else is called)."""
+    lines: dict[str, list[str]] = {}
+    called: dict[str, list[tuple[str, Role]]] = defaultdict(list)
+    for chunk in chunked(m.id for m in rows) if agenda or invitations else ():
+        if agenda:
+            lines |= agenda_lines(session, list(chunk))
+        if not invitations:
+            continue
+        # plain columns: a row object per invitation would cost more than the page
+        for meeting, person, role in session.exec(
+            select(Invitation.meeting, Invitation.person, Invitation.role)
             .where(col(Invitation.meeting).in_(chunk))
             .order_by(col(Invitation.person))
         ):
-            invitations[inv.meeting].append((inv.person, Role(inv.role)))
+            called[meeting].append((person, Role(role)))
     return [
         PublishedMeeting(
             id=m.id,
@@ -92,8 +104,8 @@ def _meetings(
             series=m.series,
             moved_because=m.moved_because,
             note=m.note,
-            agenda=tuple(agenda.get(m.id, ())),
-            invitations=tuple(invitations[m.id]),
+            agenda=tuple(lines.get(m.id, ())),
+            invitations=tuple(called[m.id]),
         )
         for m in rows
     ]
@@ -106,12 +118,12 @@ def _tasks(
     today = local_date(now)
     assignees: dict[str, list[str]] = defaultdict(list)
     for chunk in chunked(t.id for t in rows):
-        for a in session.exec(
-            select(TaskAssignee)
+        for task, person in session.exec(
+            select(TaskAssignee.task, TaskAssignee.person)
             .where(col(TaskAssignee.task).in_(chunk))
             .order_by(col(TaskAssignee.person))
         ):
-            assignees[a.task].append(a.person)
+            assignees[task].append(person)
     return sorted(
         (
             PublishedTask(
@@ -135,10 +147,15 @@ def _tasks(
     )
 
 
-def _tasks_of_meetings(session: Session, meetings: Sequence[PublishedMeeting]) -> list[Task]:
+def _tasks_of_meetings(
+    session: Session, meetings: Sequence[PublishedMeeting], steps: Collection[str] | None = None
+) -> list[Task]:
     rows: list[Task] = []
     for chunk in chunked(m.id for m in meetings):
-        rows.extend(session.exec(select(Task).where(col(Task.meeting).in_(chunk))))
+        query = select(Task).where(col(Task.meeting).in_(chunk))
+        if steps is not None:
+            query = query.where(col(Task.step).in_(list(steps)))
+        rows.extend(session.exec(query))
     return rows
 
 
@@ -219,11 +236,11 @@ def meetings_of(
 
 
 def published_meetings(
-    session: Session, rows: Sequence[Meeting], *, now: dt.datetime
+    session: Session, rows: Sequence[Meeting], *, now: dt.datetime, invitations: bool = True
 ) -> list[PublishedMeeting]:
-    """Meeting rows as their readers see them at ``now`` (agenda and invitations read
-    for all of them at once)."""
-    return _meetings(session, rows, now)
+    """Meeting rows as their readers see them at ``now`` (agenda and, unless told not
+    to, invitations read for all of them at once)."""
+    return _meetings(session, rows, now, invitations=invitations)
 
 
 def meeting_by_id(session: Session, meeting: str, *, now: dt.datetime) -> PublishedMeeting | None:
@@ -240,33 +257,46 @@ def tasks_of(
 
 
 def person_tasks(
-    session: Session, person: str, *, now: dt.datetime, include_done: bool = False
+    session: Session,
+    person: str,
+    *,
+    now: dt.datetime,
+    include_done: bool = False,
+    done_since: dt.datetime | None = None,
 ) -> list[tuple[PublishedTask, PublishedMeeting]]:
     """A person's tasks of meetings that are not cancelled, by due date: open and late
-    ones (and done ones if asked)."""
-    statuses = [TaskStatus.OPEN, TaskStatus.DONE] if include_done else [TaskStatus.OPEN]
+    ones, and done ones if asked (only those done since ``done_since`` when given). The
+    meetings come without agenda and invitations."""
+    wanted = col(Task.status) == TaskStatus.OPEN
+    if include_done:
+        done = col(Task.status) == TaskStatus.DONE
+        if done_since is not None:
+            done = and_(done, col(Task.done_at) >= done_since)
+        wanted = or_(wanted, done)
     rows = session.exec(
         select(Task, Meeting)
         .join(TaskAssignee, col(TaskAssignee.task) == col(Task.id))
         .join(Meeting, col(Meeting.id) == col(Task.meeting))
-        .where(
-            TaskAssignee.person == person,
-            col(Task.status).in_(statuses),
-            Meeting.status != MeetingStatus.CANCELLED,
-        )
+        .where(TaskAssignee.person == person, wanted, Meeting.status != MeetingStatus.CANCELLED)
         .order_by(col(Task.due), col(Task.id))
     ).all()
     unique = list({m.id: m for _, m in rows}.values())
-    meetings = {m.id: m for m in _meetings(session, unique, now)}
+    meetings = {m.id: m for m in _meetings(session, unique, now, agenda=False, invitations=False)}
     tasks = _tasks(session, [t for t, _ in rows], {m.id: m.body for m in meetings.values()}, now)
     return [(t, meetings[t.meeting]) for t in tasks]
 
 
 def person_meetings(
-    session: Session, person: str, *, now: dt.datetime, until: dt.datetime
+    session: Session,
+    person: str,
+    *,
+    now: dt.datetime,
+    until: dt.datetime,
+    invitations: bool = True,
 ) -> list[tuple[PublishedMeeting, Role]]:
     """The meetings a person is invited to that end after ``now`` and start before
-    ``until`` (cancelled ones too: the person should see that), by start."""
+    ``until`` (cancelled ones too: the person should see that), by start; with whom
+    else is invited unless told not to."""
     rows = session.exec(
         select(Meeting, Invitation.role)
         .join(Invitation, col(Invitation.meeting) == col(Meeting.id))
@@ -277,14 +307,35 @@ def person_meetings(
         )
         .order_by(col(Meeting.start), col(Meeting.id))
     ).all()
-    values = {m.id: m for m in _meetings(session, [m for m, _ in rows], now)}
+    values = {
+        m.id: m for m in _meetings(session, [m for m, _ in rows], now, invitations=invitations)
+    }
     return [(values[m.id], Role(role)) for m, role in rows]
 
 
 def meeting_tasks(
-    session: Session, meetings: Sequence[PublishedMeeting], *, now: dt.datetime
+    session: Session,
+    meetings: Sequence[PublishedMeeting],
+    *,
+    now: dt.datetime,
+    steps: Collection[str] | None = None,
 ) -> list[PublishedTask]:
-    """The tasks of these meetings, with their assignees, by due date."""
+    """The tasks of these meetings (only of ``steps`` when given), with their assignees,
+    by due date."""
     return _tasks(
-        session, _tasks_of_meetings(session, meetings), {m.id: m.body for m in meetings}, now
+        session,
+        _tasks_of_meetings(session, meetings, steps),
+        {m.id: m.body for m in meetings},
+        now,
     )
+
+
+def task_with_meeting(
+    session: Session, task: str, *, now: dt.datetime
+) -> tuple[PublishedTask, PublishedMeeting] | None:
+    """One stored task and its meeting, or None."""
+    row = session.get(Task, task)
+    meeting = None if row is None else meeting_by_id(session, row.meeting, now=now)
+    if row is None or meeting is None:
+        return None
+    return _tasks(session, [row], {meeting.id: meeting.body}, now)[0], meeting

@@ -39,6 +39,7 @@ from models.published import (
     person_meetings,
     person_tasks,
     published_meetings,
+    task_with_meeting,
 )
 from models.revisions import revise
 from models.tables import AgendaItem, Meeting, Person, Task, TaskAssignee
@@ -49,6 +50,7 @@ from .settings import Settings
 from .storage import reading, writing
 
 MEETINGS_AHEAD = dt.timedelta(days=365)
+DONE_SHOWN = dt.timedelta(days=30)  # a page lists what was ticked off this long ago
 
 
 class Done(Enum):
@@ -111,23 +113,29 @@ def _visitor(session: Session, person: str) -> Visitor | None:
     return None if row is None else Visitor(row.key, row.name, row.organisation)
 
 
-def overview(settings: Settings, person: Visitor, *, now: dt.datetime) -> Overview:
-    """The person's tasks (open, late, and done lately) and coming meetings."""
+def overview_for_token(settings: Settings, token: str, *, now: dt.datetime) -> Overview | None:
+    """The page of the person whose live token this is, read in one transaction."""
     with reading(settings) as session:
-        tasks = person_tasks(session, person.key, now=now, include_done=True)
-        recent = now - dt.timedelta(days=30)
-        tasks = [
-            (t, m) for t, m in tasks if t.open or (t.done_at is not None and t.done_at >= recent)
-        ]
-        invited = person_meetings(session, person.key, now=now, until=now + MEETINGS_AHEAD)
-        coordinated = _coordinated_meetings(session, person.key, now)
-        meetings = {m.id: m for m, _ in invited}
-        for m in coordinated:
-            meetings.setdefault(m.id, m)
-        roles = {m.id: role for m, role in invited}
-        of_meeting: dict[str, list[PublishedTask]] = {}
-        for t in meeting_tasks(session, list(meetings.values()), now=now):
-            of_meeting.setdefault(t.meeting, []).append(t)
+        person = person_for_token(session, token)
+        found = None if person is None else _visitor(session, person)
+        return None if found is None else _overview(session, found, now)
+
+
+def _overview(session: Session, person: Visitor, now: dt.datetime) -> Overview:
+    """The person's tasks (open, late, and done lately) and coming meetings."""
+    recent = now - DONE_SHOWN
+    tasks = person_tasks(session, person.key, now=now, include_done=True, done_since=recent)
+    ahead = now + MEETINGS_AHEAD
+    invited = person_meetings(session, person.key, now=now, until=ahead, invitations=False)
+    coordinated = _coordinated_meetings(session, person.key, now)
+    meetings = {m.id: m for m, _ in invited}
+    for m in coordinated:
+        meetings.setdefault(m.id, m)
+    roles = {m.id: role for m, role in invited}
+    of_meeting: dict[str, list[PublishedTask]] = {}
+    steps = (CALL_STEP, NOTICE_STEP)  # all a call window needs
+    for t in meeting_tasks(session, list(meetings.values()), now=now, steps=steps):
+        of_meeting.setdefault(t.meeting, []).append(t)
     views = []
     for m in sorted(meetings.values(), key=lambda m: (m.start, m.id)):
         window = call_window(m, of_meeting.get(m.id, ()))
@@ -161,7 +169,7 @@ def _coordinated_meetings(
         .where(col(Meeting.id).in_(ids), col(Meeting.end) > now)
         .order_by(col(Meeting.start), col(Meeting.id))
     ).all()
-    return published_meetings(session, rows, now=now)
+    return published_meetings(session, rows, now=now, invitations=False)  # not shown
 
 
 def _log(
@@ -242,12 +250,7 @@ def task_view(
 ) -> tuple[PublishedTask, PublishedMeeting] | None:
     """A task and its meeting, as a confirmation page shows them."""
     with reading(settings) as session:
-        row = session.get(Task, task)
-        meeting = None if row is None else meeting_by_id(session, row.meeting, now=now)
-        if meeting is None:
-            return None
-        found = [t for t in meeting_tasks(session, [meeting], now=now) if t.id == task]
-    return (found[0], meeting) if found else None
+        return task_with_meeting(session, task, now=now)
 
 
 def undo_until(done_at: dt.datetime) -> dt.datetime:

@@ -14,10 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
+from anyio import CapacityLimiter
+from anyio.to_thread import run_sync
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -41,7 +44,7 @@ from services.answers import (
     item_context,
     mark_done,
     new_link,
-    overview,
+    overview_for_token,
     send_item,
     task_view,
     undo_done,
@@ -56,6 +59,7 @@ from services.settings import Settings
 from .publishing import FeedPublisher
 from .security import RateLimit, SecurityHeaders, check_form_token, form_token, same_site
 
+T = TypeVar("T")
 MAX_BODY = 16 * 1024
 LATER_SHOWN = 15  # the page lists the next tasks; the feed has them all
 CSS = (Path(__file__).parent / "static" / "arshjul.css").read_bytes()
@@ -93,6 +97,8 @@ def create_app(
     behind_proxy: bool = False,
     write_limit: int = 60,
     guess_limit: int = 20,
+    export_pause: float = 0,
+    threads: int = 1,
 ) -> Starlette:
     """The application for ``settings``' database.
 
@@ -104,10 +110,15 @@ def create_app(
         behind_proxy: trust the last X-Forwarded-For entry as the client's address.
         write_limit: writes per client and minute.
         guess_limit: unknown tokens or bad links per client in ten minutes.
+        export_pause: seconds between two exports under a stream of writes.
+        threads: requests whose database work runs at once, in threads off the event
+            loop (one by default: the work is mostly Python under one interpreter lock,
+            and several threads only made the slowest answers slower; more capacity
+            comes from more processes, ``arshjul web --workers``).
     """
     key = link_key(settings)
     now = clock or (lambda: dt.datetime.now(dt.UTC))
-    publisher = FeedPublisher(publish) if publish is not None else None
+    publisher = FeedPublisher(publish, pause=export_pause) if publish is not None else None
     writes, guesses = RateLimit(write_limit, 60), RateLimit(guess_limit, 600)
 
     def client(request: Request) -> str:
@@ -121,16 +132,20 @@ def create_app(
     def refused(status: int, message: str) -> HTMLResponse:
         return page("message.html", status, title="Det gick inte", message=message)
 
-    def person_of(request: Request) -> tuple[str, Visitor]:
+    def behind_token(request: Request, find: Callable[[str], T | None]) -> tuple[str, T]:
+        """What ``find`` gives for the path's token; unknown tokens count as guesses."""
         token = request.path_params["token"]
         who = client(request)
         if guesses.blocked(who):
             raise Refused(429, "För många försök. Vänta en stund och försök igen.")
-        found = visitor_for_token(settings, token)
+        found = find(token)
         if found is None:
             guesses.allow(who)
             raise Refused(404, "Sidan finns inte. Länken kan ha bytts ut mot en ny.")
         return token, found
+
+    def person_of(request: Request) -> tuple[str, Visitor]:
+        return behind_token(request, partial(visitor_for_token, settings))
 
     def signed(request: Request) -> tuple[Any, Visitor]:
         who = client(request)
@@ -171,15 +186,34 @@ def create_app(
     def csrf(path: str) -> str:
         return form_token(key, path, now=time.time())
 
+    # The database work runs off the event loop, so the loop keeps accepting and reading
+    # requests while a page is built; see ``threads`` for how many at once.
+    limiter = CapacityLimiter(threads)
+
+    async def off_loop(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await run_sync(partial(call, *args, **kwargs), limiter=limiter)
+
+    async def person_page(request: Request) -> Response:
+        return await off_loop(_person_page, request)
+
+    async def link_page(request: Request) -> Response:
+        return await off_loop(_link_page, request)
+
+    async def item_form(request: Request) -> Response:
+        return await off_loop(_item_form, request)
+
+    async def agenda_page(request: Request) -> Response:
+        return await off_loop(_agenda_page_of, request)
+
     def changed() -> None:
         if publisher is not None:
             publisher.request()
 
     # -- a person's page ---------------------------------------------------------------
-    async def person_page(request: Request) -> Response:
-        token, person = person_of(request)
+    def _person_page(request: Request) -> Response:
         moment = now()
-        view = overview(settings, person, now=moment)
+        token, view = behind_token(request, partial(overview_for_token, settings, now=moment))
+        person = view.visitor
         today = local_date(moment)
         groups: dict[TaskGroup, list[dict[str, Any]]] = {g: [] for g in TaskGroup}
         base = f"/p/{token}/"
@@ -228,10 +262,10 @@ def create_app(
         )
 
     async def person_done(request: Request) -> Response:
-        token, person = person_of(request)
+        token, person = await off_loop(person_of, request)
         await form(request)
-        outcome, _ = mark_done(
-            settings, person=person.key, task=request.path_params["task"], now=now()
+        outcome, _ = await off_loop(
+            mark_done, settings, person=person.key, task=request.path_params["task"], now=now()
         )
         if outcome is Done.MARKED:
             changed()
@@ -240,10 +274,10 @@ def create_app(
         return RedirectResponse(f"/p/{token}/?klart={outcome.name.lower()}", status_code=303)
 
     async def person_undo(request: Request) -> Response:
-        token, person = person_of(request)
+        token, person = await off_loop(person_of, request)
         await form(request)
-        outcome, _ = undo_done(
-            settings, person=person.key, task=request.path_params["task"], now=now()
+        outcome, _ = await off_loop(
+            undo_done, settings, person=person.key, task=request.path_params["task"], now=now()
         )
         if outcome is Undone.REOPENED:
             changed()
@@ -252,14 +286,14 @@ def create_app(
         return RedirectResponse(f"/p/{token}/?klart={outcome.name.lower()}", status_code=303)
 
     async def person_rotate(request: Request) -> Response:
-        _, person = person_of(request)
+        _, person = await off_loop(person_of, request)
         await form(request)
-        token = new_link(settings, person.key, now=now())
+        token = await off_loop(new_link, settings, person.key, now=now())
         changed()
         return RedirectResponse(f"/p/{token}/?klart=ny_lank", status_code=303)
 
     # -- "Markera som klar" from an e-mail ------------------------------------------------
-    async def link_page(request: Request) -> Response:
+    def _link_page(request: Request) -> Response:
         link, person = signed(request)
         return _link_view(request, link, person, None)
 
@@ -285,27 +319,31 @@ def create_app(
         )
 
     async def link_done(request: Request) -> Response:
-        link, person = signed(request)
+        link, person = await off_loop(signed, request)
         await form(request)
-        outcome, _ = mark_done(settings, person=link.person, task=link.task, now=now())
+        outcome, _ = await off_loop(
+            mark_done, settings, person=link.person, task=link.task, now=now()
+        )
         if outcome is Done.NOT_YOURS:
             raise Refused(403, "Uppgiften ligger inte längre på dig.")
         if outcome is Done.MARKED:
             changed()
-        return _link_view(request, link, person, outcome.name.lower())
+        return await off_loop(_link_view, request, link, person, outcome.name.lower())
 
     async def link_undo(request: Request) -> Response:
-        link, person = signed(request)
+        link, person = await off_loop(signed, request)
         await form(request)
-        outcome, _ = undo_done(settings, person=link.person, task=link.task, now=now())
+        outcome, _ = await off_loop(
+            undo_done, settings, person=link.person, task=link.task, now=now()
+        )
         if outcome is Undone.NOT_YOURS:
             raise Refused(403, "Uppgiften ligger inte längre på dig.")
         if outcome is Undone.REOPENED:
             changed()
-        return _link_view(request, link, person, outcome.name.lower())
+        return await off_loop(_link_view, request, link, person, outcome.name.lower())
 
     # -- agenda items ----------------------------------------------------------------------
-    async def item_form(request: Request) -> Response:
+    def _item_form(request: Request) -> Response:
         token, person = person_of(request)
         return _item_page(request, token, person, {}, None, None)
 
@@ -341,8 +379,13 @@ def create_app(
         )
 
     async def item_send(request: Request) -> Response:
-        token, person = person_of(request)
+        token, person = await off_loop(person_of, request)
         fields = await form(request)
+        return await off_loop(_item_send, request, token, person, fields)
+
+    def _item_send(
+        request: Request, token: str, person: Visitor, fields: dict[str, str]
+    ) -> Response:
         context = item_context(settings, request.path_params["meeting"], now=now())
         if context is None:
             raise Refused(404, "Mötet finns inte.")
@@ -366,7 +409,7 @@ def create_app(
             return _item_page(request, token, person, fields, error, None, status=422)
         return _item_page(request, token, person, {}, None, draft.title)
 
-    async def agenda_page(request: Request) -> Response:
+    def _agenda_page_of(request: Request) -> Response:
         token, person = person_of(request)
         return _agenda_page(request, token, person, None)
 
@@ -392,8 +435,13 @@ def create_app(
         )
 
     async def agenda_decide(request: Request) -> Response:
-        token, person = person_of(request)
+        token, person = await off_loop(person_of, request)
         fields = await form(request)
+        return await off_loop(_agenda_decide, request, token, person, fields)
+
+    def _agenda_decide(
+        request: Request, token: str, person: Visitor, fields: dict[str, str]
+    ) -> Response:
         try:
             decision = Decision(fields.get("beslut", ""))
         except ValueError:
@@ -436,13 +484,13 @@ def create_app(
     if mail_dir is not None:
         folder = mail_dir
 
-        async def mailbox(_: Request) -> Response:
+        def mailbox(_: Request) -> Response:
             messages = [
                 (path.stem, *read_message(path)[:2]) for path in sorted(folder.glob("*.eml"))
             ]
             return page("mailbox.html", messages=messages)
 
-        async def mail(request: Request) -> Response:
+        def mail(request: Request) -> Response:
             name = request.path_params["number"]
             path = folder / f"{name}.eml"
             if not name.isdigit() or not path.exists():

@@ -2,13 +2,16 @@
 
 A write asks for an export; one background thread runs it, and requests that arrive
 while it runs are folded into one more export after it. So a click returns at once, and
-the feeds show every change within one export's time.
+the feeds show every change within one export's time (plus ``pause``: under a stream of
+writes the exports keep that much distance, so that they take at most a share of the
+processor and the clicks keep theirs; calendar clients poll every few hours anyway).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
@@ -17,8 +20,9 @@ log = logging.getLogger(__name__)
 class FeedPublisher:
     """Runs ``publish`` after writes, at most one at a time, coalescing requests."""
 
-    def __init__(self, publish: Callable[[], object]) -> None:
+    def __init__(self, publish: Callable[[], object], *, pause: float = 0) -> None:
         self._publish = publish
+        self._pause = pause
         self._wanted = False
         self._running = False
         self._done = threading.Condition()
@@ -46,6 +50,10 @@ class FeedPublisher:
                 self.exports += 1
             except Exception:  # the next write tries again; the click itself succeeded
                 log.exception("export after a web change failed")
+            with self._done:
+                again = self._wanted
+            if again and self._pause:  # a stream of writes: keep the distance
+                time.sleep(self._pause)
 
     def wait(self, timeout: float = 60) -> bool:
         """Block until no export is wanted or running (tests, shutdown)."""
