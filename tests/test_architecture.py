@@ -21,8 +21,9 @@ LAYERS: dict[str, set[str]] = {
     "cli": {"cycle", "models", "calendars", "services", "flows", "web"},
 }
 # Where a process meets its environment: the CLI; a deployed flow run, which has no
-# command line; the feed server's worker processes, which uvicorn starts by import string.
-EDGES = {"cli", "flows.runtime.context", "calendars.server"}
+# command line; the feed server's and the web application's worker processes, which
+# uvicorn starts by import string.
+EDGES = {"cli", "flows.runtime.context", "calendars.server", "web.serving"}
 
 
 def _modules() -> Iterator[tuple[str, Path]]:

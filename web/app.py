@@ -79,6 +79,18 @@ def _local(moment: dt.datetime) -> str:
 ENV.filters["tid"] = _local
 
 
+def _last(closes: dt.datetime) -> str:
+    """The last day (or moment) before ``closes``: a call that closes when a day begins
+    is open "till och med" the day before, not "till … kl. 00.00"."""
+    local = closes.astimezone(STOCKHOLM)
+    if local.time() == dt.time(0):
+        return format_date(local.date() - dt.timedelta(days=1))
+    return _local(closes)
+
+
+ENV.filters["sista"] = _last
+
+
 class Refused(Exception):
     """A request that is answered with a plain Swedish page and a status."""
 

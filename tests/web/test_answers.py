@@ -291,6 +291,8 @@ def test_an_item_sent_and_accepted_is_in_the_kallelse_and_the_feed(
     with site.client() as c:
         page = c.get(f"/p/{anna}/")
         assert "Skicka in ett ärende" in page.text
+        # the call closes when the kallelse day (Thursday 17 December) begins
+        assert "till och med onsdag 16 december 2026." in c.get(form).text
         sent = post_form(
             c,
             form,

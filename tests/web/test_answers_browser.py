@@ -72,12 +72,18 @@ def test_done_from_the_message_in_a_browser(
         token = live_token(s, LENA)
         meeting = task_row(site, title).meeting
     site.clock[0] = site.clock[0].replace(day=11)  # the call for items is open
-    for path in (
-        f"/p/{token}/",
-        f"/p/{token}/moten/{meeting}/arende",
-        f"/p/{token}/moten/{meeting}/dagordning",
+    for name, path in (
+        ("personlig", f"/p/{token}/"),
+        ("arende", f"/p/{token}/moten/{meeting}/arende"),
+        ("dagordning", f"/p/{token}/moten/{meeting}/dagordning"),
     ):
-        browser.get(site.url + path)
-        assert browser.find_elements(By.TAG_NAME, "h1"), path
-        assert serious(browser) == [], path
-    browser.save_screenshot(str(ARTIFACTS / "dagordning.png"))
+        for width in (1100, 420):  # a desktop and a phone, for a person to look at
+            browser.set_window_size(width, 1500)
+            browser.get(site.url + path)
+            assert browser.find_elements(By.TAG_NAME, "h1"), path
+            assert serious(browser) == [], (path, width)
+            # nothing wider than the window: a phone must not scroll sideways
+            assert browser.execute_script(
+                "return document.documentElement.scrollWidth <= window.innerWidth"
+            ), (path, width)
+            browser.save_screenshot(str(ARTIFACTS / f"{name}-{width}.png"))
