@@ -59,10 +59,13 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A line that ends in an address: written out in plain text, a link in HTML."""
+    """A line that ends in an address: written out in plain text, a link in HTML. An
+    action's link (a button-like "Markera som klar") shows its label, not the long
+    signed address; other addresses stay readable, since people copy them."""
 
     label: str
     url: str
+    action: bool = False
 
     def __str__(self) -> str:
         return f"{self.label}: {self.url}"
@@ -115,7 +118,7 @@ def render_draft(
     def done(t: PublishedTask) -> Line:
         if done_link is None:
             return f"Markera uppgiften som klar: arshjul tasks done {t.id}"
-        return Link("Markera som klar", done_link(r.recipient, t.id, r.send_on))
+        return Link("Markera som klar", done_link(r.recipient, t.id, r.send_on), action=True)
 
     lines: list[Line]
     ical = method = None
@@ -205,7 +208,7 @@ def render_draft(
             "det behöver.",
         ]
         if page:
-            lines += ["", Link("Skicka in ett ärende", f"{page}moten/{m.id}/arende")]
+            lines += ["", Link("Skicka in ett ärende", f"{page}moten/{m.id}/arende", action=True)]
     elif r.kind is Kind.ANSWER:
         item, m = look.items[r.item or ""], look.meetings[r.meeting or ""]
         day = format_date(m.start.astimezone(STOCKHOLM).date())
@@ -287,9 +290,13 @@ def render_draft(
 def _html(subject: str, lines: list[Line]) -> str:
     body = []
     for line in lines:
-        if isinstance(line, Link):
+        if isinstance(line, Link) and line.action:
+            url, label = html.escape(line.url), html.escape(line.label)
+            body.append(f'<p><a href="{url}">{label}</a></p>')
+        elif isinstance(line, Link):
             url = html.escape(line.url)
-            body.append(f'<p>{html.escape(line.label)}: <a href="{url}">{url}</a></p>')
+            wrap = ' style="overflow-wrap:anywhere"'  # a long address wraps on a phone
+            body.append(f'<p>{html.escape(line.label)}: <a href="{url}"{wrap}>{url}</a></p>')
         else:
             body.append(f"<p>{html.escape(line)}</p>" if line else "")
     return (

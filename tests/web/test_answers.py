@@ -140,13 +140,18 @@ def task_row(site: Site, title: str) -> Task:
 
 
 def done_links(sink: Sink, to: str, subject: str) -> list[str]:
-    """The "Markera som klar" paths in the messages to ``to`` about ``subject``."""
-    texts = [
-        m.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-        for rcpt, m in sink.received
-        if rcpt == to and subject in str(m["Subject"])
-    ]
-    return [u.removeprefix(BASE) for t in texts for u in re.findall(rf"{BASE}/klar/\S+", t)]
+    """The "Markera som klar" paths in the messages to ``to`` about ``subject``; the
+    HTML part carries the same ones, as links that read "Markera som klar"."""
+    found = []
+    for rcpt, m in sink.received:
+        if rcpt != to or subject not in str(m["Subject"]):
+            continue
+        plain = m.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        html = m.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        links = re.findall(rf"{BASE}/klar/\S+", plain)
+        assert re.findall(rf'<a href="({BASE}/klar/[^"]+)">Markera som klar</a>', html) == links
+        found += [u.removeprefix(BASE) for u in links]
+    return found
 
 
 def web_log(site: Site) -> list[FlowRunLog]:
