@@ -6,6 +6,8 @@ UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+ICALJS_VERSION := 2.2.1
+ICALJS := $(VENV)/icaljs/node_modules/ical.js/package.json
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
@@ -31,7 +33,12 @@ $(AXE):
 demo: install
 	$(VENV)/bin/arshjul demo
 
-test: install $(AXE)
+# ical.js (npm registry), the parser in Thunderbird, for the client matrix (tests/clients).
+$(ICALJS):
+	-command -v npm >/dev/null && mkdir -p $(VENV)/icaljs && cd $(VENV)/icaljs && \
+		npm install --no-audit --no-fund --silent ical.js@$(ICALJS_VERSION)
+
+test: install $(AXE) $(ICALJS)
 	$(VENV)/bin/python -m pytest
 
 check: install

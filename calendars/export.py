@@ -3,11 +3,16 @@
 Each file is written to a temporary name and renamed into place, so a reader never sees
 half a file; an unchanged file is left alone, and its modification time is set to the
 content's last change, so ``Last-Modified`` from any server is stable across exports.
+
+Next to each file goes its gzip sibling (``feed.ics.gz``), compressed once at export
+rather than on every request: ``arshjul feeds serve`` and nginx's ``gzip_static`` send it
+to clients that ask for gzip. It is made again only when its file changed (or is gone).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import os
@@ -47,6 +52,25 @@ def write_atomically(path: Path, content: bytes, modified: dt.datetime | None = 
         stamp = modified.timestamp()
         if path.stat().st_mtime != stamp:
             os.utime(path, (stamp, stamp))
+    return changed
+
+
+def gzip_sibling(path: Path) -> Path:
+    """Where the compressed copy of ``path`` lives."""
+    return path.with_name(path.name + ".gz")
+
+
+def _write_with_sibling(path: Path, content: bytes, modified: dt.datetime | None) -> bool:
+    """Write ``path`` and its gzip sibling (same mtime: nginx's gzip_static and our server
+    send the sibling's Last-Modified); returns whether the file itself changed."""
+    changed = write_atomically(path, content, modified)
+    sibling = gzip_sibling(path)
+    if changed or not sibling.exists():
+        # mtime=0 in the gzip header: the same content always gives the same bytes
+        write_atomically(sibling, gzip.compress(content, compresslevel=9, mtime=0))
+    stamp = path.stat().st_mtime
+    if sibling.stat().st_mtime != stamp:
+        os.utime(sibling, (stamp, stamp))
     return changed
 
 
@@ -90,8 +114,8 @@ def export(root: Path, feeds: list[Feed], pages: Mapping[str, bytes]) -> ExportR
     keep: set[Path] = set()
     for feed in feeds:
         target = root / feed.path
-        keep.add(target)
-        if write_atomically(target, feed.content, feed.last_modified):
+        keep |= {target, gzip_sibling(target)}
+        if _write_with_sibling(target, feed.content, feed.last_modified):
             written += 1
         else:
             unchanged += 1
@@ -99,14 +123,14 @@ def export(root: Path, feeds: list[Feed], pages: Mapping[str, bytes]) -> ExportR
     for name, content in pages.items():
         # pages change with the date (today's mark), not only with the data: their mtime
         # is their write time, so Last-Modified moves when they do
-        keep.add(root / name)
-        if write_atomically(root / name, content):
+        keep |= {root / name, gzip_sibling(root / name)}
+        if _write_with_sibling(root / name, content, None):
             written += 1
         else:
             unchanged += 1
     for name, content in {"index.json": feed_index(feeds, pages)}.items():
-        keep.add(root / name)
-        if write_atomically(root / name, content, latest):
+        keep |= {root / name, gzip_sibling(root / name)}
+        if _write_with_sibling(root / name, content, latest):
             written += 1
         else:
             unchanged += 1

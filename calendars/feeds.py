@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from cycle.definitions import Role
 from cycle.published import Published, PublishedMeeting, PublishedPerson, PublishedTask
+from cycle.text import printable
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting, render_task
+
+log = logging.getLogger(__name__)
 
 
 class Audience(StrEnum):
@@ -54,6 +58,16 @@ class Feed:
         return '"' + hashlib.sha256(self.content).hexdigest()[:32] + '"'
 
 
+def _alone(render: Callable[[], bytes], what: str) -> bytes:
+    """One component's bytes; a row that cannot be rendered is left out of every feed
+    and named in the log, so it never stops the export of all the others."""
+    try:
+        return render()
+    except Exception:
+        log.exception("%s kunde inte skrivas som iCalendar och saknas i flödena", what)
+        return b""
+
+
 class _Renderer:
     """Renders each meeting and task once and composes feeds from the cached bytes."""
 
@@ -69,13 +83,18 @@ class _Renderer:
         if m.id not in self._meeting_bytes:
             body = self.bodies[m.body]
             ctx = MeetingContext(body.name, body.kind, self.base_url)
-            self._meeting_bytes[m.id] = render_meeting(m, ctx)
+            self._meeting_bytes[m.id] = _alone(
+                lambda: render_meeting(m, ctx), f"mötet {m.id} ({printable(m.title)})"
+            )
         return self._meeting_bytes[m.id]
 
     def task(self, t: PublishedTask, alarm: bool) -> bytes:
         key = (t.id, alarm)
         if key not in self._task_bytes:
-            self._task_bytes[key] = render_task(t, self.meetings[t.meeting], alarm=alarm)
+            self._task_bytes[key] = _alone(
+                lambda: render_task(t, self.meetings[t.meeting], alarm=alarm),
+                f"uppgiften {t.id} ({printable(t.title)})",
+            )
         return self._task_bytes[key]
 
     def feed(
@@ -93,9 +112,7 @@ class _Renderer:
     ) -> Feed:
         meetings, tasks = list(meetings), list(tasks)
         stamps = [m.last_changed for m in meetings] + [t.last_changed for t in tasks]
-        frame = calendar_frame(
-            name, f"{path}@arshjul", description, self.published.first_day, self.published.last_day
-        )
+        frame = calendar_frame(name, description)
         content = compose(
             frame, [*map(self.meeting, meetings), *(self.task(t, alarms) for t in tasks)]
         )

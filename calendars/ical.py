@@ -9,17 +9,17 @@ the row's last change, never from the clock, so unchanged data gives identical b
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import icalendar
-from icalendar import Alarm, Calendar, Event, Timezone, Todo
+from icalendar import Alarm, Calendar, Event, Todo
 
 from cycle.published import PublishedMeeting, PublishedTask
 from cycle.status import TaskStatus
 from cycle.swedish import format_date
+from cycle.text import printable
 from cycle.times import STOCKHOLM
 
 PRODID = "-//Årshjul//Årshjul 0.1//SV"
@@ -74,14 +74,16 @@ def meeting_description(m: PublishedMeeting, ctx: MeetingContext) -> str:
 
 def render_meeting(m: PublishedMeeting, ctx: MeetingContext) -> bytes:
     """One VEVENT for a meeting, in Stockholm time (TZID) with its change count."""
+    # text stored before the checks cannot break a line, nor leave a property empty
+    title = printable(m.title) or "Möte"
     event = Event.new(
         uid=meeting_uid(m.id),
-        summary=f"Inställt: {m.title}" if m.cancelled else m.title,
+        summary=f"Inställt: {title}" if m.cancelled else title,
         start=m.start.astimezone(STOCKHOLM),
         end=m.end.astimezone(STOCKHOLM),
-        location=m.location or None,
-        description=meeting_description(m, ctx),
-        categories=[ctx.body_kind, m.kind.value],
+        location=printable(m.location) or None,
+        description=printable(meeting_description(m, ctx), lines=True),
+        categories=list(dict.fromkeys([ctx.body_kind, m.kind.value])),  # once each
         sequence=m.sequence,
         stamp=m.last_changed.astimezone(dt.UTC),
         created=m.created_at.astimezone(dt.UTC),
@@ -108,10 +110,11 @@ def _reminder(*, related_to_due: bool) -> Alarm:
 
 
 def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> bytes:
-    """A task as a VTODO with DUE *and* an all-day "Deadline:" VEVENT, since Google and
+    """A task as a VTODO with DUE *and* an all-day "Sista dag:" VEVENT, since Google and
     iOS ignore VTODO. ``alarm`` adds a VALARM (personal feeds only)."""
     local = meeting.start.astimezone(STOCKHOLM)
-    context = f"{meeting.title} {format_date(local.date())}"
+    context = f"{printable(meeting.title) or 'Möte'} {format_date(local.date())}"
+    title = printable(t.title) or "Uppgift"
     cancelled = t.status is TaskStatus.CANCELLED or meeting.cancelled
     late = t.status is TaskStatus.LATE and not cancelled
     state = {
@@ -128,7 +131,7 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     }
     todo = Todo.new(
         uid=task_uid(t.id),
-        summary=f"{'Försenad: ' if late else ''}{t.title} ({context})",
+        summary=f"{'Försenad: ' if late else ''}{title} ({context})",
         status=(
             icalendar.STATUS.CANCELLED
             if cancelled
@@ -147,7 +150,7 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     deadline = Event.new(
         uid=deadline_uid(t.id),
         summary=f"{'Inställt: ' if cancelled else 'Försenad: ' if late else ''}"
-        f"Deadline: {t.title} ({context})",
+        f"Sista dag: {title} ({context})",
         start=t.due,
         end=t.due + dt.timedelta(days=1),
         status=icalendar.STATUS.CANCELLED if cancelled else icalendar.STATUS.CONFIRMED,
@@ -160,28 +163,54 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     return bytes(todo.to_ical()) + bytes(deadline.to_ical())
 
 
-def calendar_frame(
-    name: str, uid: str, description: str, first_day: dt.date, last_day: dt.date
-) -> tuple[bytes, bytes]:
+def calendar_frame(name: str, description: str) -> tuple[bytes, bytes]:
     """The VCALENDAR around a feed's components: properties and the VTIMEZONE, as
-    (head, tail) bytes to put the rendered components between."""
+    (head, tail) bytes to put the rendered components between.
+
+    No UID at the calendar level (RFC 7986 allows one): vdirsyncer, and khal and
+    Evolution-style stores after it, take the first UID line of a feed for every item
+    in it and kept one item of each feed."""
     calendar = Calendar.new(
-        name=name, uid=uid, prodid=PRODID, description=description, calscale="GREGORIAN"
+        name=printable(name) or "Årshjul",
+        prodid=PRODID,
+        description=printable(description) or None,
+        calscale="GREGORIAN",
     )
+    calendar.pop("UID", None)  # Calendar.new makes up a random one when given none
     # Calendar.new already writes NAME/X-WR-CALNAME and DESCRIPTION/X-WR-CALDESC
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT4H")  # MS-OXCICAL: a duration, as REFRESH-INTERVAL
     calendar.add("x-wr-timezone", TZID)
     text = bytes(calendar.to_ical())
     assert text.endswith(_END)
-    return text[: -len(_END)] + timezone_block(first_day, last_day), _END
+    return text[: -len(_END)] + STOCKHOLM_VTIMEZONE, _END
 
 
-@functools.lru_cache(maxsize=8)
-def timezone_block(first_day: dt.date, last_day: dt.date) -> bytes:
-    """The VTIMEZONE for the window, rendered once: every feed of an export shares it."""
-    zone = Timezone.from_tzid(TZID, first_date=first_day, last_date=last_day + dt.timedelta(days=1))
-    return bytes(zone.to_ical())
+# Europe/Stockholm as the EU has kept it since 1996 (summer time from the last Sunday of
+# March, 02.00, to the last Sunday of October, 03.00), written as yearly rules – the
+# form Outlook, Google and Apple write themselves. icalendar's own zone lists each change
+# as an RDATE; ical.js (Thunderbird) read those wrongly and put late-October meetings an
+# hour off, and the range COMMENT it adds on the VTIMEZONE failed libical's check.
+STOCKHOLM_VTIMEZONE = (
+    b"BEGIN:VTIMEZONE\r\n"
+    b"TZID:Europe/Stockholm\r\n"
+    b"X-LIC-LOCATION:Europe/Stockholm\r\n"
+    b"BEGIN:DAYLIGHT\r\n"
+    b"TZOFFSETFROM:+0100\r\n"
+    b"TZOFFSETTO:+0200\r\n"
+    b"TZNAME:CEST\r\n"
+    b"DTSTART:19700329T020000\r\n"
+    b"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+    b"END:DAYLIGHT\r\n"
+    b"BEGIN:STANDARD\r\n"
+    b"TZOFFSETFROM:+0200\r\n"
+    b"TZOFFSETTO:+0100\r\n"
+    b"TZNAME:CET\r\n"
+    b"DTSTART:19701025T030000\r\n"
+    b"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+    b"END:STANDARD\r\n"
+    b"END:VTIMEZONE\r\n"
+)
 
 
 def compose(frame: tuple[bytes, bytes], components: Iterable[bytes]) -> bytes:

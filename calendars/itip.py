@@ -15,7 +15,13 @@ from cycle.definitions import Role
 from cycle.published import PublishedMeeting
 from cycle.times import STOCKHOLM
 
-from .ical import PRODID, MeetingContext, meeting_description, meeting_uid, timezone_block
+from .ical import (
+    PRODID,
+    STOCKHOLM_VTIMEZONE,
+    MeetingContext,
+    meeting_description,
+    meeting_uid,
+)
 
 # How a role is asked to take part (RFC 5545 ROLE): members must, others may.
 PARTICIPATION = {
@@ -67,13 +73,12 @@ def render_itip(
         organizer=org,
         attendees=[who],
     )
-    calendar = Calendar.new(prodid=PRODID, method=method, uid=f"itip-{meeting.id}@arshjul")
+    calendar = Calendar.new(prodid=PRODID, method=method)
+    calendar.pop("UID", None)  # the event's UID is the only identity a client should see
     calendar.add_component(event)
     text = bytes(calendar.to_ical())
     end = b"END:VCALENDAR\r\n"
-    first = meeting.start.astimezone(STOCKHOLM).date()
     # the VTIMEZONE goes first, as Outlook expects it before the event that uses it
     head, _, rest = text.partition(b"BEGIN:VEVENT\r\n")
-    zone = timezone_block(first.replace(month=1, day=1), first.replace(month=12, day=31))
     assert rest.endswith(end)
-    return head + zone + b"BEGIN:VEVENT\r\n" + rest
+    return head + STOCKHOLM_VTIMEZONE + b"BEGIN:VEVENT\r\n" + rest

@@ -27,6 +27,7 @@ from cycle.published import (
 from cycle.reminders import Kind, Reminder
 from cycle.status import ItemStatus
 from cycle.swedish import format_date, format_time
+from cycle.text import printable
 from cycle.times import STOCKHOLM
 
 from .ical import MeetingContext
@@ -55,6 +56,7 @@ class Draft:
     ical: bytes | None = None
     method: str | None = None
     stale_at: dt.datetime | None = None  # never sent from this moment on
+    error: str | None = None  # could not be built: stored as failed, with this reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,9 +316,11 @@ def message_id(key: str) -> str:
 def to_email(d: Draft, sender: Sender, now: dt.datetime) -> EmailMessage:
     """The MIME message: text and HTML alternatives, plus ``text/calendar; method=…``."""
     msg = EmailMessage()
-    msg["From"] = Address(sender.name, addr_spec=sender.address)
-    msg["To"] = Address(d.name, addr_spec=d.address)
-    msg["Subject"] = d.subject
+    # a header cannot carry a line break: names and subjects stored before the cycle-file
+    # check refused them lose theirs here rather than stop the run
+    msg["From"] = Address(printable(sender.name), addr_spec=sender.address)
+    msg["To"] = Address(printable(d.name), addr_spec=d.address)
+    msg["Subject"] = printable(d.subject)
     msg["Date"] = format_datetime(now.astimezone(STOCKHOLM))
     msg["Message-ID"] = message_id(d.key)
     msg["Auto-Submitted"] = "auto-generated"

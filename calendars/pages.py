@@ -117,12 +117,6 @@ def _meeting_pages(
             for t in sorted(tasks, key=lambda t: (t.due, t.title))
         ],
     )
-    frame = calendar_frame(
-        f"{m.title} {format_date(start.date())}",
-        f"m/{m.id}@arshjul",
-        f"{body} ({organisation})",
-        published.first_day,
-        published.last_day,
-    )
+    frame = calendar_frame(f"{m.title} {format_date(start.date())}", f"{body} ({organisation})")
     single = compose(frame, [render_meeting(m, MeetingContext(body, kind, base_url))])
     return {f"m/{m.id}.html": html.encode(), f"m/{m.id}.ics": single}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import gzip
 import hashlib
 import hmac
 import os
@@ -38,40 +39,98 @@ NOT_FOUND = b"Hittades inte.\n"
 RELOAD_CHECK_SECONDS = 1.0
 MAX_HEADER_BYTES = 16 * 1024  # a calendar client sends a few hundred bytes
 ENV_DIR = "ARSHJUL_FEEDS_DIR"
+ENV_COMPRESSION = "ARSHJUL_FEEDS_COMPRESSION"
 
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """A file ready to send: body and the headers that never change for it."""
+    """A file ready to send: body and the headers that never change for it; ``gzip`` is
+    the same file compressed (from its ``.gz`` sibling), a representation of its own with
+    its own ETag, sent to clients that ask for gzip."""
 
     body: bytes
     etag: bytes
     last_modified: dt.datetime
     headers: tuple[tuple[bytes, bytes], ...]
+    gzip: Resource | None = None
 
 
-def _resource(path: Path, private: bool) -> Resource:
+def _resource(path: Path, private: bool, compress: bool) -> Resource:
     body = path.read_bytes()
-    etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+    digest = hashlib.sha256(body).hexdigest()[:32].encode()
     # HTTP dates have whole seconds; comparing at that precision keeps 304s correct
     modified = dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.UTC)
     headers = [
         (b"content-type", CONTENT_TYPES.get(path.suffix, b"application/octet-stream")),
-        (b"etag", etag),
         (b"last-modified", email.utils.format_datetime(modified, usegmt=True).encode()),
         (b"cache-control", PRIVATE_CACHE if private else PUBLIC_CACHE),
         (b"x-content-type-options", b"nosniff"),
     ]
     if private:
         headers.append((b"referrer-policy", b"no-referrer"))
-    return Resource(body, etag, modified, tuple(headers))
+    packed = _sibling(path, body) if compress else None
+    if packed is None:
+        etag = b'"' + digest + b'"'
+        return Resource(body, etag, modified, ((b"etag", etag), *headers))
+    vary = (b"vary", b"accept-encoding")  # caches must keep the two apart
+    etag, packed_etag = b'"' + digest + b'"', b'"' + digest + b'-gz"'
+    compressed = Resource(
+        packed,
+        packed_etag,
+        modified,
+        ((b"etag", packed_etag), (b"content-encoding", b"gzip"), vary, *headers),
+    )
+    return Resource(body, etag, modified, ((b"etag", etag), vary, *headers), compressed)
+
+
+def _sibling(path: Path, body: bytes) -> bytes | None:
+    """The export's gzip copy of ``body``, if there is one and it is of this very body (a
+    copy left from an older export is not served)."""
+    try:
+        packed = (path.with_name(path.name + ".gz")).read_bytes()
+        return packed if gzip.decompress(packed) == body else None
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+
+
+def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether Accept-Encoding allows gzip (RFC 9110 §12.5.3: q=0 means "not this").
+
+    Example:
+        >>> accepts_gzip([(b"accept-encoding", b"gzip, deflate, br")])
+        True
+        >>> accepts_gzip([(b"accept-encoding", b"gzip;q=0, identity")])
+        False
+        >>> accepts_gzip([(b"accept-encoding", b"*")]), accepts_gzip([])
+        (True, False)
+    """
+    weights: dict[bytes, float] = {}
+    for name, value in headers:
+        if name != b"accept-encoding":
+            continue
+        for item in value.split(b","):
+            coding, *params = (part.strip() for part in item.split(b";"))
+            weight = 1.0
+            for param in params:
+                key, _, number = param.partition(b"=")
+                if key.strip().lower() == b"q":
+                    try:
+                        weight = float(number)
+                    except ValueError:
+                        weight = 0.0
+            weights[coding.lower()] = weight
+    for coding in (b"gzip", b"x-gzip"):
+        if coding in weights:
+            return weights[coding] > 0
+    return weights.get(b"*", 0.0) > 0
 
 
 class FeedStore:
     """The exported folder in memory; reloaded when ``index.json`` changes."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, compress: bool = True) -> None:
         self.root = root
+        self.compress = compress
         self.public: dict[str, Resource] = {}
         self.personal: dict[bytes, tuple[bytes, Resource]] = {}
         self._stamp: tuple[int, int] | None = None
@@ -94,9 +153,10 @@ class FeedStore:
             relative = path.relative_to(self.root).as_posix()
             if relative.startswith("p/"):
                 token = path.stem.encode()
-                personal[hashlib.sha256(token).digest()] = (token, _resource(path, True))
+                resource = _resource(path, True, self.compress)
+                personal[hashlib.sha256(token).digest()] = (token, resource)
             else:
-                public["/" + relative] = _resource(path, False)
+                public["/" + relative] = _resource(path, False, self.compress)
         if "/index.html" in public:
             public["/"] = public["/index.html"]
         self.public, self.personal, self._stamp = public, personal, stamp
@@ -158,9 +218,15 @@ def _not_modified(resource: Resource, headers: list[tuple[bytes, bytes]]) -> boo
     return False
 
 
-def create_app(root: Path | None = None) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """The ASGI app for an exported folder (default: ``$ARSHJUL_FEEDS_DIR``)."""
-    store = FeedStore(root or Path(os.environ[ENV_DIR]))
+def create_app(
+    root: Path | None = None, *, compress: bool | None = None
+) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """The ASGI app for an exported folder (default: ``$ARSHJUL_FEEDS_DIR``); gzip for
+    clients that ask for it unless ``compress`` is False (default: on, unless
+    ``$ARSHJUL_FEEDS_COMPRESSION`` is ``av``)."""
+    if compress is None:
+        compress = os.environ.get(ENV_COMPRESSION, "på") != "av"
+    store = FeedStore(root or Path(os.environ[ENV_DIR]), compress=compress)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # uvicorn runs with lifespan="off"
@@ -180,13 +246,19 @@ def create_app(root: Path | None = None) -> Callable[[Scope, Receive, Send], Awa
             return
         store.maybe_reload()
         resource = store.find(scope["path"])
+        if resource is not None and resource.gzip is not None and accepts_gzip(scope["headers"]):
+            resource = resource.gzip
         if resource is None:
             await _send(
                 send, 404, [(b"content-type", b"text/plain; charset=utf-8")], NOT_FOUND, method
             )
         elif _not_modified(resource, scope["headers"]):
             await _send(
-                send, 304, [h for h in resource.headers if h[0] != b"content-type"], b"", method
+                send,
+                304,
+                [h for h in resource.headers if h[0] not in (b"content-type", b"content-encoding")],
+                b"",
+                method,
             )
         else:
             await _send(send, 200, list(resource.headers), resource.body, method)
@@ -208,11 +280,20 @@ def app_from_env() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     return create_app()
 
 
-def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Serve ``root`` until interrupted."""
+def serve(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    compress: bool = True,
+) -> None:
+    """Serve ``root`` until interrupted (gzip to clients that ask, unless not
+    ``compress``)."""
     import uvicorn
 
     os.environ[ENV_DIR] = str(root.resolve())
+    os.environ[ENV_COMPRESSION] = "på" if compress else "av"
     uvicorn.run(
         "calendars.server:app_from_env",
         factory=True,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from cycle import DefinitionError
 
-from .arguments import PERSON, PUBLISHING, SERVING, STORED, Command, Invocation
+from .arguments import PERSON, PUBLISHING, SERVING, STORED, Command, Invocation, option
 
 
 def export_feeds(call: Invocation) -> int:
@@ -35,7 +35,7 @@ def serve_folder(call: Invocation) -> int:
         )
     a = call.args
     call.say(f"Serverar {folder} på http://{a.host}:{a.port}/ (avsluta med Ctrl-C)")
-    serve(folder, host=a.host, port=a.port, workers=a.workers)
+    serve(folder, host=a.host, port=a.port, workers=a.workers, compress=not a.no_compression)
     return 0
 
 
@@ -76,8 +76,17 @@ COMMANDS = (
                 "serve",
                 "servera en exporterad mapp över HTTP",
                 "Serverar flödena med ETag, Last-Modified och "
-                "304-svar; personliga flöden under /p/<nyckel>.ics.",
-                (*PUBLISHING, *SERVING),
+                "304-svar; personliga flöden under /p/<nyckel>.ics. Klienter som ber om "
+                "gzip får exportens .gz-kopia (stäng av med --no-compression).",
+                (
+                    *PUBLISHING,
+                    *SERVING,
+                    option(
+                        "--no-compression",
+                        action="store_true",
+                        help="skicka aldrig gzip, inte ens till klienter som ber om det",
+                    ),
+                ),
                 serve_folder,
             ),
             Command(

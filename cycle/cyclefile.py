@@ -99,7 +99,7 @@ def _organisation(t: Table) -> Organisation:
         or HolidayPolicy.NEXT,
         avoid_klamdagar=t.flag("avoid_klamdagar", True),
         parties=t.texts("parties"),
-        description=t.text("description", required=False),
+        description=t.text("description", required=False, lines=True),
     )
     t.done()
     return org
@@ -111,7 +111,7 @@ def _body(t: Table) -> Body:
         name=t.text("name"),
         kind=t.text("kind"),
         public=t.flag("public", True),
-        description=t.text("description", required=False),
+        description=t.text("description", required=False, lines=True),
         guests=t.texts("guests"),
     )
     t.done()
@@ -244,7 +244,7 @@ def _series(t: Table) -> Series:
         holiday_policy=t.choice(
             "holiday_policy", HolidayPolicy, values(HolidayPolicy), required=False
         ),
-        description=t.text("description", required=False),
+        description=t.text("description", required=False, lines=True),
         valid_from=valid_from,
         valid_to=valid_to,
         changes=changes,
@@ -316,7 +316,13 @@ def _step(t: Table) -> Step:
             "steget är inte tilldelat någon; ange t.ex. "
             '"body:beredningsgrupp", "role:sammankallande" eller "person:id"',
         )
-    step = Step(step_id, title, offset, _assignee(t, spec), t.text("description", required=False))
+    step = Step(
+        step_id,
+        title,
+        offset,
+        _assignee(t, spec),
+        t.text("description", required=False, lines=True),
+    )
     t.done()
     return step
 

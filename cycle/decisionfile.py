@@ -96,14 +96,16 @@ def parse_decisions(text: str, source: str) -> Decisions:
         raise root.error("year", error.message, year) from None
     priorities = []
     for t in root.tables("priority"):
-        priorities.append(DecidedPriority(t.text("title"), t.text("description", required=False)))
+        priorities.append(
+            DecidedPriority(t.text("title"), t.text("description", required=False, lines=True))
+        )
         t.done()
     titles = {p.title for p in priorities}
     initiatives = []
     for t in root.tables("initiative"):
         item = DecidedInitiative(
             t.text("title"),
-            t.text("description", required=False),
+            t.text("description", required=False, lines=True),
             t.optional_text("priority"),
             t.text("owner", required=False),
         )
@@ -117,7 +119,7 @@ def parse_decisions(text: str, source: str) -> Decisions:
             ReportedStatus(
                 t.text("title"),
                 t.choice("status", reported_status, values(REPORTABLE)),  # type: ignore[arg-type]
-                t.text("comment", required=False),
+                t.text("comment", required=False, lines=True),
             )
         )
         t.done()

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from .errors import DefinitionError
 from .locator import Locator, Path, format_path
+from .text import TextError, clean_text
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -62,17 +63,28 @@ class Table:
             raise self.error(key, "ska vara ett datum utan klockslag", value.isoformat())
         return value
 
-    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
+    def _clean(self, key: str, value: str, lines: bool) -> str:
+        try:
+            return clean_text(value, lines=lines)
+        except TextError as error:
+            raise self.error(key, str(error), value) from None
+
+    def text(
+        self, key: str, *, required: bool = True, default: str = "", lines: bool = False
+    ) -> str:
+        """A text field, normalised (``cycle.text``); ``lines`` allows line breaks."""
         value = self._get(key, str, required)
         if value is None:
             return default
         if required and not value.strip():
             raise self.error(key, "får inte vara tomt", value)
-        return str(value)
+        return self._clean(key, value, lines)
 
-    def optional_text(self, key: str) -> str | None:
+    def optional_text(self, key: str, *, lines: bool = False) -> str | None:
         value = self._get(key, str, False)
-        return str(value) if value is not None and value.strip() else None
+        if value is None or not value.strip():
+            return None
+        return self._clean(key, value, lines)
 
     def slug(self, key: str) -> str:
         value = self.text(key)
@@ -97,7 +109,7 @@ class Table:
         value = self._get(key, list, False) or []
         if not all(isinstance(item, str) for item in value):
             raise self.error(key, "ska vara en lista med texter", value)
-        return tuple(value)
+        return tuple(self._clean(key, item, False) for item in value)
 
     def choice(
         self, key: str, enum: Callable[[str], E], names: Iterable[str], *, required: bool = True

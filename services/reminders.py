@@ -23,8 +23,9 @@ from cycle import CycleDefinition, swedish_calendar
 from cycle.definitions import ReminderPolicy, Role
 from cycle.links import Action, link_expiry, sign_link
 from cycle.published import Published, publication_window
-from cycle.reminders import Kind, schedule_reminders, welcome_reminders
+from cycle.reminders import Kind, Reminder, schedule_reminders, welcome_reminders
 from cycle.swedish import format_date, format_time
+from cycle.text import printable
 from cycle.times import STOCKHOLM
 from models.database import read_session, write_session
 from models.definitions import scoped
@@ -109,7 +110,7 @@ class Preview:
 def _line(d: Draft) -> str:
     return (
         f"  {format_date(d.send_on)} kl. {format_time(SEND_TIME)}  "
-        f"{d.name} <{d.address}>  {d.subject}"
+        f"{printable(d.name)} <{printable(d.address)}>  {d.error or d.subject}"
     )
 
 
@@ -172,12 +173,37 @@ def draft_reminders(
     for r in reminders:
         if r.stale_at is not None and r.stale_at <= now:
             continue  # its moment has passed: too late to queue, too late to send
-        draft = render_draft(r, look, sender=sender, base_url=base_url, done_link=done_link)
+        draft = _render(r, look, sender=sender, base_url=base_url, done_link=done_link)
         if draft is None:
             missing.add(look.people[r.recipient].name)
         else:
             drafts.append(draft)
     return drafts, sorted(missing)
+
+
+def _render(
+    r: Reminder, look: Lookup, *, sender: Sender, base_url: str, done_link: DoneLink | None
+) -> Draft | None:
+    """The message, or – when a stored name, address or title cannot be carried (a row
+    from before the checks) – a draft that is stored as failed with the reason, so that
+    it fails alone and every other message of the run goes out."""
+    try:
+        return render_draft(r, look, sender=sender, base_url=base_url, done_link=done_link)
+    except (ValueError, TypeError) as broken:
+        person = look.people[r.recipient]
+        return Draft(
+            r.key,
+            r.kind,
+            r.recipient,
+            person.email or "",
+            person.name,
+            r.send_on,
+            "",
+            "",
+            "",
+            stale_at=r.stale_at,
+            error=f"Meddelandet kunde inte byggas: {broken}",
+        )
 
 
 def _lookup(published: Published) -> Lookup:
@@ -206,7 +232,7 @@ def _done_links(link_key: bytes | None, base_url: str) -> DoneLink | None:
 
 def _row(d: Draft) -> dict[str, object]:
     send_at = send_time(d.send_on)
-    return {
+    row: dict[str, object] = {
         "key": d.key,
         "kind": d.kind.value,
         "recipient": d.recipient,
@@ -221,6 +247,9 @@ def _row(d: Draft) -> dict[str, object]:
         "method": d.method,
         "stale_at": d.stale_at,
     }
+    if d.error:  # history from the start: failed, with its reason
+        row |= {"status": OutboxStatus.FAILED, "last_error": d.error}
+    return row
 
 
 def queue_reminders(
@@ -281,7 +310,7 @@ def queue_welcome(
     done_link = _done_links(link_key, base_url)
     drafts, missing = [], set()
     for r in welcome_reminders(published, today=today, organisation=organisation):
-        draft = render_draft(r, look, sender=sender, base_url=base_url, done_link=done_link)
+        draft = _render(r, look, sender=sender, base_url=base_url, done_link=done_link)
         if draft is None:
             missing.add(look.people[r.recipient].name)
         else:
@@ -423,10 +452,14 @@ def send_due(
                         result.expired += expire_stale(session, clock(), keys=[draft.key])
                     continue
                 try:
+                    message = to_email(draft, sender, now)
+                except (ValueError, TypeError) as broken:  # it alone fails, with its reason
+                    reason = f"Meddelandet kunde inte byggas: {broken}"
+                    _record(engine, draft, claimant, clock(), Delivery.PERMANENT, reason, result)
+                    continue
+                try:
                     smtp = smtp or connect(smtp_settings)
-                    outcome, error = deliver(
-                        smtp, to_email(draft, sender, now), sender.address, draft.address
-                    )
+                    outcome, error = deliver(smtp, message, sender.address, draft.address)
                 except (smtplib.SMTPException, OSError) as failure:
                     smtp = None
                     outcome, error = Delivery.TEMPORARY, f"SMTP-servern svarar inte: {failure}"

@@ -4,6 +4,7 @@ compared with the plan; bytes stable; privacy; DST; moves and cancellations."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import re
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import icalendar
+import pytest
 import recurring_ical_events
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -149,7 +151,7 @@ def test_personal_feed_has_own_meetings_and_tasks_and_stops_after_mandate(stored
     assert min(e.start.date() for e in events(karin.content)) >= dt.date(2027, 1, 1)
     lena = icalendar.Calendar.from_ical(feeds[f"p/{token['mini/lena-sjo']}.ics"].content)
     todos = lena.walk("VTODO")
-    deadlines = [e for e in lena.walk("VEVENT") if "Deadline: " in str(e["SUMMARY"])]
+    deadlines = [e for e in lena.walk("VEVENT") if "Sista dag: " in str(e["SUMMARY"])]
     assert todos and len(todos) == len(deadlines)  # each task twice: VTODO and VEVENT
     assert all(not isinstance(e.start, dt.datetime) for e in deadlines)  # all-day
     # on 23 November 2026 the tasks due before are late: said so, and no alarm for them
@@ -225,3 +227,40 @@ def test_export_is_atomic_idempotent_and_indexes_only_shared_feeds(
         ended = [m.end for m in s.exec(select(Meeting)) if m.end <= NOW]
     # Last-Modified from the content: the last meeting that became held
     assert radet.stat().st_mtime == max([PLANNED, *ended]).timestamp()
+    # every file has its gzip sibling: the same bytes once decompressed, the same mtime
+    written = [p for p in root.rglob("*") if p.is_file() and p.suffix != ".gz"]
+    for path in written:
+        sibling = path.with_name(path.name + ".gz")
+        assert gzip.decompress(sibling.read_bytes()) == path.read_bytes(), path
+        assert sibling.stat().st_mtime == path.stat().st_mtime, path
+    # a feed that is no longer published goes with its sibling
+    export(root, [f for f in feeds if f.path != "feeds/mini/radet.ics"], {})
+    assert not radet.exists() and not radet.with_name("radet.ics.gz").exists()
+
+
+def test_a_component_that_cannot_be_rendered_is_left_out_and_the_rest_is_built(
+    stored: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fault injection: one meeting's rendering raises; every feed is still built, that
+    meeting is missing from them (and named in the log), every other one is there."""
+    import calendars.feeds
+
+    published = publish(stored)
+    victim = published.meetings[0]
+    real = calendars.feeds.render_meeting
+
+    def render(m, ctx):  # type: ignore[no-untyped-def]
+        if m.id == victim.id:
+            raise ValueError("trasig rad")
+        return real(m, ctx)
+
+    monkeypatch.setattr(calendars.feeds, "render_meeting", render)
+    feeds = build_feeds(published, base_url=BASE)
+    whole = {f.path for f in build_feeds(published, base_url=BASE)}
+    assert {f.path for f in feeds} == whole
+    uids = {
+        str(c["UID"]) for f in feeds for c in icalendar.Calendar.from_ical(f.content).walk("VEVENT")
+    }
+    assert f"{victim.id}@arshjul" not in uids
+    assert {f"{m.id}@arshjul" for m in published.meetings[1:]} <= uids
+    assert any(victim.id in r.getMessage() for r in caplog.records)

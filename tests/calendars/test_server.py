@@ -83,7 +83,7 @@ def test_personal_feeds_need_the_exact_token(site: tuple[int, Path, dict[str, st
     port, _, tokens = site
     token = tokens["mini/lena-sjo"]
     status, headers, body = get(port, f"/p/{token}.ics")
-    assert status == 200 and b"Deadline: " in body
+    assert status == 200 and b"Sista dag: " in body
     assert headers["cache-control"].startswith("private")
     assert headers["referrer-policy"] == "no-referrer"
     missing = get(port, "/finns-inte.ics")
@@ -182,3 +182,80 @@ def test_a_new_export_is_picked_up_and_a_rotated_token_stops_working(
         assert time.monotonic() < deadline, "the server never picked up the new export"
         time.sleep(0.2)
     assert get(port, f"/p/{old}.ics")[0] == 404
+
+
+def test_gzip_is_sent_to_clients_that_ask_for_it(site: tuple[int, Path, dict[str, str]]) -> None:
+    import gzip
+
+    port, root, _ = site
+    plain_status, plain, body = get(port, "/feeds/mini/radet.ics")
+    status, packed, packed_body = get(
+        port, "/feeds/mini/radet.ics", {"Accept-Encoding": "gzip, deflate, br"}
+    )
+    assert plain_status == status == 200
+    assert "content-encoding" not in plain and packed["content-encoding"] == "gzip"
+    assert plain["vary"] == packed["vary"] == "accept-encoding"
+    assert gzip.decompress(packed_body) == body  # byte-identical after decompression
+    assert packed_body == (root / "feeds" / "mini" / "radet.ics.gz").read_bytes()
+    assert int(packed["content-length"]) == len(packed_body) < len(body)
+    assert packed["etag"] != plain["etag"]  # two representations, two tags
+    assert packed["last-modified"] == plain["last-modified"]
+    for refused in ("gzip;q=0", "identity", "br", "gzip;q=0, *;q=1"):
+        _, headers, again = get(port, "/feeds/mini/radet.ics", {"Accept-Encoding": refused})
+        assert "content-encoding" not in headers and again == body, refused
+    _, headers, again = get(port, "/feeds/mini/radet.ics", {"Accept-Encoding": "*"})
+    assert headers["content-encoding"] == "gzip" and again == packed_body
+    status, headers, empty = get(
+        port, "/feeds/mini/radet.ics", {"Accept-Encoding": "gzip"}, method="HEAD"
+    )
+    assert status == 200 and empty == b"" and int(headers["content-length"]) == len(packed_body)
+
+
+def test_each_encoding_has_its_own_304(site: tuple[int, Path, dict[str, str]]) -> None:
+    port, _, tokens = site
+    path = f"/p/{next(t for t in tokens.values() if t)}.ics"  # private, and compressed
+    _, plain, _ = get(port, path)
+    _, packed, _ = get(port, path, {"Accept-Encoding": "gzip"})
+    gz = {"Accept-Encoding": "gzip"}
+    status, headers, body = get(port, path, {**gz, "If-None-Match": packed["etag"]})
+    assert status == 304 and body == b"" and headers["etag"] == packed["etag"]
+    assert "content-encoding" not in headers and headers["vary"] == "accept-encoding"
+    assert get(port, path, {**gz, "If-None-Match": plain["etag"]})[0] == 200
+    assert get(port, path, {"If-None-Match": packed["etag"]})[0] == 200
+    assert get(port, path, {"If-None-Match": plain["etag"]})[0] == 304
+    assert packed["cache-control"].startswith("private")
+    assert packed["referrer-policy"] == "no-referrer"
+
+
+def test_compression_can_be_switched_off(site: tuple[int, Path, dict[str, str]]) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.calendars.conftest import _free_port
+
+    _, root, _ = site
+    port = _free_port()
+    argv = [str(Path(sys.executable).parent / "arshjul"), "feeds", "serve", "--out", str(root)]
+    proc = subprocess.Popen(
+        [*argv, "--port", str(port), "--no-compression"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)  # waiting for an external process to listen
+        _, headers, body = get(port, "/feeds/mini/radet.ics", {"Accept-Encoding": "gzip"})
+        assert "content-encoding" not in headers and "vary" not in headers
+        assert body == (root / "feeds" / "mini" / "radet.ics").read_bytes()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)

@@ -29,7 +29,7 @@ from models.definitions import save_definition
 from models.meetings import cancel_meeting, move_meeting
 from models.outbox import OutboxMessage, OutboxStatus
 from models.plan import save_plan
-from models.tables import Meeting, Task
+from models.tables import Meeting, Person, Task
 from models.tasks import complete_task
 from services.reminders import queue_reminders, send_due
 from services.settings import SmtpSettings
@@ -399,3 +399,29 @@ def test_a_withdrawn_message_wanted_again_is_queued_again(engine: Engine) -> Non
     with write_session(engine) as s:
         sync_outbox(s, [row], first=first, last=last, now=when)
     assert outbox(engine)[row["key"]].status == OutboxStatus.PENDING
+
+
+def test_a_name_or_address_stored_with_a_line_break_fails_alone(
+    engine: Engine, planned: CycleDefinition, smtp: SmtpSettings, sink: Sink
+) -> None:
+    """Rows stored before the cycle-file check refused line breaks: a name loses its
+    break on the way into the header; an address that cannot be a header fails alone,
+    with its reason in the outbox, and everyone else is mailed."""
+    with write_session(engine) as s:
+        anna, karin = s.get(Person, "mini/anna-berg"), s.get(Person, "mini/karin-ek")
+        assert anna is not None and karin is not None
+        anna.name = "Anna\r\nBerg"
+        karin.email = "karin.ek@example.se\r\nBcc: alla@example.se"
+        s.add(anna)
+        s.add(karin)
+    _, sent = cycle_run(engine, planned, smtp, local("2026-12-17T07:00"))
+    rows = outbox(engine).values()
+    broken = [m for m in rows if m.recipient == "mini/karin-ek"]
+    assert broken and all(m.status == OutboxStatus.FAILED for m in broken)
+    assert all("kunde inte byggas" in (m.last_error or "") for m in broken)
+    others = [m for m in rows if m.recipient != "mini/karin-ek"]
+    assert others and all(m.status == OutboxStatus.SENT for m in others)
+    assert sent.sent == len(others) == len(sink.received)
+    to_anna = [m for rcpt, m in sink.received if rcpt == "anna.berg@example.se"]
+    assert to_anna and all(m["To"].addresses[0].display_name == "Anna Berg" for m in to_anna)
+    assert all("alla@example.se" not in rcpt for rcpt, _ in sink.received)
