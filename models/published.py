@@ -112,12 +112,18 @@ def _meetings(
 
 
 def _tasks(
-    session: Session, rows: Sequence[Task], body_of: dict[str, str], now: dt.datetime
+    session: Session,
+    rows: Sequence[Task],
+    body_of: dict[str, str],
+    now: dt.datetime,
+    *,
+    with_assignees: bool = True,
 ) -> list[PublishedTask]:
-    """Task rows as values at ``now``, with their assignees, sorted by due date."""
+    """Task rows as values at ``now``, with their assignees (unless not asked for: one
+    person's own list does not show who else holds a task), sorted by due date."""
     today = local_date(now)
     assignees: dict[str, list[str]] = defaultdict(list)
-    for chunk in chunked(t.id for t in rows):
+    for chunk in chunked(t.id for t in rows) if with_assignees else ():
         for task, person in session.exec(
             select(TaskAssignee.task, TaskAssignee.person)
             .where(col(TaskAssignee.task).in_(chunk))
@@ -266,7 +272,7 @@ def person_tasks(
 ) -> list[tuple[PublishedTask, PublishedMeeting]]:
     """A person's tasks of meetings that are not cancelled, by due date: open and late
     ones, and done ones if asked (only those done since ``done_since`` when given). The
-    meetings come without agenda and invitations."""
+    tasks come without their other holders, the meetings without agenda and invitations."""
     wanted = col(Task.status) == TaskStatus.OPEN
     if include_done:
         done = col(Task.status) == TaskStatus.DONE
@@ -282,7 +288,8 @@ def person_tasks(
     ).all()
     unique = list({m.id: m for _, m in rows}.values())
     meetings = {m.id: m for m in _meetings(session, unique, now, agenda=False, invitations=False)}
-    tasks = _tasks(session, [t for t, _ in rows], {m.id: m.body for m in meetings.values()}, now)
+    bodies = {m.id: m.body for m in meetings.values()}
+    tasks = _tasks(session, [t for t, _ in rows], bodies, now, with_assignees=False)
     return [(t, meetings[t.meeting]) for t in tasks]
 
 

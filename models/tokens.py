@@ -68,6 +68,20 @@ def live_token(session: Session, person: str) -> str | None:
     return None if row is None else row.token
 
 
+def holder_of_token(session: Session, token: str) -> Person | None:
+    """The person whose live token this is, read with the token in one query."""
+    if not 16 <= len(token) <= 64:
+        return None
+    found = session.exec(
+        select(FeedToken, Person)
+        .join(Person, col(Person.key) == col(FeedToken.person))
+        .where(FeedToken.token == token, col(FeedToken.revoked_at).is_(None))
+    ).first()
+    if found is None or not secrets.compare_digest(found[0].token, token):
+        return None
+    return found[1]
+
+
 def person_for_token(session: Session, token: str) -> str | None:
     """The person whose live token this is, or None (revoked, unknown or malformed)."""
     if not 16 <= len(token) <= 64:

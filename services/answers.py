@@ -10,6 +10,7 @@ transactions are serial), so two clicks at once change it once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
 
@@ -44,7 +45,7 @@ from models.published import (
 from models.revisions import revise
 from models.tables import AgendaItem, Meeting, Person, Task, TaskAssignee
 from models.tasks import complete_task
-from models.tokens import person_for_token, rotate_token
+from models.tokens import holder_of_token, person_for_token, rotate_token
 
 from .settings import Settings
 from .storage import reading, writing
@@ -116,8 +117,8 @@ def _visitor(session: Session, person: str) -> Visitor | None:
 def overview_for_token(settings: Settings, token: str, *, now: dt.datetime) -> Overview | None:
     """The page of the person whose live token this is, read in one transaction."""
     with reading(settings) as session:
-        person = person_for_token(session, token)
-        found = None if person is None else _visitor(session, person)
+        row = holder_of_token(session, token)
+        found = None if row is None else Visitor(row.key, row.name, row.organisation)
         return None if found is None else _overview(session, found, now)
 
 
@@ -127,7 +128,7 @@ def _overview(session: Session, person: Visitor, now: dt.datetime) -> Overview:
     tasks = person_tasks(session, person.key, now=now, include_done=True, done_since=recent)
     ahead = now + MEETINGS_AHEAD
     invited = person_meetings(session, person.key, now=now, until=ahead, invitations=False)
-    coordinated = _coordinated_meetings(session, person.key, now)
+    coordinated = _coordinated_meetings(session, person.key, now, {m.id for m, _ in invited})
     meetings = {m.id: m for m, _ in invited}
     for m in coordinated:
         meetings.setdefault(m.id, m)
@@ -151,9 +152,10 @@ def _overview(session: Session, person: Visitor, now: dt.datetime) -> Overview:
 
 
 def _coordinated_meetings(
-    session: Session, person: str, now: dt.datetime
+    session: Session, person: str, now: dt.datetime, known: Collection[str] = ()
 ) -> list[PublishedMeeting]:
-    """Meetings whose call for items this person holds (as a task), still ahead."""
+    """Meetings whose call for items this person holds (as a task), still ahead, other
+    than the ``known`` ones (already read)."""
     ids = (
         select(Task.meeting)
         .join(TaskAssignee, col(TaskAssignee.task) == col(Task.id))
@@ -169,6 +171,7 @@ def _coordinated_meetings(
         .where(col(Meeting.id).in_(ids), col(Meeting.end) > now)
         .order_by(col(Meeting.start), col(Meeting.id))
     ).all()
+    rows = [m for m in rows if m.id not in known]
     return published_meetings(session, rows, now=now, invitations=False)  # not shown
 
 
