@@ -2,8 +2,9 @@
 
 Prints: planning and storing 3 years; rendering every feed; one person's feed; a full
 export and a re-export of unchanged data; and, when ``wrk`` is installed, requests per
-second for a cached feed and for 304s from ``arshjul feeds serve`` on 127.0.0.1, next to
-nginx serving the same file (when ``nginx`` is installed: ``apt-get install wrk nginx``).
+second for a cached feed (plain and gzip) and for 304s from ``arshjul feeds serve`` on
+127.0.0.1, next to nginx serving the same file (plain, and its ``.gz`` sibling through
+``gzip_static``), when ``nginx`` is installed: ``apt-get install wrk nginx``.
 
 Usage: ``.venv/bin/python -m bench.feeds [--regions 21] [--seconds 10]``
 """
@@ -43,6 +44,7 @@ T = TypeVar("T")
 TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 BIN = Path(sys.executable).parent
+GZIP = "Accept-Encoding: gzip"
 
 
 def timed(label: str, action: Callable[[], T]) -> T:
@@ -115,6 +117,8 @@ http {{
     types {{ text/calendar ics; }}
     client_body_temp_path {prefix}; proxy_temp_path {prefix}; fastcgi_temp_path {prefix};
     uwsgi_temp_path {prefix}; scgi_temp_path {prefix};
+    gzip_static on;
+    gzip_vary on;
     server {{ listen 127.0.0.1:{port}; root {root}; etag on; }}
 }}
 """,
@@ -204,6 +208,8 @@ def main() -> None:
             tag = re.search(r"(?i)^etag: (.+?)\r?$", etag, re.M)
             ours = wrk(url, args.seconds)
             print(f"{'arshjul feeds serve: cached feed':<52} {ours:8.0f} req/s")
+            ours_gz = wrk(url, args.seconds, GZIP)
+            print(f"{'arshjul feeds serve: cached feed, gzip':<52} {ours_gz:8.0f} req/s")
             if tag:
                 not_modified = wrk(url, args.seconds, f"If-None-Match: {tag.group(1)}")
                 print(f"{'arshjul feeds serve: 304 Not Modified':<52} {not_modified:8.0f} req/s")
@@ -214,8 +220,11 @@ def main() -> None:
         conf = nginx_conf(settings.publish_dir, port, work)
         with running(["nginx", "-c", str(conf), "-p", str(work), "-g", "daemon off;"], port):
             theirs = wrk(f"http://127.0.0.1:{port}{target}", args.seconds)
+            theirs_gz = wrk(f"http://127.0.0.1:{port}{target}", args.seconds, GZIP)
         print(f"{'nginx, same file':<52} {theirs:8.0f} req/s")
-        print(f"{'ratio (ours / nginx; target ≥ 0.33)':<52} {ours / theirs:8.2f}")
+        print(f"{'nginx, same file, gzip_static':<52} {theirs_gz:8.0f} req/s")
+        print(f"{'ratio plain (ours / nginx; target ≥ 0.67)':<52} {ours / theirs:8.2f}")
+        print(f"{'ratio gzip (ours / nginx; target ≥ 0.67)':<52} {ours_gz / theirs_gz:8.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

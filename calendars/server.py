@@ -4,7 +4,10 @@ A small ASGI app on uvicorn: every file is read once into memory with its strong
 Last-Modified, so a request is a dictionary lookup. Conditional requests get a correct
 304; personal feeds are found by the SHA-256 of their token and confirmed with a
 constant-time comparison; anything unknown gets the same plain 404, with no hint. There is
-no access log: personal feed URLs are secrets.
+no access log: personal feed URLs are secrets. A fetch of a personal feed is noted only as
+the token's hash, the moment and the kind of client (``fetchlog``), beside the export.
+Clients that ask for gzip get the export's ``.gz`` copy of a file, as a representation of
+its own (``Vary``, its own ETag).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .fetchlog import FetchLog, fetch_dir
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -226,7 +231,9 @@ def create_app(
     ``$ARSHJUL_FEEDS_COMPRESSION`` is ``av``)."""
     if compress is None:
         compress = os.environ.get(ENV_COMPRESSION, "på") != "av"
-    store = FeedStore(root or Path(os.environ[ENV_DIR]), compress=compress)
+    folder = root or Path(os.environ[ENV_DIR])
+    store = FeedStore(folder, compress=compress)
+    fetches = FetchLog(fetch_dir(folder))
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # uvicorn runs with lifespan="off"
@@ -246,6 +253,10 @@ def create_app(
             return
         store.maybe_reload()
         resource = store.find(scope["path"])
+        if resource is not None and scope["path"].startswith("/p/"):  # a personal feed
+            token = scope["path"][3:-4].encode()
+            agent = next((v for k, v in scope["headers"] if k == b"user-agent"), b"")
+            fetches.record(hashlib.sha256(token).hexdigest(), agent.decode("latin-1"))
         if resource is not None and resource.gzip is not None and accepts_gzip(scope["headers"]):
             resource = resource.gzip
         if resource is None:

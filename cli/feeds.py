@@ -5,7 +5,11 @@ The renderers (icalendar, jinja2) load when a feed command runs, not with every 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cycle import DefinitionError
+from cycle.swedish import format_date, format_time
+from cycle.times import STOCKHOLM
 
 from .arguments import PERSON, PUBLISHING, SERVING, STORED, Command, Invocation, option
 
@@ -37,6 +41,46 @@ def serve_folder(call: Invocation) -> int:
     call.say(f"Serverar {folder} på http://{a.host}:{a.port}/ (avsluta med Ctrl-C)")
     serve(folder, host=a.host, port=a.port, workers=a.workers, compress=not a.no_compression)
     return 0
+
+
+def status(call: Invocation) -> int:
+    """Who has the latest change of their personal feed, and who does not."""
+    from services.subscribers import subscribers
+
+    org = call.args.org
+    found = subscribers(call.settings, organisation=org)
+    if not found:
+        call.say("Inga personliga flöden" + (f" i {org}." if org else "."))
+        return 0
+    behind = [s for s in found if s.behind]
+    never = [s for s in found if s.fetch is None]
+    current = [s for s in found if s.fetch is not None and not s.behind]
+    call.say(
+        f"Personliga flöden{f' i {org}' if org else ''}: {len(found)} personer; "
+        f"{len(behind)} har inte hämtat den senaste ändringen, {len(current)} har den, "
+        f"{len(never)} har aldrig hämtat sitt flöde."
+    )
+    for title, group in (
+        ("Har inte den senaste ändringen (påminnelserna mejlar ändrade möten till dem)", behind),
+        ("Har den senaste ändringen", current),
+        ("Har aldrig hämtat (prenumererar inte, eller inte ännu)", never),
+    ):
+        if not group:
+            continue
+        call.say(f"{title}:")
+        for s in group:
+            line = f"  {s.name} ({s.person})"
+            if s.fetch is not None:
+                line += f": hämtat {_moment(s.fetch.at)} med {s.fetch.client}"
+            if s.changed is not None and s.behind:
+                line += f"; flödet ändrat {_moment(s.changed)}"
+            call.say(line)
+    return 0
+
+
+def _moment(at: dt.datetime) -> str:
+    local = at.astimezone(STOCKHOLM)
+    return f"{format_date(local.date())} kl. {format_time(local)}"
 
 
 def rotate(call: Invocation) -> int:
@@ -88,6 +132,20 @@ COMMANDS = (
                     ),
                 ),
                 serve_folder,
+            ),
+            Command(
+                "status",
+                "vem har hämtat den senaste ändringen av sitt flöde",
+                "Visar för varje person med personligt flöde när det senast hämtades och "
+                "med vilken sorts kalender (Google, Outlook, Apple …), och vilka som inte "
+                "har hämtat sedan flödet senast ändrades. Bygger på anteckningar som "
+                "`arshjul feeds serve` och `arshjul web` för i mappen bredvid exporten.",
+                (
+                    option("--org", metavar="SLUG", help="bara den här organisationen"),
+                    *PUBLISHING,
+                    *STORED,
+                ),
+                status,
             ),
             Command(
                 "rotate-token",

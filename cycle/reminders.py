@@ -26,6 +26,7 @@ from .agenda import call_window
 from .definitions import ReminderPolicy, Role
 from .published import Published, PublishedMeeting, PublishedTask
 from .status import ItemStatus, TaskStatus
+from .subscriptions import Fetch, must_mail_change
 from .times import STOCKHOLM
 from .workdays import WorkCalendar
 
@@ -107,6 +108,7 @@ def schedule_reminders(
     first: dt.date,
     last: dt.date,
     leads: Mapping[tuple[str, Role], tuple[str, ...]] | None = None,
+    fetched: Mapping[str, Fetch] | None = None,
 ) -> tuple[Reminder, ...]:
     """Every reminder whose send day falls in ``first``..``last``, sorted by day and key,
     as things stand at ``published.as_of``: no prompt or reminder for a due date that
@@ -119,9 +121,19 @@ def schedule_reminders(
         first, last: the window of send days to produce.
         leads: who holds a role in a body now, (body key, role) -> person keys: the lead
             of a late task's group gets a copy of its late notice.
+        fetched: when each person's feed was last fetched, and by what: a change to a
+            meeting that their calendar cannot show before it begins is mailed on the
+            day of the change, whatever the notice policy says.
     """
     today = _local_day(published.as_of)
     leads = leads or {}
+    fetched = fetched or {}
+
+    def unseen(person: str, m: PublishedMeeting) -> bool:
+        """The change has not reached the person's calendar, and will not in time."""
+        now = published.as_of
+        return m.start > now and must_mail_change(fetched.get(person), m.updated_at, m.start, now)
+
     meetings = {m.id: m for m in published.meetings}
     out: list[Reminder] = []
 
@@ -159,9 +171,11 @@ def schedule_reminders(
         if m.start <= published.as_of and not m.cancelled:
             continue  # begun or held: nothing to announce any more
         if m.cancelled:
-            # only those who may have been told need to hear it is off
-            if notice <= changed < max(day, m.original_date):
-                for person, _ in m.invitations:
+            for person, _ in m.invitations:
+                # those who may have been told, and subscribers whose calendar still
+                # shows it and will not fetch again in time
+                told = notice <= changed < max(day, m.original_date)
+                if told or (changed < day and unseen(person, m)):
                     add(
                         Reminder(
                             reminder_key(Kind.CANCEL, m.id, person, m.sequence),
@@ -179,12 +193,13 @@ def schedule_reminders(
         if send_on >= day:
             continue  # too late to announce: the meeting has begun
         for person, _ in m.invitations:
+            early = m.sequence > 0 and changed < send_on and unseen(person, m)
             add(
                 Reminder(
                     reminder_key(kind, m.id, person, m.sequence),
                     kind,
                     person,
-                    send_on,
+                    changed if early else send_on,
                     meeting=m.id,
                     sequence=m.sequence,
                     stale_at=m.start,

@@ -12,7 +12,7 @@ import datetime as dt
 import smtplib
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -24,6 +24,7 @@ from cycle.definitions import ReminderPolicy, Role
 from cycle.links import Action, link_expiry, sign_link
 from cycle.published import Published, publication_window
 from cycle.reminders import Kind, Reminder, schedule_reminders, welcome_reminders
+from cycle.subscriptions import Fetch
 from cycle.swedish import format_date, format_time
 from cycle.text import printable
 from cycle.times import STOCKHOLM
@@ -147,6 +148,7 @@ def draft_reminders(
     now: dt.datetime,
     catch_up: dt.timedelta = CATCH_UP,
     link_key: bytes | None = None,
+    fetched: Mapping[str, Fetch] | None = None,
 ) -> tuple[list[Draft], list[str]]:
     """Every message due from ``catch_up`` before ``today`` up to ``today``, rendered as
     things stand at ``now``; and who has no address. With ``link_key``, task messages
@@ -165,6 +167,7 @@ def draft_reminders(
         first=today - catch_up,
         last=today,
         leads=group_leads(definitions, today),
+        fetched=fetched,
     )
     look = _lookup(published)
     done_link = _done_links(link_key, base_url)
@@ -263,6 +266,7 @@ def queue_reminders(
     catch_up: dt.timedelta = CATCH_UP,
     window: dt.timedelta = CATCH_UP,
     link_key: bytes | None = None,
+    fetched: Mapping[str, Fetch] | None = None,
 ) -> Queued:
     """Bring the outbox in line with the schedule of ``today`` and the ``catch_up`` days
     before it (idempotent); waiting messages older than the configured catch-up
@@ -277,6 +281,7 @@ def queue_reminders(
         now=now,
         catch_up=catch_up,
         link_key=link_key,
+        fetched=fetched,
     )
     with write_session(engine) as session:
         queued, updated, withdrawn = sync_outbox(
@@ -330,6 +335,7 @@ def preview_reminders(
     now: dt.datetime,
     catch_up: dt.timedelta = CATCH_UP,
     link_key: bytes | None = None,
+    fetched: Mapping[str, Fetch] | None = None,
 ) -> Preview:
     """What a real run at ``now`` would send; nothing is queued or sent."""
     drafts, missing = draft_reminders(
@@ -341,6 +347,7 @@ def preview_reminders(
         now=now,
         catch_up=catch_up,
         link_key=link_key,
+        fetched=fetched,
     )
     return Preview(today, tuple(_unsent(engine, drafts, now)), tuple(missing))
 

@@ -46,6 +46,7 @@ from services.reports import write_report
 from services.secret import link_key
 from services.settings import Settings, SmtpSettings
 from services.storage import engine_for, reading, writing
+from services.subscribers import person_fetches
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -252,6 +253,7 @@ def queue(
         catch_up=dt.timedelta(days=catch_up),
         window=dt.timedelta(days=settings.catch_up_days()),
         link_key=link_key(settings),
+        fetched=person_fetches(settings),
     )
 
 
@@ -279,4 +281,5 @@ def preview(
         now=now,
         catch_up=dt.timedelta(days=catch_up),
         link_key=link_key(settings),
+        fetched=person_fetches(settings),
     )

@@ -259,3 +259,29 @@ def test_compression_can_be_switched_off(site: tuple[int, Path, dict[str, str]])
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def test_a_personal_feed_fetch_is_noted_by_client_family_and_nothing_else(
+    site: tuple[int, Path, dict[str, str]],
+) -> None:
+    import hashlib
+
+    from calendars.fetchlog import FLUSH_SECONDS, fetch_dir, read_fetches
+
+    port, root, tokens = site
+    token = next(t for t in tokens.values() if t)
+    before = time.time()
+    assert get(port, f"/p/{token}.ics", {"User-Agent": "Google-Calendar-Importer"})[0] == 200
+    assert get(port, "/feeds/mini.ics", {"User-Agent": "Microsoft Outlook"})[0] == 200
+    folder = fetch_dir(root)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    deadline = time.monotonic() + FLUSH_SECONDS + 20
+    while digest not in read_fetches(folder):  # the server writes its notes within seconds
+        assert time.monotonic() < deadline, "no fetch was noted"
+        time.sleep(0.2)
+    note = read_fetches(folder)[digest]
+    assert note.client == "Google" and note.at.timestamp() >= int(before)
+    assert len(read_fetches(folder)) == 1  # public feeds are nobody's
+    written = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.json"))
+    assert token not in written and "127.0.0.1" not in written and "Importer" not in written
+    assert not folder.is_relative_to(root)  # beside the export, never published

@@ -79,3 +79,34 @@ def test_exports_to_one_folder_take_turns(tmp_path: Path) -> None:
         order.append("first" if worker.is_alive() else "second ran inside the lock")
     worker.join(timeout=10)
     assert order == ["first", "second"]
+
+
+def test_status_tells_who_has_the_latest_change_of_their_feed(workspace: Path) -> None:
+    import hashlib
+    import os
+
+    from calendars.fetchlog import FetchLog, fetch_dir
+    from models.tokens import live_token
+    from services.settings import Settings
+    from services.storage import reading
+
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0  # plans and exports
+    settings = Settings.load(os.environ)
+    with reading(settings) as s:
+        lena, anna = live_token(s, "mini/lena-sjo"), live_token(s, "mini/anna-berg")
+    assert lena and anna
+    notes = FetchLog(fetch_dir(settings.publish_dir))  # what the feed server writes
+    notes.record(hashlib.sha256(lena.encode()).hexdigest(), "Google-Calendar-Importer")
+    long_ago = dt.datetime(2025, 1, 7, 8, tzinfo=dt.UTC).timestamp()
+    notes.record(hashlib.sha256(anna.encode()).hexdigest(), "Thunderbird/128", at=long_ago)
+    notes.flush()
+    code, out, _ = run("feeds", "status", "--org", "mini")
+    assert code == 0
+    assert "1 har inte hämtat den senaste ändringen, 1 har den" in out
+    behind, current, never = out.split("Har ")[1:4]
+    assert "Anna Berg (mini/anna-berg): hämtat tisdag 7 januari 2025 kl. 09.00 med Thunderbird" in (
+        behind
+    )
+    assert "flödet ändrat" in behind
+    assert "Lena Sjö (mini/lena-sjo): hämtat" in current and "med Google" in current
+    assert "aldrig hämtat" in never and "Olof Lund" in never

@@ -87,3 +87,51 @@ def test_a_meeting_cancelled_before_anyone_was_told_sends_nothing(
         changed=dt.datetime(2027, 1, 10, tzinfo=dt.UTC),
     )
     assert _schedule(m, calendar) == []
+
+
+def test_a_change_that_a_subscribed_calendar_cannot_show_in_time_is_mailed_at_once(
+    calendar: WorkCalendar,
+) -> None:
+    """Moved on Friday 5 March for Wednesday 10 March; the notice policy says two working
+    days before (Monday 8 March). A Nextcloud calendar fetches once a week, so its owner
+    is told on the Friday; Google's fetches daily, so its owner is told on the Monday, as
+    are someone whose calendar already has the change and someone who never subscribed."""
+    from cycle.definitions import ReminderPolicy
+    from cycle.subscriptions import Fetch
+
+    changed = dt.datetime(2027, 3, 5, 8, 0, tzinfo=dt.UTC)
+    before = changed - dt.timedelta(days=1)
+    m = dataclasses.replace(
+        _meeting(dt.date(2027, 3, 10), original=dt.date(2027, 3, 11), sequence=1, changed=changed),
+        invitations=tuple((p, Role.LEDAMOT) for p in ("x/nc", "x/google", "x/fresh", "x/never")),
+    )
+    published = Published(dt.date(2026, 1, 1), dt.date(2028, 12, 31), changed, meetings=(m,))
+    fetched = {
+        "x/nc": Fetch(before, "Nextcloud"),
+        "x/google": Fetch(before, "Google"),
+        "x/fresh": Fetch(changed + dt.timedelta(minutes=5), "Nextcloud"),
+    }
+    found = schedule_reminders(
+        published,
+        {"": ReminderPolicy(notice=2)},
+        calendar,
+        first=dt.date(2027, 3, 1),
+        last=dt.date(2027, 3, 31),
+        fetched=fetched,
+    )
+    days = {r.recipient: (r.kind, r.send_on) for r in found if r.kind is not Kind.DIGEST}
+    assert days == {
+        "x/nc": (Kind.UPDATE, dt.date(2027, 3, 5)),
+        "x/google": (Kind.UPDATE, dt.date(2027, 3, 8)),
+        "x/fresh": (Kind.UPDATE, dt.date(2027, 3, 8)),
+        "x/never": (Kind.UPDATE, dt.date(2027, 3, 8)),
+    }
+    # without fetch notes the schedule is the policy's, for everyone
+    plain = schedule_reminders(
+        published,
+        {"": ReminderPolicy(notice=2)},
+        calendar,
+        first=dt.date(2027, 3, 1),
+        last=dt.date(2027, 3, 31),
+    )
+    assert {r.send_on for r in plain if r.kind is Kind.UPDATE} == {dt.date(2027, 3, 8)}
