@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import gzip
 import hashlib
 import hmac
@@ -58,6 +59,16 @@ class Resource:
     last_modified: dt.datetime
     headers: tuple[tuple[bytes, bytes], ...]
     gzip: Resource | None = None
+    # what a 200 and a 304 send, built once: a request only picks one
+    full: tuple[tuple[bytes, bytes], ...] = ()
+    unchanged: tuple[tuple[bytes, bytes], ...] = ()
+
+    def __post_init__(self) -> None:
+        length = (b"content-length", str(len(self.body)).encode())
+        object.__setattr__(self, "full", (*self.headers, length))
+        representation = (b"content-type", b"content-encoding")
+        kept = tuple(h for h in self.headers if h[0] not in representation)
+        object.__setattr__(self, "unchanged", kept)
 
 
 def _resource(path: Path, private: bool, compress: bool) -> Resource:
@@ -96,6 +107,11 @@ def _sibling(path: Path, body: bytes) -> bytes | None:
         return packed if gzip.decompress(packed) == body else None
     except (OSError, EOFError, gzip.BadGzipFile):
         return None
+
+
+@functools.lru_cache(maxsize=256)
+def _gzip_in(value: bytes) -> bool:
+    return accepts_gzip([(b"accept-encoding", value)])
 
 
 def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -242,7 +258,16 @@ def create_app(
         if method not in ("GET", "HEAD"):
             await _send(send, 405, [(b"allow", b"GET, HEAD")], b"", method)
             return
-        if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
+        size, agent, encodings, conditions = 0, b"", b"", []
+        for name, value in scope["headers"]:  # one pass: this is the hot path
+            size += len(name) + len(value)
+            if name == b"accept-encoding":
+                encodings = encodings + b"," + value if encodings else value
+            elif name == b"user-agent":
+                agent = value
+            elif name in (b"if-none-match", b"if-modified-since"):
+                conditions.append((name, value))
+        if size > MAX_HEADER_BYTES:
             await _send(
                 send,
                 431,
@@ -252,27 +277,28 @@ def create_app(
             )
             return
         store.maybe_reload()
-        resource = store.find(scope["path"])
-        if resource is not None and scope["path"].startswith("/p/"):  # a personal feed
-            token = scope["path"][3:-4].encode()
-            agent = next((v for k, v in scope["headers"] if k == b"user-agent"), b"")
-            fetches.record(hashlib.sha256(token).hexdigest(), agent.decode("latin-1"))
-        if resource is not None and resource.gzip is not None and accepts_gzip(scope["headers"]):
-            resource = resource.gzip
+        path = scope["path"]
+        resource = store.find(path)
         if resource is None:
             await _send(
                 send, 404, [(b"content-type", b"text/plain; charset=utf-8")], NOT_FOUND, method
             )
-        elif _not_modified(resource, scope["headers"]):
-            await _send(
-                send,
-                304,
-                [h for h in resource.headers if h[0] not in (b"content-type", b"content-encoding")],
-                b"",
-                method,
+            return
+        if path.startswith("/p/"):  # a personal feed: note the fetch
+            token = path[3:-4].encode()
+            fetches.record(hashlib.sha256(token).hexdigest(), agent.decode("latin-1"))
+        if resource.gzip is not None and encodings and _gzip_in(encodings):
+            resource = resource.gzip
+        if conditions and _not_modified(resource, conditions):
+            await send(
+                {"type": "http.response.start", "status": 304, "headers": resource.unchanged}
             )
-        else:
-            await _send(send, 200, list(resource.headers), resource.body, method)
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": resource.full})
+        await send(
+            {"type": "http.response.body", "body": b"" if method == "HEAD" else resource.body}
+        )
 
     return app
 
