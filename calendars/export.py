@@ -67,7 +67,7 @@ def _write_with_sibling(path: Path, content: bytes, modified: dt.datetime | None
     sibling = gzip_sibling(path)
     if changed or not sibling.exists():
         # mtime=0 in the gzip header: the same content always gives the same bytes
-        write_atomically(sibling, gzip.compress(content, compresslevel=9, mtime=0))
+        write_atomically(sibling, gzip.compress(content, compresslevel=6, mtime=0))
     stamp = path.stat().st_mtime
     if sibling.stat().st_mtime != stamp:
         os.utime(sibling, (stamp, stamp))

@@ -13,6 +13,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from cycle.definitions import Role
 from cycle.published import PublishedMeeting
+from cycle.text import printable
 from cycle.times import STOCKHOLM
 
 from .ical import (
@@ -49,11 +50,11 @@ def render_itip(
     """
     cancel = method == "CANCEL"
     org = vCalAddress(f"mailto:{organizer[0]}")
-    org.params["CN"] = organizer[1]
+    org.params["CN"] = printable(organizer[1])  # a parameter cannot carry a line break
     who = vCalAddress(f"mailto:{attendee[0]}")
     who.params.update(
         {
-            "CN": attendee[1],
+            "CN": printable(attendee[1]),
             "ROLE": PARTICIPATION.get(role, "REQ-PARTICIPANT"),
             "PARTSTAT": "NEEDS-ACTION",
             "RSVP": "FALSE" if cancel else "TRUE",

@@ -119,3 +119,39 @@ def test_text_stored_before_the_checks_still_gives_a_feed_clients_read(
     for line in content.split(b"\r\n"):
         line.decode("utf-8")  # every physical line is whole UTF-8
         assert b"\x00" not in line and b"\r" not in line and b"\n" not in line
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_itip_messages_pass_libicals_restriction_check(lib: object, method: str) -> None:
+    """The calendar part of a kallelse or an avbokning, with a name that needs quoting."""
+    from calendars.itip import render_itip
+    from cycle.definitions import Role
+
+    meeting = PublishedMeeting(
+        "m1",
+        "mini",
+        "mini/radet",
+        "Samverkansrådet",
+        SeriesKind.MOTE,
+        AT,
+        AT + dt.timedelta(hours=2),
+        "Regionens hus; sal A, plan 2",
+        MeetingStatus.CANCELLED if method == "CANCEL" else MeetingStatus.PLANNED,
+        1,
+        AT,
+        AT,
+        AT.date(),
+    )
+    content = render_itip(
+        meeting,
+        MeetingContext("Samverkansrådet", "samverkansråd", "https://kalender.example.se"),
+        method=method,
+        organizer=("arshjul@region.example", 'Årshjul, Region "Test"'),
+        attendee=("anna.berg@example.se", "Berg, Anna\r\n"),
+        role=Role.ORDFORANDE,
+    )
+    checked = libical.check(lib, content)  # type: ignore[arg-type]
+    assert checked.errors == [] and checked.restrictions_pass, checked.errors[:3]
+    event = next(iter(Calendar.from_ical(content).walk("VEVENT")))
+    assert event["ATTENDEE"].params["CN"] == "Berg, Anna"
+    assert f"METHOD:{method}" in checked.text
