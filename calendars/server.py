@@ -1,7 +1,9 @@
 """The feed server: an exported folder served from memory, with correct caching.
 
-A small ASGI app on uvicorn: every file is read once into memory with its strong ETag and
-Last-Modified, so a request is a dictionary lookup. Conditional requests get a correct
+Every file is read once into memory with its strong ETag and Last-Modified, so a request
+is a dictionary lookup. This module holds the folder (``FeedStore``) and the rules, and an
+ASGI app with them for the web application's static part; ``arshjul feeds serve`` applies
+the same rules in the direct HTTP/1.1 server of ``static_http``. Conditional requests get a correct
 304; personal feeds are found by the SHA-256 of their token and confirmed with a
 constant-time comparison; anything unknown gets the same plain 404, with no hint. There is
 no access log: personal feed URLs are secrets. A fetch of a personal feed is noted only as
@@ -44,7 +46,6 @@ PRIVATE_CACHE = b"private, max-age=900"
 NOT_FOUND = b"Hittades inte.\n"
 RELOAD_CHECK_SECONDS = 1.0
 MAX_HEADER_BYTES = 16 * 1024  # a calendar client sends a few hundred bytes
-ENV_DIR = "ARSHJUL_FEEDS_DIR"
 ENV_COMPRESSION = "ARSHJUL_FEEDS_COMPRESSION"
 
 
@@ -240,14 +241,14 @@ def _not_modified(resource: Resource, headers: list[tuple[bytes, bytes]]) -> boo
 
 
 def create_app(
-    root: Path | None = None, *, compress: bool | None = None
+    root: Path, *, compress: bool | None = None
 ) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """The ASGI app for an exported folder (default: ``$ARSHJUL_FEEDS_DIR``); gzip for
-    clients that ask for it unless ``compress`` is False (default: on, unless
+    """The ASGI app for an exported folder, for the web application's static part; gzip
+    for clients that ask for it unless ``compress`` is False (default: on, unless
     ``$ARSHJUL_FEEDS_COMPRESSION`` is ``av``)."""
     if compress is None:
         compress = os.environ.get(ENV_COMPRESSION, "på") != "av"
-    folder = root or Path(os.environ[ENV_DIR])
+    folder = root
     store = FeedStore(folder, compress=compress)
     fetches = FetchLog(fetch_dir(folder))
 
@@ -312,11 +313,6 @@ async def _send(
     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
 
-def app_from_env() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """uvicorn factory for worker processes: the folder comes from ``$ARSHJUL_FEEDS_DIR``."""
-    return create_app()
-
-
 def serve(
     root: Path,
     *,
@@ -326,21 +322,7 @@ def serve(
     compress: bool = True,
 ) -> None:
     """Serve ``root`` until interrupted (gzip to clients that ask, unless not
-    ``compress``)."""
-    import uvicorn
+    ``compress``), with the direct HTTP/1.1 server of ``static_http``."""
+    from .static_http import serve_static
 
-    os.environ[ENV_DIR] = str(root.resolve())
-    os.environ[ENV_COMPRESSION] = "på" if compress else "av"
-    uvicorn.run(
-        "calendars.server:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        http="httptools",
-        loop="uvloop",
-        access_log=False,
-        server_header=False,
-        log_level="warning",
-        lifespan="off",
-    )
+    serve_static(root.resolve(), host=host, port=port, workers=workers, compress=compress)

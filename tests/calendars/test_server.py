@@ -285,3 +285,64 @@ def test_a_personal_feed_fetch_is_noted_by_client_family_and_nothing_else(
     written = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.json"))
     assert token not in written and "127.0.0.1" not in written and "Importer" not in written
     assert not folder.is_relative_to(root)  # beside the export, never published
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that just ended
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_several_workers_serve_and_leave_nothing_behind(
+    site: tuple[int, Path, dict[str, str]],
+) -> None:
+    """`--workers 2`: two forked processes answer; stopping the one that was started
+    (its PID only, not the group) ends them too."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.calendars.conftest import _free_port
+
+    _, root, _ = site
+    port = _free_port()
+    argv = [str(Path(sys.executable).parent / "arshjul"), "feeds", "serve", "--out", str(root)]
+    proc = subprocess.Popen(
+        [*argv, "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(_children(proc.pid)) < 2 or not _answers(port):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)  # waiting for the workers to start
+        workers = _children(proc.pid)
+        statuses = {get(port, "/feeds/mini/radet.ics")[0] for _ in range(20)}
+        assert statuses == {200}
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+        deadline = time.monotonic() + 20
+        while any(Path(f"/proc/{w}").exists() for w in workers):
+            assert time.monotonic() < deadline, "a worker outlived the server"
+            time.sleep(0.1)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+
+
+def _answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
