@@ -311,18 +311,3 @@ async def _send(
         headers = [*headers, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
-
-
-def serve(
-    root: Path,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    workers: int = 1,
-    compress: bool = True,
-) -> None:
-    """Serve ``root`` until interrupted (gzip to clients that ask, unless not
-    ``compress``), with the direct HTTP/1.1 server of ``static_http``."""
-    from .static_http import serve_static
-
-    serve_static(root.resolve(), host=host, port=port, workers=workers, compress=compress)

@@ -30,7 +30,7 @@ def export_feeds(call: Invocation) -> int:
 
 def serve_folder(call: Invocation) -> int:
     """Serve the exported folder over HTTP until stopped."""
-    from calendars.server import serve  # uvicorn loads only when something is served
+    from calendars.static_http import serve_static  # loads only when something is served
 
     folder = call.settings.publish_dir
     if not (folder / "index.json").exists():
@@ -39,7 +39,13 @@ def serve_folder(call: Invocation) -> int:
         )
     a = call.args
     call.say(f"Serverar {folder} på http://{a.host}:{a.port}/ (avsluta med Ctrl-C)")
-    serve(folder, host=a.host, port=a.port, workers=a.workers, compress=not a.no_compression)
+    serve_static(
+        folder.resolve(),
+        host=a.host,
+        port=a.port,
+        workers=a.workers,
+        compress=not a.no_compression,
+    )
     return 0
 
 
