@@ -25,7 +25,9 @@ _FAMILIES = (
     ("Apple", ("calendaragent", "dataaccessd", "ios/", "macos/", "mac os x", "iphone")),
 )
 OTHER = "annan"
-# how long a client may go between fetches, as measured and documented by their makers
+# how long a client may go between fetches by default, on the long side: Google 12–24 h,
+# Outlook on the web about 3 h and sometimes more than a day, Nextcloud a week; desktop
+# clients poll about hourly; anything else is given 36 hours
 REFRESH = {
     "Google": dt.timedelta(hours=24),
     "Outlook": dt.timedelta(hours=36),
