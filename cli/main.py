@@ -17,6 +17,14 @@ from .arguments import Invocation, build_parser, settings_from
 from .commands import COMMANDS, DESCRIPTION
 
 EXIT_BAD_INPUT = 2
+# Prefect reports usage to its makers unless told not to. Årshjul sends nothing anywhere
+# unless an admin opts in, by setting one of these to another value themselves; every
+# process the CLI starts (the local Prefect server, `arshjul serve`'s runs) inherits them.
+NO_TELEMETRY = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+}
 
 
 def main(
@@ -34,6 +42,8 @@ def main(
     """
     out = out or sys.stdout
     err = err or sys.stderr
+    for name, value in NO_TELEMETRY.items():  # before anything imports Prefect
+        os.environ.setdefault(name, value)
     args = build_parser(DESCRIPTION, COMMANDS).parse_args(argv)
     now = now or dt.datetime.now(dt.UTC)
     try:
