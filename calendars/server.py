@@ -60,9 +60,12 @@ class Resource:
     last_modified: dt.datetime
     headers: tuple[tuple[bytes, bytes], ...]
     gzip: Resource | None = None
-    # what a 200 and a 304 send, built once: a request only picks one
+    # what a 200 and a 304 send, built once: a request only picks one (as ASGI header
+    # pairs, and as the header lines the direct server writes)
     full: tuple[tuple[bytes, bytes], ...] = ()
     unchanged: tuple[tuple[bytes, bytes], ...] = ()
+    full_lines: bytes = b""
+    unchanged_lines: bytes = b""
 
     def __post_init__(self) -> None:
         length = (b"content-length", str(len(self.body)).encode())
@@ -70,6 +73,12 @@ class Resource:
         representation = (b"content-type", b"content-encoding")
         kept = tuple(h for h in self.headers if h[0] not in representation)
         object.__setattr__(self, "unchanged", kept)
+        object.__setattr__(self, "full_lines", _lines(self.full))
+        object.__setattr__(self, "unchanged_lines", _lines(self.unchanged))
+
+
+def _lines(headers: tuple[tuple[bytes, bytes], ...]) -> bytes:
+    return b"".join(name + b": " + value + b"\r\n" for name, value in headers)
 
 
 def _resource(path: Path, private: bool, compress: bool) -> Resource:

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 import httptools
 
 from .fetchlog import FetchLog, fetch_dir
-from .server import MAX_HEADER_BYTES, NOT_FOUND, FeedStore, Resource, _gzip_in, _not_modified
+from .server import MAX_HEADER_BYTES, NOT_FOUND, FeedStore, _gzip_in, _not_modified
 
 MAX_URL_BYTES = 8 * 1024
 _REASONS = {
@@ -38,26 +38,6 @@ _REASONS = {
     431: b"Request Header Fields Too Large",
 }
 _PLAIN = b"content-type: text/plain; charset=utf-8\r\n"
-
-
-def _lines(headers: tuple[tuple[bytes, bytes], ...]) -> bytes:
-    return b"".join(name + b": " + value + b"\r\n" for name, value in headers)
-
-
-class _Heads:
-    """Each resource's header block for 200 and 304, rendered on first use."""
-
-    def __init__(self) -> None:
-        self._cache: dict[int, tuple[Resource, bytes, bytes]] = {}
-
-    def of(self, resource: Resource) -> tuple[bytes, bytes]:
-        found = self._cache.get(id(resource))
-        if found is None or found[0] is not resource:  # a reload makes new resources
-            found = (resource, _lines(resource.full), _lines(resource.unchanged))
-            if len(self._cache) > 100_000:
-                self._cache.clear()
-            self._cache[id(resource)] = found
-        return found[1], found[2]
 
 
 class _Clock:
@@ -76,8 +56,8 @@ class _Clock:
 
 
 class _Connection(asyncio.Protocol):
-    def __init__(self, store: FeedStore, fetches: FetchLog, heads: _Heads, clock: _Clock):
-        self.store, self.fetches, self.heads, self.clock = store, fetches, heads, clock
+    def __init__(self, store: FeedStore, fetches: FetchLog, clock: _Clock):
+        self.store, self.fetches, self.clock = store, fetches, clock
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.WriteTransport | None = None
         self._reset()
@@ -146,11 +126,10 @@ class _Connection(asyncio.Protocol):
             self.fetches.record(hashlib.sha256(token).hexdigest(), self.agent.decode("latin-1"))
         if resource.gzip is not None and self.encodings and _gzip_in(self.encodings):
             resource = resource.gzip
-        full, unchanged = self.heads.of(resource)
         if self.conditions and _not_modified(resource, self.conditions):
-            self._send(304, unchanged, b"", keep)
+            self._send(304, resource.unchanged_lines, b"", keep)
         else:
-            self._send(200, full, b"" if head else resource.body, keep)
+            self._send(200, resource.full_lines, b"" if head else resource.body, keep)
 
     # -- answers ------------------------------------------------------------------------
     def _send(self, status: int, lines: bytes, body: bytes, keep: bool) -> None:
@@ -175,12 +154,12 @@ def _serve_forever(sock: socket.socket, root: Path, compress: bool) -> None:
 
     store = FeedStore(root, compress=compress)
     fetches = FetchLog(fetch_dir(root))
-    heads, clock = _Heads(), _Clock()
+    clock = _Clock()
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
         server = await loop.create_server(
-            lambda: _Connection(store, fetches, heads, clock), sock=sock, backlog=2048
+            lambda: _Connection(store, fetches, clock), sock=sock, backlog=2048
         )
         async with server:
             await server.serve_forever()
