@@ -28,6 +28,7 @@ from .fetchlog import FetchLog, fetch_dir
 from .server import MAX_HEADER_BYTES, NOT_FOUND, FeedStore, _gzip_in, _not_modified
 
 MAX_URL_BYTES = 8 * 1024
+IDLE_SECONDS = 15.0
 _REASONS = {
     200: b"OK",
     304: b"Not Modified",
@@ -72,8 +73,23 @@ class _Connection(asyncio.Protocol):
     # -- asyncio ----------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's TCP transport
+        self.idle: asyncio.TimerHandle | None = None
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.idle is not None:
+            self.idle.cancel()
+
+    def _arm(self) -> None:
+        """Close a connection that sends nothing for IDLE_SECONDS: idle keep-alives and
+        requests that never finish must not hold the server's sockets."""
+        if self.idle is not None:
+            self.idle.cancel()
+        assert self.transport is not None
+        self.idle = asyncio.get_running_loop().call_later(IDLE_SECONDS, self.transport.close)
 
     def data_received(self, data: bytes) -> None:
+        self._arm()
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:

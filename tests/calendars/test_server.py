@@ -346,3 +346,17 @@ def _answers(port: int) -> bool:
         return True
     except OSError:
         return False
+
+
+def test_a_request_that_never_finishes_is_closed_and_others_are_served(
+    site: tuple[int, Path, dict[str, str]],
+) -> None:
+    from calendars.static_http import IDLE_SECONDS
+
+    port, _, _ = site
+    with socket.create_connection(("127.0.0.1", port), timeout=IDLE_SECONDS + 20) as s:
+        s.sendall(b"GET /feeds/mini.ics HTTP/1.1\r\nHost: x\r\n")  # and then nothing
+        assert get(port, "/feeds/mini.ics")[0] == 200  # meanwhile, others are served
+        started = time.monotonic()
+        assert s.recv(1024) == b""  # the server hangs up on the silent one
+        assert time.monotonic() - started < IDLE_SECONDS + 10
