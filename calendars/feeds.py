@@ -58,13 +58,19 @@ class Feed:
         return '"' + hashlib.sha256(self.content).hexdigest()[:32] + '"'
 
 
-def _alone(render: Callable[[], bytes], what: str) -> bytes:
+def _alone(render: Callable[[], bytes], what: str, key: str, title: str) -> bytes:
     """One component's bytes; a row that cannot be rendered is left out of every feed
-    and named in the log, so it never stops the export of all the others."""
+    and named in the log (``what`` ``key`` (``title``)), so it never stops the export of
+    all the others."""
     try:
         return render()
     except Exception:
-        log.exception("%s kunde inte skrivas som iCalendar och saknas i flödena", what)
+        log.exception(
+            "%s %s (%s) kunde inte skrivas som iCalendar och saknas i flödena",
+            what,
+            key,
+            printable(title),
+        )
         return b""
 
 
@@ -84,7 +90,7 @@ class _Renderer:
             body = self.bodies[m.body]
             ctx = MeetingContext(body.name, body.kind, self.base_url)
             self._meeting_bytes[m.id] = _alone(
-                lambda: render_meeting(m, ctx), f"mötet {m.id} ({printable(m.title)})"
+                lambda: render_meeting(m, ctx), "mötet", m.id, m.title
             )
         return self._meeting_bytes[m.id]
 
@@ -93,7 +99,9 @@ class _Renderer:
         if key not in self._task_bytes:
             self._task_bytes[key] = _alone(
                 lambda: render_task(t, self.meetings[t.meeting], alarm=alarm),
-                f"uppgiften {t.id} ({printable(t.title)})",
+                "uppgiften",
+                t.id,
+                t.title,
             )
         return self._task_bytes[key]
 

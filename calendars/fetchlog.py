@@ -10,6 +10,7 @@ server would publish it). ``arshjul feeds status`` and the reminder run read the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -22,6 +23,11 @@ from cycle.subscriptions import Fetch, client_family
 
 FLUSH_SECONDS = 5.0
 log = logging.getLogger(__name__)
+
+
+def token_key(token: str) -> str:
+    """What the notes keep of a token: its SHA-256 (hex), never the secret itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def fetch_dir(export_root: Path) -> Path:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fetchlog import FetchLog, fetch_dir
+from .fetchlog import FetchLog, fetch_dir, token_key
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -120,36 +120,30 @@ def _sibling(path: Path, body: bytes) -> bytes | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _gzip_in(value: bytes) -> bool:
-    return accepts_gzip([(b"accept-encoding", value)])
-
-
-def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
-    """Whether Accept-Encoding allows gzip (RFC 9110 §12.5.3: q=0 means "not this").
+def accepts_gzip(value: bytes) -> bool:
+    """Whether an Accept-Encoding value allows gzip (RFC 9110 §12.5.3: q=0 means "not
+    this"); cached, since clients send the same few values over and over.
 
     Example:
-        >>> accepts_gzip([(b"accept-encoding", b"gzip, deflate, br")])
+        >>> accepts_gzip(b"gzip, deflate, br")
         True
-        >>> accepts_gzip([(b"accept-encoding", b"gzip;q=0, identity")])
+        >>> accepts_gzip(b"gzip;q=0, identity")
         False
-        >>> accepts_gzip([(b"accept-encoding", b"*")]), accepts_gzip([])
+        >>> accepts_gzip(b"*"), accepts_gzip(b"")
         (True, False)
     """
     weights: dict[bytes, float] = {}
-    for name, value in headers:
-        if name != b"accept-encoding":
-            continue
-        for item in value.split(b","):
-            coding, *params = (part.strip() for part in item.split(b";"))
-            weight = 1.0
-            for param in params:
-                key, _, number = param.partition(b"=")
-                if key.strip().lower() == b"q":
-                    try:
-                        weight = float(number)
-                    except ValueError:
-                        weight = 0.0
-            weights[coding.lower()] = weight
+    for item in value.split(b","):
+        coding, *params = (part.strip() for part in item.split(b";"))
+        weight = 1.0
+        for param in params:
+            key, _, number = param.partition(b"=")
+            if key.strip().lower() == b"q":
+                try:
+                    weight = float(number)
+                except ValueError:
+                    weight = 0.0
+        weights[coding.lower()] = weight
     for coding in (b"gzip", b"x-gzip"):
         if coding in weights:
             return weights[coding] > 0
@@ -249,6 +243,38 @@ def _not_modified(resource: Resource, headers: list[tuple[bytes, bytes]]) -> boo
     return False
 
 
+class Feeds:
+    """The folder and the fetch notes: what both servers answer from, by the same rules."""
+
+    def __init__(self, root: Path, *, compress: bool) -> None:
+        self.store = FeedStore(root, compress=compress)
+        self.fetches = FetchLog(fetch_dir(root))
+
+    def answer(
+        self,
+        path: str,
+        *,
+        agent: bytes,
+        encodings: bytes,
+        conditions: list[tuple[bytes, bytes]],
+    ) -> tuple[int, Resource | None]:
+        """(404, None), (304, resource) or (200, resource) for a GET of ``path``: the
+        gzip representation if the client allows it, and a fetch of a personal feed
+        noted (``encodings`` is the Accept-Encoding value, ``conditions`` the
+        If-None-Match and If-Modified-Since headers)."""
+        self.store.maybe_reload()
+        resource = self.store.find(path)
+        if resource is None:
+            return 404, None
+        if path.startswith("/p/"):  # a personal feed: note the fetch
+            self.fetches.record(token_key(path[3:-4]), agent.decode("latin-1"))
+        if resource.gzip is not None and encodings and accepts_gzip(encodings):
+            resource = resource.gzip
+        if conditions and _not_modified(resource, conditions):
+            return 304, resource
+        return 200, resource
+
+
 def create_app(
     root: Path, *, compress: bool | None = None
 ) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
@@ -257,9 +283,7 @@ def create_app(
     ``$ARSHJUL_FEEDS_COMPRESSION`` is ``av``)."""
     if compress is None:
         compress = os.environ.get(ENV_COMPRESSION, "på") != "av"
-    folder = root
-    store = FeedStore(folder, compress=compress)
-    fetches = FetchLog(fetch_dir(folder))
+    feeds = Feeds(root, compress=compress)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # uvicorn runs with lifespan="off"
@@ -286,29 +310,18 @@ def create_app(
                 method,
             )
             return
-        store.maybe_reload()
-        path = scope["path"]
-        resource = store.find(path)
+        status, resource = feeds.answer(
+            scope["path"], agent=agent, encodings=encodings, conditions=conditions
+        )
         if resource is None:
             await _send(
                 send, 404, [(b"content-type", b"text/plain; charset=utf-8")], NOT_FOUND, method
             )
             return
-        if path.startswith("/p/"):  # a personal feed: note the fetch
-            token = path[3:-4].encode()
-            fetches.record(hashlib.sha256(token).hexdigest(), agent.decode("latin-1"))
-        if resource.gzip is not None and encodings and _gzip_in(encodings):
-            resource = resource.gzip
-        if conditions and _not_modified(resource, conditions):
-            await send(
-                {"type": "http.response.start", "status": 304, "headers": resource.unchanged}
-            )
-            await send({"type": "http.response.body", "body": b""})
-            return
-        await send({"type": "http.response.start", "status": 200, "headers": resource.full})
-        await send(
-            {"type": "http.response.body", "body": b"" if method == "HEAD" else resource.body}
-        )
+        headers = resource.unchanged if status == 304 else resource.full
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        body = b"" if status == 304 or method == "HEAD" else resource.body
+        await send({"type": "http.response.body", "body": body})
 
     return app
 

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import ctypes
 import email.utils
-import hashlib
 import os
 import signal
 import socket
@@ -24,8 +23,7 @@ from urllib.parse import unquote
 
 import httptools
 
-from .fetchlog import FetchLog, fetch_dir
-from .server import MAX_HEADER_BYTES, NOT_FOUND, FeedStore, _gzip_in, _not_modified
+from .server import MAX_HEADER_BYTES, NOT_FOUND, Feeds
 
 MAX_URL_BYTES = 8 * 1024
 IDLE_SECONDS = 15.0
@@ -57,8 +55,8 @@ class _Clock:
 
 
 class _Connection(asyncio.Protocol):
-    def __init__(self, store: FeedStore, fetches: FetchLog, clock: _Clock):
-        self.store, self.fetches, self.clock = store, fetches, clock
+    def __init__(self, feeds: Feeds, clock: _Clock):
+        self.feeds, self.clock = feeds, clock
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.WriteTransport | None = None
         self._reset()
@@ -132,17 +130,12 @@ class _Connection(asyncio.Protocol):
         except (httptools.HttpParserInvalidURLError, UnicodeDecodeError):
             self._write(400, _PLAIN, b"", head=head, keep=False)
             return
-        self.store.maybe_reload()
-        resource = self.store.find(path)
+        status, resource = self.feeds.answer(
+            path, agent=self.agent, encodings=self.encodings, conditions=self.conditions
+        )
         if resource is None:
             self._write(404, _PLAIN, NOT_FOUND, head=head, keep=keep)
-            return
-        if path.startswith("/p/"):  # a personal feed: note the fetch
-            token = path[3:-4].encode()
-            self.fetches.record(hashlib.sha256(token).hexdigest(), self.agent.decode("latin-1"))
-        if resource.gzip is not None and self.encodings and _gzip_in(self.encodings):
-            resource = resource.gzip
-        if self.conditions and _not_modified(resource, self.conditions):
+        elif status == 304:
             self._send(304, resource.unchanged_lines, b"", keep)
         else:
             self._send(200, resource.full_lines, b"" if head else resource.body, keep)
@@ -168,14 +161,13 @@ class _Connection(asyncio.Protocol):
 def _serve_forever(sock: socket.socket, root: Path, compress: bool) -> None:
     import uvloop
 
-    store = FeedStore(root, compress=compress)
-    fetches = FetchLog(fetch_dir(root))
+    feeds = Feeds(root, compress=compress)
     clock = _Clock()
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
         server = await loop.create_server(
-            lambda: _Connection(store, fetches, clock), sock=sock, backlog=2048
+            lambda: _Connection(feeds, clock), sock=sock, backlog=2048
         )
         async with server:
             await server.serve_forever()

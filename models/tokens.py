@@ -80,13 +80,3 @@ def holder_of_token(session: Session, token: str) -> Person | None:
     if found is None or not secrets.compare_digest(found[0].token, token):
         return None
     return found[1]
-
-
-def person_for_token(session: Session, token: str) -> str | None:
-    """The person whose live token this is, or None (revoked, unknown or malformed)."""
-    if not 16 <= len(token) <= 64:
-        return None
-    row = session.get(FeedToken, token)
-    if row is None or row.revoked_at is not None or not secrets.compare_digest(row.token, token):
-        return None
-    return row.person

@@ -45,7 +45,7 @@ from models.published import (
 from models.revisions import revise
 from models.tables import AgendaItem, Meeting, Person, Task, TaskAssignee
 from models.tasks import complete_task
-from models.tokens import holder_of_token, person_for_token, rotate_token
+from models.tokens import holder_of_token, rotate_token
 
 from .settings import Settings
 from .storage import reading, writing
@@ -97,28 +97,25 @@ class Overview:
     meetings: tuple[MeetingView, ...]
 
 
+def _as_visitor(row: Person | None) -> Visitor | None:
+    return None if row is None else Visitor(row.key, row.name, row.organisation)
+
+
 def visitor_for_token(settings: Settings, token: str) -> Visitor | None:
     """The person whose live personal token this is."""
     with reading(settings) as session:
-        person = person_for_token(session, token)
-        return None if person is None else _visitor(session, person)
+        return _as_visitor(holder_of_token(session, token))
 
 
 def visitor(settings: Settings, person: str) -> Visitor | None:
     with reading(settings) as session:
-        return _visitor(session, person)
-
-
-def _visitor(session: Session, person: str) -> Visitor | None:
-    row = session.get(Person, person)
-    return None if row is None else Visitor(row.key, row.name, row.organisation)
+        return _as_visitor(session.get(Person, person))
 
 
 def overview_for_token(settings: Settings, token: str, *, now: dt.datetime) -> Overview | None:
     """The page of the person whose live token this is, read in one transaction."""
     with reading(settings) as session:
-        row = holder_of_token(session, token)
-        found = None if row is None else Visitor(row.key, row.name, row.organisation)
+        found = _as_visitor(holder_of_token(session, token))
         return None if found is None else _overview(session, found, now)
 
 

@@ -4,12 +4,11 @@ the people behind the tokens and the time their personal feed last changed."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from calendars.fetchlog import fetch_dir, read_fetches
+from calendars.fetchlog import fetch_dir, read_fetches, token_key
 from cycle.subscriptions import Fetch
 from models.tables import Person
 from models.tokens import FeedToken
@@ -59,7 +58,7 @@ def subscribers(settings: Settings, *, organisation: str | None = None) -> list[
             if feed.exists()
             else None
         )
-        fetch = fetches.get(hashlib.sha256(token.encode()).hexdigest())
+        fetch = fetches.get(token_key(token))
         found.append(Subscriber(person.key, person.name, person.organisation, fetch, changed))
     return sorted(found, key=lambda s: (not s.behind, s.fetch is None, s.name, s.person))
 
@@ -70,5 +69,5 @@ def person_fetches(settings: Settings) -> dict[str, Fetch]:
     return {
         person.key: fetches[digest]
         for token, person in _live_tokens(settings, None)
-        if (digest := hashlib.sha256(token.encode()).hexdigest()) in fetches
+        if (digest := token_key(token)) in fetches
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -205,17 +205,15 @@ def create_app(
     async def off_loop(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await run_sync(partial(call, *args, **kwargs), limiter=limiter)
 
-    async def person_page(request: Request) -> Response:
-        return await off_loop(_person_page, request)
+    def off_loop_page(
+        page: Callable[[Request], Response],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A page that only reads, as an endpoint whose work runs off the event loop."""
 
-    async def link_page(request: Request) -> Response:
-        return await off_loop(_link_page, request)
+        async def endpoint(request: Request) -> Response:
+            return await off_loop(page, request)
 
-    async def item_form(request: Request) -> Response:
-        return await off_loop(_item_form, request)
-
-    async def agenda_page(request: Request) -> Response:
-        return await off_loop(_agenda_page_of, request)
+        return endpoint
 
     def changed() -> None:
         if publisher is not None:
@@ -481,15 +479,15 @@ def create_app(
 
     routes: list[Any] = [
         Route("/_/arshjul.css", css),
-        Route("/p/{token}/", person_page),
+        Route("/p/{token}/", off_loop_page(_person_page)),
         Route("/p/{token}/uppgifter/{task}/klar", person_done, methods=["POST"]),
         Route("/p/{token}/uppgifter/{task}/angra", person_undo, methods=["POST"]),
         Route("/p/{token}/ny-lank", person_rotate, methods=["POST"]),
-        Route("/p/{token}/moten/{meeting}/arende", item_form),
+        Route("/p/{token}/moten/{meeting}/arende", off_loop_page(_item_form)),
         Route("/p/{token}/moten/{meeting}/arende", item_send, methods=["POST"]),
-        Route("/p/{token}/moten/{meeting}/dagordning", agenda_page),
+        Route("/p/{token}/moten/{meeting}/dagordning", off_loop_page(_agenda_page_of)),
         Route("/p/{token}/moten/{meeting}/dagordning", agenda_decide, methods=["POST"]),
-        Route("/klar/{link}", link_page),
+        Route("/klar/{link}", off_loop_page(_link_page)),
         Route("/klar/{link}", link_done, methods=["POST"]),
         Route("/klar/{link}/angra", link_undo, methods=["POST"]),
     ]
