@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,6 +23,7 @@ from models.published import load_published
 from models.schema import upgrade_schema
 from models.tokens import ensure_tokens
 from tests.conftest import NOW, PLANNED, fresh_database_url
+from tests.servers import free_port, listening
 
 BIN = Path(sys.executable).parent
 TODAY = dt.date(2026, 11, 23)
@@ -56,12 +52,6 @@ def feeds_by_path(engine: Engine) -> dict[str, Feed]:
     return {f.path: f for f in build_feeds(publish(engine), base_url=BASE)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
     """An exported folder served by `arshjul feeds serve`; yields (port, root, tokens)."""
@@ -75,27 +65,7 @@ def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, 
         feeds,
         {"index.html": render_index(feeds, published.organisations, BASE, years), **pages},
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"server did not start: {proc.stdout.read() if proc.stdout else ''}"
-                    )
-                time.sleep(0.1)  # waiting for an external process to listen
+    port = free_port()
+    argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
+    with listening(argv, port):
         yield port, root, {p.key: p.token or "" for p in published.people}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)

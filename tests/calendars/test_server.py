@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import signal
 import socket
 import time
 from pathlib import Path
@@ -14,7 +15,8 @@ from sqlalchemy.engine import Engine
 from calendars.export import export
 from calendars.feeds import build_feeds
 from calendars.site import render_index
-from tests.calendars.conftest import BASE, publish
+from tests.calendars.conftest import BASE, BIN, publish
+from tests.servers import free_port, listening
 
 pytestmark = pytest.mark.slow
 
@@ -228,37 +230,13 @@ def test_each_encoding_has_its_own_304(site: tuple[int, Path, dict[str, str]]) -
 
 
 def test_compression_can_be_switched_off(site: tuple[int, Path, dict[str, str]]) -> None:
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from tests.calendars.conftest import _free_port
-
     _, root, _ = site
-    port = _free_port()
-    argv = [str(Path(sys.executable).parent / "arshjul"), "feeds", "serve", "--out", str(root)]
-    proc = subprocess.Popen(
-        [*argv, "--port", str(port), "--no-compression"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.1)  # waiting for an external process to listen
+    port = free_port()
+    argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
+    with listening([*argv, "--no-compression"], port):
         _, headers, body = get(port, "/feeds/mini/radet.ics", {"Accept-Encoding": "gzip"})
         assert "content-encoding" not in headers and "vary" not in headers
         assert body == (root / "feeds" / "mini" / "radet.ics").read_bytes()
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 def test_a_personal_feed_fetch_is_noted_by_client_family_and_nothing_else(
@@ -304,48 +282,23 @@ def test_several_workers_serve_and_leave_nothing_behind(
 ) -> None:
     """`--workers 2`: two forked processes answer; stopping the one that was started
     (its PID only, not the group) ends them too."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from tests.calendars.conftest import _free_port
-
     _, root, _ = site
-    port = _free_port()
-    argv = [str(Path(sys.executable).parent / "arshjul"), "feeds", "serve", "--out", str(root)]
-    proc = subprocess.Popen(
-        [*argv, "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
+    port = free_port()
+    argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
+    with listening([*argv, "--workers", "2"], port) as server:
         deadline = time.monotonic() + 30
-        while len(_children(proc.pid)) < 2 or not _answers(port):
-            assert proc.poll() is None and time.monotonic() < deadline
-            time.sleep(0.1)  # waiting for the workers to start
-        workers = _children(proc.pid)
+        while len(_children(server.pid)) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.1)  # waiting for the second fork
+        workers = _children(server.pid)
         statuses = {get(port, "/feeds/mini/radet.ics")[0] for _ in range(20)}
         assert statuses == {200}
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
         deadline = time.monotonic() + 20
         while any(Path(f"/proc/{w}").exists() for w in workers):
             assert time.monotonic() < deadline, "a worker outlived the server"
             time.sleep(0.1)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-
-
-def _answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def test_a_request_that_never_finishes_is_closed_and_others_are_served(

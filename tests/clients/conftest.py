@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +27,7 @@ from services.feeds import publish_feeds
 from services.plan import plan_and_store
 from services.settings import SHIPPED_CYCLES, Settings
 from tests.conftest import MINI, NOW, PLANNED, fresh_database_url
+from tests.servers import free_port, listening
 
 from . import libical
 
@@ -80,28 +77,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         ensure_tokens(s, now=PLANNED)
     engine.dispose()
     publish_feeds(settings, today=TODAY, now=NOW)
-    port = _free_port()
+    port = free_port()
     argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(settings.publish_dir)]
-    process = subprocess.Popen(
-        [*argv, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, "arshjul feeds serve exited"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "arshjul feeds serve did not start"
-                time.sleep(0.05)
+    with listening([*argv, "--port", str(port)], port):
         yield Site(f"http://127.0.0.1:{port}", settings.publish_dir)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +99,3 @@ def node() -> str:
         "apt-get install nodejs npm; make test installs ical.js",
     )
     return str(found)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

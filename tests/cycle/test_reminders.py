@@ -8,7 +8,7 @@ import datetime as dt
 from cycle import WorkCalendar
 from cycle.definitions import Role, SeriesKind
 from cycle.published import Published, PublishedMeeting
-from cycle.reminders import Kind, schedule_reminders
+from cycle.reminders import Kind, Reminder, schedule_reminders
 from cycle.status import MeetingStatus
 from cycle.times import STOCKHOLM
 
@@ -111,14 +111,18 @@ def test_a_change_that_a_subscribed_calendar_cannot_show_in_time_is_mailed_at_on
         "x/google": Fetch(before, "Google"),
         "x/fresh": Fetch(changed + dt.timedelta(minutes=5), "Nextcloud"),
     }
-    found = schedule_reminders(
-        published,
-        {"": ReminderPolicy(notice=2)},
-        calendar,
-        first=dt.date(2027, 3, 1),
-        last=dt.date(2027, 3, 31),
-        fetched=fetched,
-    )
+
+    def schedule(**fetch_notes: dict[str, Fetch]) -> tuple[Reminder, ...]:
+        return schedule_reminders(
+            published,
+            {"": ReminderPolicy(notice=2)},
+            calendar,
+            first=dt.date(2027, 3, 1),
+            last=dt.date(2027, 3, 31),
+            **fetch_notes,
+        )
+
+    found = schedule(fetched=fetched)
     days = {r.recipient: (r.kind, r.send_on) for r in found if r.kind is not Kind.DIGEST}
     assert days == {
         "x/nc": (Kind.UPDATE, dt.date(2027, 3, 5)),
@@ -127,11 +131,5 @@ def test_a_change_that_a_subscribed_calendar_cannot_show_in_time_is_mailed_at_on
         "x/never": (Kind.UPDATE, dt.date(2027, 3, 8)),
     }
     # without fetch notes the schedule is the policy's, for everyone
-    plain = schedule_reminders(
-        published,
-        {"": ReminderPolicy(notice=2)},
-        calendar,
-        first=dt.date(2027, 3, 1),
-        last=dt.date(2027, 3, 31),
-    )
+    plain = schedule()
     assert {r.send_on for r in plain if r.kind is Kind.UPDATE} == {dt.date(2027, 3, 8)}

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +25,7 @@ from models.tokens import live_token
 from services.secret import link_key
 from services.settings import Settings
 from services.storage import reading
-from tests.services.test_reminders import _free_port
+from tests.servers import free_port, listening
 from web.serving import WebOptions
 
 pytestmark = pytest.mark.slow
@@ -51,28 +49,10 @@ def served(settings: Settings) -> Iterator[tuple[str, dict[str, str]]]:
     env = os.environ | settings.environment()
     year = dt.datetime.now(STOCKHOLM).year + 1
     _arshjul("plan", "--year", str(year), "--org", "mini", env=env)
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(BIN / "arshjul"), "web", "--port", str(port), "--workers", "2", "--no-static"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # until it listens (or has died)
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "arshjul web did not start"
-                time.sleep(0.1)
+    port = free_port()
+    argv = [str(BIN / "arshjul"), "web", "--port", str(port), "--workers", "2", "--no-static"]
+    with listening(argv, port, env=env):
         yield f"http://127.0.0.1:{port}", env
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def _feed_status(folder: Path, token: str, uid: str) -> str | None:
