@@ -6,7 +6,9 @@ the next in a fresh database – a SQLite file and a new schema in the PostgreSQ
 Fifty clients (one asyncio loop in this process, each on its own keep-alive connection)
 then, for a fixed time:
 
-- open personal pages ``/p/<token>/``, one person after the other;
+- open personal pages ``/p/<token>/``, one person after the other (the same 20 people's
+  pages again and again: after its first visit a page comes from the worker's kept
+  pages, ``web/pagecache.py``, until a write or the clock changes it);
 - mark tasks done through signed links (``POST /klar/<link>``, the confirmation page's
   button) and undo them (``POST /klar/<link>/angra``), each client on tasks of its own, so
   every POST is a real write with its row lock, audit row and feed export afterwards.

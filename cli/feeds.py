@@ -16,9 +16,16 @@ from .arguments import PERSON, PUBLISHING, SERVING, STORED, Command, Invocation,
 
 def export_feeds(call: Invocation) -> int:
     """Write every feed, the pages and index.json to the publish folder."""
-    from services.feeds import publish_feeds
+    from services.feeds import publish_changed_feeds, publish_feeds
 
-    result = publish_feeds(call.settings, today=call.today, now=call.now)
+    if getattr(call.args, "if_changed", False):
+        found = publish_changed_feeds(call.settings, today=call.today, now=call.now)
+        if found is None:
+            call.say("Inget har sparats sedan förra exporten; mappen är aktuell.")
+            return 0
+        result = found
+    else:
+        result = publish_feeds(call.settings, today=call.today, now=call.now)
     e = result.export
     call.say(
         f"Exporterade {result.feeds} flöden och {result.personal} personliga till "
@@ -119,7 +126,16 @@ COMMANDS = (
                 "skriv alla flöden och index.json till en mapp",
                 "Skriver varje flöde som en statisk fil plus "
                 "index.json och index.html; oförändrade filer lämnas orörda.",
-                (*PUBLISHING, *STORED),
+                (
+                    *PUBLISHING,
+                    *STORED,
+                    option(
+                        "--if-changed",
+                        action="store_true",
+                        help="exportera bara om något har sparats sedan förra exporten "
+                        "(samma dag och adress)",
+                    ),
+                ),
                 export_feeds,
             ),
             Command(

@@ -68,6 +68,34 @@ def start_run(
     return row.id
 
 
+def log_act(
+    session: Session,
+    *,
+    flow: str,
+    parameters: Mapping[str, Any],
+    triggered_by: str,
+    rows_changed: int,
+    message: str,
+    now: dt.datetime,
+) -> None:
+    """Record a short act that succeeded at ``now`` (a click on the web), started and
+    finished in one row: it has no running state anyone could watch."""
+    session.add(
+        FlowRunLog(
+            flow=flow,
+            parameters=json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str),
+            triggered_by=triggered_by,
+            prefect_run=None,
+            started_at=now,
+            acted_at=now,
+            finished_at=now,
+            outcome=Outcome.SUCCEEDED,
+            rows_changed=rows_changed,
+            message=message,
+        )
+    )
+
+
 def finish_run(
     session: Session,
     run_id: str,

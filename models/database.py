@@ -17,6 +17,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from . import version
+
 DEFAULT_URL = "sqlite:///arshjul.db"
 _IMMEDIATE = "arshjul_sqlite_immediate"
 # Keys per ``IN (…)`` query: below SQLite's and PostgreSQL's bound-parameter limits.
@@ -110,6 +112,7 @@ def chunked(keys: Iterable[K], size: int = CHUNK) -> Iterator[Sequence[K]]:
 @contextmanager
 def write_session(engine: Engine, *, locks: Iterable[str] = ()) -> Iterator[Session]:
     """A session whose whole body is one transaction: commit at the end, roll back on error.
+    A transaction that wrote something counts up the data version (``models.version``).
 
     On SQLite the transaction starts with ``BEGIN IMMEDIATE``, so two writers queue up
     instead of one failing half-way with "database is locked". On PostgreSQL each of
@@ -119,12 +122,17 @@ def write_session(engine: Engine, *, locks: Iterable[str] = ()) -> Iterator[Sess
     """
     bound = engine.execution_options(**{_IMMEDIATE: True})
     with Session(bound) as session, session.begin():
+        connection = session.connection()
+        mark = version.write_mark(connection)
         if engine.dialect.name == "postgresql":
             for key in sorted(set(locks)):
-                session.connection().execute(
+                connection.execute(
                     text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
                 )
         yield session
+        session.flush()
+        if version.wrote(connection, mark):
+            version.bump(connection)
 
 
 @contextmanager

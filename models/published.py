@@ -340,9 +340,11 @@ def meeting_tasks(
 def task_with_meeting(
     session: Session, task: str, *, now: dt.datetime
 ) -> tuple[PublishedTask, PublishedMeeting] | None:
-    """One stored task and its meeting, or None."""
+    """One stored task and its meeting, or None: as a confirmation page shows them,
+    the meeting without agenda and invitations, the task without its holders."""
     row = session.get(Task, task)
-    meeting = None if row is None else meeting_by_id(session, row.meeting, now=now)
+    meeting = None if row is None else session.get(Meeting, row.meeting)
     if row is None or meeting is None:
         return None
-    return _tasks(session, [row], {meeting.id: meeting.body}, now)[0], meeting
+    value = _meetings(session, [meeting], now, agenda=False, invitations=False)[0]
+    return _tasks(session, [row], {value.id: value.body}, now, with_assignees=False)[0], value

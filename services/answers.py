@@ -33,7 +33,7 @@ from cycle.status import TaskStatus
 from cycle.swedish import format_date
 from cycle.times import STOCKHOLM
 from models.agenda import decide_item, items_of, move_item, submit_item
-from models.audit import Outcome, finish_run, start_run
+from models.audit import log_act
 from models.published import (
     meeting_by_id,
     meeting_tasks,
@@ -46,11 +46,13 @@ from models.revisions import revise
 from models.tables import AgendaItem, Meeting, Person, Task, TaskAssignee
 from models.tasks import complete_task
 from models.tokens import holder_of_token, rotate_token
+from models.version import data_version
 
 from .settings import Settings
 from .storage import reading, writing
 
 MEETINGS_AHEAD = dt.timedelta(days=365)
+TaskView = tuple[PublishedTask, PublishedMeeting]  # a task and its meeting
 DONE_SHOWN = dt.timedelta(days=30)  # a page lists what was ticked off this long ago
 
 
@@ -90,11 +92,28 @@ class MeetingView:
 
 @dataclass(frozen=True, slots=True)
 class Overview:
-    """What a person's page shows."""
+    """What a person's page shows, read from data version ``version``."""
 
     visitor: Visitor
     tasks: tuple[tuple[PublishedTask, PublishedMeeting], ...]
     meetings: tuple[MeetingView, ...]
+    version: int = 0
+
+    def changes_at(self, now: dt.datetime) -> dt.datetime:
+        """The first moment after ``now`` at which time alone changes what the page
+        shows: a new day (tasks fall late, "this week" moves), an undo or a call for
+        items that opens or closes, a meeting that starts or ends, a done task that
+        leaves the list."""
+        local = now.astimezone(STOCKHOLM)
+        moments = [dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), STOCKHOLM)]
+        for task, _ in self.tasks:
+            if task.done_at is not None:
+                moments += [undo_until(task.done_at), task.done_at + DONE_SHOWN]
+        for view in self.meetings:
+            moments += [view.meeting.start, view.meeting.end]
+            if view.window is not None:
+                moments += [view.window.opens, view.window.closes]
+        return min(m for m in moments if m > now)
 
 
 def _as_visitor(row: Person | None) -> Visitor | None:
@@ -113,13 +132,15 @@ def visitor(settings: Settings, person: str) -> Visitor | None:
 
 
 def overview_for_token(settings: Settings, token: str, *, now: dt.datetime) -> Overview | None:
-    """The page of the person whose live token this is, read in one transaction."""
+    """The page of the person whose live token this is, read in one transaction after
+    the data version (so it is at least as new as its ``version``)."""
     with reading(settings) as session:
+        version = data_version(session.connection())
         found = _as_visitor(holder_of_token(session, token))
-        return None if found is None else _overview(session, found, now)
+        return None if found is None else _overview(session, found, now, version)
 
 
-def _overview(session: Session, person: Visitor, now: dt.datetime) -> Overview:
+def _overview(session: Session, person: Visitor, now: dt.datetime, version: int) -> Overview:
     """The person's tasks (open, late, and done lately) and coming meetings."""
     recent = now - DONE_SHOWN
     tasks = person_tasks(session, person.key, now=now, include_done=True, done_since=recent)
@@ -145,7 +166,7 @@ def _overview(session: Session, person: Visitor, now: dt.datetime) -> Overview:
                 window is not None and person.key in window.coordinators,
             )
         )
-    return Overview(person, tuple(tasks), tuple(views))
+    return Overview(person, tuple(tasks), tuple(views), version)
 
 
 def _coordinated_meetings(
@@ -181,73 +202,86 @@ def _log(
     message: str,
     now: dt.datetime,
 ) -> None:
-    run = start_run(
+    log_act(
         session,
         flow=act,
         parameters=params,
         triggered_by=f"via webben ({person})",
-        prefect_run=None,
+        rows_changed=1,
+        message=message,
         now=now,
     )
-    session.flush()
-    finish_run(session, run, outcome=Outcome.SUCCEEDED, rows_changed=1, message=message, now=now)
 
 
 def _holds(session: Session, person: str, task: str) -> bool:
     return session.get(TaskAssignee, (task, person)) is not None
 
 
-def mark_done(settings: Settings, *, person: str, task: str, now: dt.datetime) -> tuple[Done, str]:
-    """Mark ``task`` done for ``person``; returns the outcome and the task's title."""
+def mark_done(
+    settings: Settings, *, person: str, task: str, now: dt.datetime
+) -> tuple[Done, TaskView | None]:
+    """Mark ``task`` done for ``person``; returns the outcome and the task as it stands
+    afterwards (what the confirmation page shows, read in the same transaction)."""
     with writing(settings) as session:
-        row = session.get(Task, task, with_for_update=True)
-        if row is None:
-            return Done.UNKNOWN, ""
-        if not _holds(session, person, task):
-            return Done.NOT_YOURS, row.title
-        if row.status == TaskStatus.DONE:
-            return Done.ALREADY, row.title
-        if row.status == TaskStatus.CANCELLED:
-            return Done.CANCELLED, row.title
-        complete_task(session, task, now=now)
-        _log(
-            session,
-            act="task-done",
-            person=person,
-            params={"task": task},
-            message=f"Klar via webben: {row.title} (senast {format_date(row.due)})",
-            now=now,
-        )
-        return Done.MARKED, row.title
+        outcome = _mark_done(session, person, task, now)
+        session.flush()
+        return outcome, task_with_meeting(session, task, now=now)
+
+
+def _mark_done(session: Session, person: str, task: str, now: dt.datetime) -> Done:
+    row = session.get(Task, task, with_for_update=True)
+    if row is None:
+        return Done.UNKNOWN
+    if not _holds(session, person, task):
+        return Done.NOT_YOURS
+    if row.status == TaskStatus.DONE:
+        return Done.ALREADY
+    if row.status == TaskStatus.CANCELLED:
+        return Done.CANCELLED
+    complete_task(session, task, now=now)
+    _log(
+        session,
+        act="task-done",
+        person=person,
+        params={"task": task},
+        message=f"Klar via webben: {row.title} (senast {format_date(row.due)})",
+        now=now,
+    )
+    return Done.MARKED
 
 
 def undo_done(
     settings: Settings, *, person: str, task: str, now: dt.datetime
-) -> tuple[Undone, str]:
-    """Take back a "klar" this person gave within the undo window."""
+) -> tuple[Undone, TaskView | None]:
+    """Take back a "klar" this person gave within the undo window; returns the outcome
+    and the task as it stands afterwards."""
     with writing(settings) as session:
-        row = session.get(Task, task, with_for_update=True)
-        if row is None or not _holds(session, person, task):
-            return Undone.NOT_YOURS, "" if row is None else row.title
-        if row.status != TaskStatus.DONE:
-            return Undone.NOT_DONE, row.title
-        if not may_undo_done(row.done_at, now):
-            return Undone.TOO_LATE, row.title
-        revise(session, row, {"status": TaskStatus.OPEN, "done_at": None}, now=now)
-        _log(
-            session,
-            act="task-undone",
-            person=person,
-            params={"task": task},
-            message=f"Ångrad via webben: {row.title}",
-            now=now,
-        )
-        return Undone.REOPENED, row.title
+        outcome = _undo_done(session, person, task, now)
+        session.flush()
+        return outcome, task_with_meeting(session, task, now=now)
 
 
-def task_view(
-    settings: Settings, task: str, *, now: dt.datetime
-) -> tuple[PublishedTask, PublishedMeeting] | None:
+def _undo_done(session: Session, person: str, task: str, now: dt.datetime) -> Undone:
+    row = session.get(Task, task, with_for_update=True)
+    if row is None or not _holds(session, person, task):
+        return Undone.NOT_YOURS
+    if row.status != TaskStatus.DONE:
+        return Undone.NOT_DONE
+    if not may_undo_done(row.done_at, now):
+        return Undone.TOO_LATE
+    revise(session, row, {"status": TaskStatus.OPEN, "done_at": None}, now=now)
+    _log(
+        session,
+        act="task-undone",
+        person=person,
+        params={"task": task},
+        message=f"Ångrad via webben: {row.title}",
+        now=now,
+    )
+    return Undone.REOPENED
+
+
+def task_view(settings: Settings, task: str, *, now: dt.datetime) -> TaskView | None:
     """A task and its meeting, as a confirmation page shows them."""
     with reading(settings) as session:
         return task_with_meeting(session, task, now=now)

@@ -22,10 +22,12 @@ from cycle.published import publication_window
 from models.database import read_session, write_session
 from models.published import load_published
 from models.tokens import ensure_tokens, live_token, rotate_token
+from models.version import data_version
 
 from .settings import Settings
 from .storage import engine_for, writing
 
+STAMP = ".arshjul-version"  # the data version, day and address the export was made from
 UNKNOWN_PERSON = "okänd person; ange ORG/ID, t.ex. varmland/anna-lind"
 
 
@@ -47,9 +49,43 @@ def publish_feeds(settings: Settings, *, today: dt.date, now: dt.datetime) -> Pu
     People without a feed token get one first (a stored, random secret), so a re-run
     with unchanged data writes no file at all.
     """
+    engine = engine_for(settings.database_url)
+    with _export_turn(settings, engine, today, now):
+        return _publish(engine, settings, today=today, now=now)
+
+
+def publish_changed_feeds(
+    settings: Settings, *, today: dt.date, now: dt.datetime
+) -> PublishResult | None:
+    """:func:`publish_feeds`, or nothing (None) when nothing was written to the
+    database since the last export of the same day and address.
+
+    What the web application asks after a click: with several workers, another one's
+    export may already carry the change. Time-driven changes (meetings held, tasks
+    late) are the scheduled export's, which always exports.
+    """
+    engine = engine_for(settings.database_url)
+    with _export_turn(settings, engine, today, now) as current:
+        return None if current else _publish(engine, settings, today=today, now=now)
+
+
+@contextmanager
+def _export_turn(
+    settings: Settings, engine: Engine, today: dt.date, now: dt.datetime
+) -> Iterator[bool]:
+    """This process's turn to export (see :func:`export_lock`), with a feed token for
+    everyone; yields whether the folder already shows the current data version, day
+    and address, and records them once the export is done. The version is read before
+    the export reads its data, so what is exported is at least that new."""
     settings.publish_dir.mkdir(parents=True, exist_ok=True)
     with export_lock(settings.publish_dir):
-        return _publish(engine_for(settings.database_url), settings, today=today, now=now)
+        with write_session(engine) as session:  # first: issuing one is a write
+            ensure_tokens(session, now=now)
+        with engine.connect() as connection:
+            stamp = f"{data_version(connection)} {today.isoformat()} {settings.public_url}"
+        done = settings.publish_dir / STAMP
+        yield done.exists() and done.read_text("utf-8") == stamp
+        done.write_text(stamp, "utf-8")
 
 
 @contextmanager
@@ -68,8 +104,6 @@ def export_lock(folder: Path) -> Iterator[None]:
 def _publish(
     engine: Engine, settings: Settings, *, today: dt.date, now: dt.datetime
 ) -> PublishResult:
-    with write_session(engine) as session:
-        ensure_tokens(session, now=now)
     first, last = publication_window(today)
     with read_session(engine) as session:
         published = load_published(session, first, last, now=now)

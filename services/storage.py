@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from models.database import read_session, write_session
 from models.schema import open_database
+from models.version import data_version
 
 from .settings import Settings
 
@@ -51,3 +52,10 @@ def writing(settings: Settings, *, locks: Iterable[str] = ()) -> Iterator[Sessio
     """One transaction on the settings' database (see ``models.database.write_session``)."""
     with write_session(engine_for(settings.database_url), locks=locks) as session:
         yield session
+
+
+def current_version(settings: Settings) -> int:
+    """The database's data version (``models.version``), read on its own: what a kept
+    page is checked against."""
+    with engine_for(settings.database_url).connect() as connection:
+        return data_version(connection)

@@ -38,6 +38,7 @@ from cycle.times import STOCKHOLM, local_date
 from services.answers import (
     Decision,
     Done,
+    TaskView,
     Undone,
     Visitor,
     decide,
@@ -55,7 +56,9 @@ from services.answers import (
 from services.mailsink import read_message
 from services.secret import link_key
 from services.settings import Settings
+from services.storage import current_version
 
+from .pagecache import PageCache
 from .publishing import FeedPublisher
 from .security import RateLimit, SecurityHeaders, check_form_token, form_token, same_site
 
@@ -220,8 +223,18 @@ def create_app(
             publisher.request()
 
     # -- a person's page ---------------------------------------------------------------
+    kept = PageCache()
+
     def _person_page(request: Request) -> Response:
         moment = now()
+        notice = request.query_params.get("klart")
+        key = (request.path_params["token"], notice)
+        body = kept.get(key, current_version(settings), moment)
+        if body is None:
+            body = _build_person_page(request, moment, notice)
+        return HTMLResponse(body)
+
+    def _build_person_page(request: Request, moment: dt.datetime, notice: str | None) -> bytes:
         token, view = behind_token(request, partial(overview_for_token, settings, now=moment))
         person = view.visitor
         today = local_date(moment)
@@ -258,18 +271,25 @@ def create_app(
             for v in view.meetings
         ]
         rotate = f"{base}ny-lank"
-        return page(
-            "person.html",
-            person=person,
-            groups=[(g, groups[g]) for g in TaskGroup if groups[g]],
-            meetings=meetings,
-            webcal=webcal,
-            https=https,
-            rotate=rotate,
-            csrf_rotate=csrf(rotate),
-            notice=request.query_params.get("klart"),
-            later=max(0, later),
+        body = (
+            ENV.get_template("person.html")
+            .render(
+                person=person,
+                groups=[(g, groups[g]) for g in TaskGroup if groups[g]],
+                meetings=meetings,
+                webcal=webcal,
+                https=https,
+                rotate=rotate,
+                csrf_rotate=csrf(rotate),
+                notice=notice,
+                later=max(0, later),
+            )
+            .encode()
         )
+        kept.put(
+            (token, notice), body, version=view.version, now=moment, until=view.changes_at(moment)
+        )
+        return body
 
     async def person_done(request: Request) -> Response:
         token, person = await off_loop(person_of, request)
@@ -305,10 +325,11 @@ def create_app(
     # -- "Markera som klar" from an e-mail ------------------------------------------------
     def _link_page(request: Request) -> Response:
         link, person = signed(request)
-        return _link_view(request, link, person, None)
+        return _link_view(request, person, task_view(settings, link.task, now=now()), None)
 
-    def _link_view(request: Request, link: Any, person: Visitor, outcome: str | None) -> Response:
-        with_task = task_view(settings, link.task, now=now())
+    def _link_view(
+        request: Request, person: Visitor, with_task: TaskView | None, outcome: str | None
+    ) -> Response:
         if with_task is None:
             raise Refused(404, "Uppgiften finns inte längre.")
         task, meeting = with_task
@@ -331,26 +352,26 @@ def create_app(
     async def link_done(request: Request) -> Response:
         link, person = await off_loop(signed, request)
         await form(request)
-        outcome, _ = await off_loop(
+        outcome, with_task = await off_loop(
             mark_done, settings, person=link.person, task=link.task, now=now()
         )
         if outcome is Done.NOT_YOURS:
             raise Refused(403, "Uppgiften ligger inte längre på dig.")
         if outcome is Done.MARKED:
             changed()
-        return await off_loop(_link_view, request, link, person, outcome.name.lower())
+        return _link_view(request, person, with_task, outcome.name.lower())
 
     async def link_undo(request: Request) -> Response:
         link, person = await off_loop(signed, request)
         await form(request)
-        outcome, _ = await off_loop(
+        outcome, with_task = await off_loop(
             undo_done, settings, person=link.person, task=link.task, now=now()
         )
         if outcome is Undone.NOT_YOURS:
             raise Refused(403, "Uppgiften ligger inte längre på dig.")
         if outcome is Undone.REOPENED:
             changed()
-        return await off_loop(_link_view, request, link, person, outcome.name.lower())
+        return _link_view(request, person, with_task, outcome.name.lower())
 
     # -- agenda items ----------------------------------------------------------------------
     def _item_form(request: Request) -> Response:

@@ -62,8 +62,9 @@ def exporter(settings: Settings) -> Callable[[], None]:
     """The export a write asks for: ``arshjul feeds export`` in a process of its own, at
     low priority, so that its half second of rendering never holds this process's
     interpreter lock while clicks wait (in a thread it put hundreds of milliseconds on
-    the slowest answers). It reads the same settings from the environment."""
-    argv = [sys.executable, "-m", "cli.main", "feeds", "export"]
+    the slowest answers). It reads the same settings from the environment, and does
+    nothing when another worker's export already carried every write (``--if-changed``)."""
+    argv = [sys.executable, "-m", "cli.main", "feeds", "export", "--if-changed"]
     if nice := shutil.which("nice"):
         argv = [nice, "-n", "10", *argv]
     environment = os.environ | settings.environment()

@@ -8,8 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
 from cli.main import main
+from models.tables import Task
+from services.settings import Settings
+from services.storage import writing
 from tests.conftest import NOW
 
 TODAY = dt.date(2026, 11, 23)
@@ -48,6 +52,28 @@ def test_export_link_and_rotate(workspace: Path, monkeypatch: pytest.MonkeyPatch
     new = rotated.strip().splitlines()[-1].rsplit("/", 1)[1]
     assert code == 0 and new != old
     assert (out_dir / "p" / new).exists() and not (out_dir / "p" / old).exists()
+
+
+def test_export_if_changed_skips_until_something_is_saved(
+    workspace: Path, settings: Settings
+) -> None:
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0  # plan exports
+    code, out, _ = run("feeds", "export", "--if-changed")
+    assert code == 0 and "Inget har sparats sedan förra exporten" in out
+    with writing(settings) as s:  # a write that exports nothing itself, as a click's
+        task = s.exec(select(Task).order_by(col(Task.due))).first()
+        assert task is not None
+        task.title = "Ny titel på uppgiften"
+    code, out, _ = run("feeds", "export", "--if-changed")
+    assert code == 0 and " 0 skrivna" not in out and "skrivna" in out
+    feeds = "".join(p.read_text("utf-8") for p in settings.publish_dir.rglob("*.ics"))
+    assert "Ny titel på uppgiften" in feeds
+    assert "Inget har sparats" in run("feeds", "export", "--if-changed")[1]
+    # another day's export is another export, whatever was saved
+    out_next = io.StringIO()
+    next_day = TODAY + dt.timedelta(days=1)
+    code = main(["feeds", "export", "--if-changed"], today=next_day, now=NOW, out=out_next)
+    assert code == 0 and "Exporterade" in out_next.getvalue()
 
 
 def test_unknown_person_is_named(workspace: Path) -> None:

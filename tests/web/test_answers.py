@@ -22,6 +22,7 @@ import httpx
 import pytest
 import uvicorn
 from icalendar import Calendar
+from sqlalchemy import text
 from sqlmodel import select
 
 from calendars.messages import Sender
@@ -383,6 +384,37 @@ def test_a_new_link_retires_the_old_page(site: Site) -> None:
         assert c.get(f"/p/{old}/").status_code == 404
     with reading(site.settings) as s:
         assert live_token(s, LENA) != old
+
+
+def test_a_kept_page_is_shown_again_until_a_write_or_the_clock_changes_it(site: Site) -> None:
+    with reading(site.settings) as s:
+        lena = live_token(s, LENA)
+    task = task_row(site, "Begär in ärenden till dagordningen")
+    page = f"/p/{lena}/"
+    with site.client() as c:
+        assert task.title in c.get(page).text
+        # a change behind the write path's back (no write_session, so no new data
+        # version): the kept page is what is shown – the proof that it is kept
+        with engine_for(site.settings.database_url).begin() as conn:
+            conn.execute(
+                text("UPDATE task SET title = :t WHERE id = :id"),
+                {"t": "Dold titel", "id": task.id},
+            )
+        assert task.title in c.get(page).text and "Dold titel" not in c.get(page).text
+        # any write through the write path, by anyone (here: as a command would), is
+        # seen at once
+        with writing(site.settings) as s:
+            row = s.get(Task, task.id)
+            assert row is not None
+            row.title = "Begär in ärenden (ny titel)"
+        assert "Begär in ärenden (ny titel)" in c.get(page).text
+        # done at 09:00 on 3 December: "Ångra" is offered until 09:00 on 4 December,
+        # not a second longer, though the page was built half a minute earlier
+        post_form(c, page, f"{page}uppgifter/{task.id}/klar")
+        site.clock[0] = local("2026-12-04T08:59:30")
+        assert "Ångra" in c.get(page).text
+        site.clock[0] = local("2026-12-04T09:00:01")
+        assert "Ångra" not in c.get(page).text
 
 
 def test_the_secret_file_is_made_private(tmp_path: Path) -> None:
