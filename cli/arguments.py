@@ -99,6 +99,7 @@ class Command:
         )
         for opt in self.options:
             opt.add_to(parser)
+        VERBOSE_HERE.add_to(parser)
         if self.run is not None:
             parser.set_defaults(run=self.run)
         if self.actions:
@@ -132,6 +133,7 @@ positive.__name__ = "positivt heltal"
 def build_parser(description: str, commands: tuple[Command, ...]) -> argparse.ArgumentParser:
     """The argument parser, with Swedish help for every command and option."""
     parser = argparse.ArgumentParser(prog="arshjul", description=description)
+    VERBOSE.add_to(parser)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
     for command in commands:
         command.add_to(sub)
@@ -139,6 +141,13 @@ def build_parser(description: str, commands: tuple[Command, ...]) -> argparse.Ar
 
 
 # -- options shared by several commands ---------------------------------------------------
+
+_VERBOSE_HELP = "visa vilken databas som används och Prefects egna loggrader"
+VERBOSE = option("-v", "--verbose", action="store_true", help=_VERBOSE_HELP)
+# after the command too (`arshjul run -v …`); SUPPRESS keeps the top level's value
+VERBOSE_HERE = option(
+    "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=_VERBOSE_HELP
+)
 
 CYCLES = option(
     "--cycles",

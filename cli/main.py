@@ -1,22 +1,32 @@
 """The ``arshjul`` entry point: parse, build the settings once, run the command, and turn
-bad input into one Swedish line and exit status 2."""
+bad input into one Swedish line and exit status 2.
+
+The process's edge is here too: Prefect's telemetry off and its logs quiet unless asked
+for, SIGTERM and SIGHUP ending a command the way Ctrl-C does (so what it started – the
+temporary Prefect server of a local run – is stopped), and a closed output pipe
+(``arshjul tasks | head``) ending it quietly.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 from typing import TextIO
 
 from cycle import CycleError
 from cycle.times import local_date
-from models.database import StorageError
+from models.database import StorageError, describe_url
 
 from .arguments import Invocation, build_parser, settings_from
 from .commands import COMMANDS, DESCRIPTION
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # as a program ended by SIGPIPE
 # Prefect reports usage to its makers unless told not to. Årshjul sends nothing anywhere
 # unless an admin opts in, by setting one of these to another value themselves; every
 # process the CLI starts (the local Prefect server, `arshjul serve`'s runs) inherits them.
@@ -25,6 +35,10 @@ NO_TELEMETRY = {
     "DO_NOT_TRACK": "1",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
 }
+# Prefect's own log lines (English, one per task) only with --verbose; its warnings and
+# errors always. An admin's PREFECT_LOGGING_LEVEL wins over both.
+QUIET_PREFECT = {"PREFECT_LOGGING_LEVEL": "WARNING"}
+VERBOSE_PREFECT = {"PREFECT_LOGGING_LEVEL": "INFO"}
 
 
 def main(
@@ -35,21 +49,25 @@ def main(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Run the CLI; returns the exit status (0 ok, 2 bad input).
+    """Run the CLI; returns the exit status (0 ok, 2 bad input, 130 interrupted, 141
+    output closed).
 
     ``today``, ``now`` and the streams are parameters so tests need neither a clock nor a
     terminal; what lies before ``now`` is history to every command and flow it runs.
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    for name, value in NO_TELEMETRY.items():  # before anything imports Prefect
-        os.environ.setdefault(name, value)
     args = build_parser(DESCRIPTION, COMMANDS).parse_args(argv)
+    logging = VERBOSE_PREFECT if args.verbose else QUIET_PREFECT
+    for name, value in (NO_TELEMETRY | logging).items():
+        os.environ.setdefault(name, value)  # before anything imports Prefect
     now = now or dt.datetime.now(dt.UTC)
     try:
         # the edge: the only place the command line meets the environment
         settings = settings_from(args, os.environ)
         call = Invocation(args, settings, now, today or local_date(now), out, err)
+        if args.verbose:
+            print(f"arshjul: databas {describe_url(settings.database_url)}", file=err)
         code: int = args.run(call)
         return code
     except (CycleError, StorageError) as error:
@@ -57,5 +75,40 @@ def main(
         return EXIT_BAD_INPUT
 
 
+def _end_like_ctrl_c(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def entry() -> None:
+    """The console script: :func:`main` with the process's signals and pipes handled.
+
+    SIGTERM and SIGHUP raise ``SystemExit`` like Ctrl-C raises ``KeyboardInterrupt``,
+    so ``finally`` blocks and exit handlers run and nothing the command started is left
+    behind. A closed output pipe ends the command quietly (no traceback) with 141."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _end_like_ctrl_c)
+    try:
+        code = main()
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        print("\narshjul: avbrutet.", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        code = EXIT_CLOSED_PIPE
+    if code == EXIT_CLOSED_PIPE or _pipe_closed():
+        # what is still buffered has nowhere to go; without this Python complains at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_CLOSED_PIPE
+    raise SystemExit(code)
+
+
+def _pipe_closed() -> bool:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return True
+    return False
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    entry()

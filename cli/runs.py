@@ -7,9 +7,11 @@ second of Prefect start-up.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import os
+from typing import Any
 
 from cycle import DefinitionError
 from cycle.times import STOCKHOLM
@@ -26,6 +28,14 @@ from services.storage import reading
 
 from .arguments import EVERYTHING, STORED, Command, Invocation, option
 
+# Prefect's final run states, as an admin reads them
+RUN_STATES = {
+    "COMPLETED": "klar",
+    "FAILED": "misslyckades",
+    "CRASHED": "kraschade",
+    "CANCELLED": "avbruten",
+    "CANCELLING": "avbryts",
+}
 # An admin's `arshjul run` waits for the runner's next poll; Prefect's default is 10 s.
 RUNNER_POLL_SECONDS = "2"
 
@@ -66,16 +76,42 @@ def run(call: Invocation) -> int:
             f"{info.name}/{DEPLOYMENT}", parameters=params, tags=[tag], poll_interval=1
         )
         assert isinstance(flow_run, FlowRun)
-        state = flow_run.state.name if flow_run.state else "okänt"
-        call.say(f"Körningen {flow_run.name} slutade: {state}. Se `arshjul history`.")
+        state = flow_run.state.type.value if flow_run.state else ""
+        call.say(
+            f"Körningen {flow_run.name} slutade: {RUN_STATES.get(state, state.lower() or 'okänt')}."
+            " Se `arshjul history`."
+        )
         return 0 if flow_run.state and flow_run.state.is_completed() else 1
-    call.say(f"Kör {info.name} lokalt (ingen PREFECT_API_URL satt) …")
+    as_json = call.args.json
+    if not as_json:
+        call.say(f"Kör {info.name} lokalt (ingen PREFECT_API_URL satt) …")
     with tags(tag), using(call.settings, now=call.now):
         result = load_flow(info.name)(**params)
+    if as_json:
+        call.say(
+            json.dumps(
+                _as_record(info.name, params, result), ensure_ascii=False, indent=2, default=str
+            )
+        )
+        return 0
     call.say(result.summary)
     for line in result.details:
         call.say(f"  {line}")
     return 0
+
+
+def _as_record(flow: str, params: dict[str, Any], result: Any) -> dict[str, Any]:
+    """A local run's result for machines: the flow, its parameters, the Swedish summary
+    and detail lines, and the result's own fields."""
+    is_value = dataclasses.is_dataclass(result) and not isinstance(result, type)
+    fields = dataclasses.asdict(result) if is_value else {}
+    return {
+        "flow": flow,
+        "parameters": params,
+        "summary": result.summary,
+        "details": list(result.details),
+        "result": fields,
+    }
 
 
 def serve(call: Invocation) -> int:
@@ -143,6 +179,11 @@ COMMANDS = (
                 default=[],
                 metavar="NYCKEL=VÄRDE",
                 help="en parameter till flödet (kan upprepas)",
+            ),
+            option(
+                "--json",
+                action="store_true",
+                help="skriv körningens resultat som JSON (för program och skript)",
             ),
             *EVERYTHING,
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -115,3 +116,22 @@ def test_on_a_prefect_server_the_serving_process_decides_the_settings(
     )
     assert code == 2
     assert "fält --db" in err and "arshjul serve eller en worker" in err
+
+
+@pytest.mark.usefixtures("prefect_backend")
+def test_run_json_gives_machines_the_result(tmp_path: Path) -> None:
+    cycles = tmp_path / "cycles"
+    cycles.mkdir()
+    shutil.copy(MINI, cycles / "mini.toml")
+    flags = ["--db", fresh_database_url(tmp_path), "--cycles", str(cycles)]
+    flags += ["--out", str(tmp_path / "publicerat")]
+    code, out, _ = run("run", "plan-year", "--param", "org=mini", "--param", "year=2027", *flags)
+    assert code == 0 and out.startswith("Kör plan-year lokalt")
+    code, out, _ = run(
+        "run", "plan-year", "--param", "org=mini", "--param", "year=2027", "--json", *flags
+    )
+    record = json.loads(out)  # nothing but the JSON on stdout
+    assert code == 0 and record["flow"] == "plan-year"
+    assert record["parameters"] == {"org": "mini", "year": 2027}
+    assert record["summary"] == "mini 2027: 0 rader ändrade"  # the second run changes nothing
+    assert record["result"]["rows_changed"] == 0
