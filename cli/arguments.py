@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from cycle import PlanError
-from cycle.times import check_year
+from cycle.suggestions import did_you_mean
+from cycle.times import FIRST_YEAR, LAST_YEAR, check_year
 from services.settings import Settings
 
 _ARGPARSE_SV = {
@@ -113,7 +114,9 @@ def year(text: str) -> int:
     try:
         return check_year(int(text))
     except (ValueError, PlanError):
-        raise ValueError(text) from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} är inget år som planeras; ange ett år mellan {FIRST_YEAR} och {LAST_YEAR}"
+        ) from None
 
 
 year.__name__ = "år"  # argparse shows the type's name in its error message
@@ -130,9 +133,24 @@ def positive(text: str) -> int:
 positive.__name__ = "positivt heltal"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose "invalid choice" (a mistyped command, action or value
+    from a list) names the nearest choice."""
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if choices is not None and value not in choices:
+            names = [str(c) for c in choices]
+            raise argparse.ArgumentError(
+                action,
+                f"ogiltigt val: {value!r}{did_you_mean(str(value), names)} "
+                f"(välj bland {', '.join(names)})",
+            )
+
+
 def build_parser(description: str, commands: tuple[Command, ...]) -> argparse.ArgumentParser:
     """The argument parser, with Swedish help for every command and option."""
-    parser = argparse.ArgumentParser(prog="arshjul", description=description)
+    parser = Parser(prog="arshjul", description=description)
     VERBOSE.add_to(parser)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
     for command in commands:
@@ -184,7 +202,7 @@ SERVING = (
 )
 ORG = option("--org", required=True, metavar="SLUG", help="organisationen")
 YEAR = option("--year", type=year, required=True, metavar="ÅR", help="året")
-PERSON = option("--person", required=True, metavar="ORG/ID", help="t.ex. varmland/anna-lind")
+PERSON = option("--person", required=True, metavar="ORG/ID", help="t.ex. varmland/karin-axelsson")
 
 
 def settings_from(args: argparse.Namespace, environ: Any) -> Settings:

@@ -8,6 +8,7 @@ from cycle.swedish import format_date
 from cycle.times import local_date
 from models.published import person_tasks
 from models.tasks import complete_task
+from services.people import known_person
 from services.storage import reading, writing
 
 from .arguments import PUBLISHING, STORED, Command, Invocation, option
@@ -29,6 +30,7 @@ def tasks(call: Invocation) -> int:
     if not a.person:
         raise DefinitionError("ange --person ORG/ID eller `done ID`", field="--person")
     with reading(call.settings) as session:
+        known_person(session, a.person)
         rows = person_tasks(session, a.person, now=call.now, include_done=a.all)
     if not rows:
         call.say("Inga öppna uppgifter.")
@@ -59,7 +61,7 @@ COMMANDS = (
         (
             option("done", nargs="?", choices=["done"], help="markera en uppgift klar"),
             option("task", nargs="?", metavar="ID", help="uppgiftens id"),
-            option("--person", metavar="ORG/ID", help="personen, t.ex. varmland/anna-lind"),
+            option("--person", metavar="ORG/ID", help="personen, t.ex. varmland/karin-axelsson"),
             option("--all", action="store_true", help="visa även klara uppgifter"),
             *STORED,
             *PUBLISHING,

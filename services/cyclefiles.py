@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cycle import CycleDefinition, DefinitionError, parse_cycle
+from cycle.suggestions import did_you_mean
 
 
 def read_source(path: Path) -> str:
@@ -62,6 +63,8 @@ def load_cycles(directory: Path, organisation: str | None = None) -> tuple[Cycle
     if not chosen:
         known = ", ".join(sorted(seen))
         raise DefinitionError(
-            f"okänd organisation; kända är {known}", field="--org", value=organisation
+            f"okänd organisation{did_you_mean(organisation, seen)} (kända: {known})",
+            field="--org",
+            value=organisation,
         )
     return chosen

@@ -24,11 +24,11 @@ from models.published import load_published
 from models.tokens import ensure_tokens, live_token, rotate_token
 from models.version import data_version
 
+from .people import known_person
 from .settings import Settings
 from .storage import engine_for, writing
 
 STAMP = ".arshjul-version"  # the data version, day and address the export was made from
-UNKNOWN_PERSON = "okänd person; ange ORG/ID, t.ex. varmland/anna-lind"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +130,12 @@ def feed_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
         DefinitionError: no such person.
     """
     with writing(settings) as session:
+        known_person(session, person)
         ensure_tokens(session, now=now)
         session.flush()
         token = live_token(session, person)
-    if token is None:
-        raise DefinitionError(UNKNOWN_PERSON, field="--person", value=person)
+    if token is None:  # ensure_tokens gave everyone one; said rather than assumed
+        raise DefinitionError("personen saknar flödesnyckel", field="--person", value=person)
     return token
 
 
@@ -146,8 +147,6 @@ def replace_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
         DefinitionError: no such person.
     """
     with writing(settings) as session:
+        known_person(session, person)
         ensure_tokens(session, now=now)
-        try:
-            return rotate_token(session, person=person, now=now)
-        except LookupError:
-            raise DefinitionError(UNKNOWN_PERSON, field="--person", value=person) from None
+        return rotate_token(session, person=person, now=now)

@@ -13,19 +13,22 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cycle import PlanError
+from cycle.suggestions import did_you_mean
 from cycle.times import check_year, parse_local, parse_month
 
 PARAMETER_HELP = {
-    "org": "organisationens slug, t.ex. varmland (utelämnad: alla)",
+    "org": "organisationens slug, t.ex. varmland",
     "year": "år, t.ex. 2027",
-    "month": "månad ÅÅÅÅ-MM, t.ex. 2027-03 (utelämnad: nästa möte)",
+    "month": "månad ÅÅÅÅ-MM, t.ex. 2027-03",
     "forum": "vilket forum under året, 1–3",
     "meeting": "mötets id (se arshjul meetings)",
     "start": "ny starttid i svensk tid, ÅÅÅÅ-MM-DDTTT:MM",
     "reason": "skäl, visas offentligt i mötets historik och i kalendrarna",
-    "now": "tidpunkt ÅÅÅÅ-MM-DDTTT:MM (utelämnad: nu)",
+    "now": "tidpunkt ÅÅÅÅ-MM-DDTTT:MM",
     "dry_run": "ja = visa bara vad som skulle skickas",
 }
+# what an optional parameter left out means (a required one is never left out)
+WHEN_OMITTED = {"org": "alla", "month": "nästa möte", "now": "nu"}
 
 # Every flow's deployment is named "<flow>/arshjul".
 DEPLOYMENT = "arshjul"
@@ -162,7 +165,9 @@ def flow_info(name: str) -> FlowInfo:
     """The catalogue entry for ``name``, or a Swedish error listing the flows."""
     if name not in CATALOGUE:
         raise PlanError(
-            f"okänt flöde; välj bland {', '.join(CATALOGUE)}", field="FLÖDE", value=name
+            f"okänt flöde{did_you_mean(name, CATALOGUE)} (flöden: {', '.join(CATALOGUE)})",
+            field="FLÖDE",
+            value=name,
         )
     return CATALOGUE[name]
 
@@ -178,7 +183,8 @@ def parse_parameters(info: FlowInfo, pairs: list[str]) -> dict[str, Any]:
         param = known.get(key)
         if param is None:
             raise PlanError(
-                f"flödet {info.name} har ingen sådan parameter (tillåtna: {', '.join(known)})",
+                f"flödet {info.name} har ingen sådan parameter{did_you_mean(key, known)} "
+                f"(tillåtna: {', '.join(known)})",
                 field="--param",
                 value=key,
             )
@@ -213,5 +219,9 @@ def describe_flows() -> str:
         for p in info.parameters:
             need = "krävs" if p.required else "valfri"
             kind = {int: "heltal", bool: "ja/nej"}.get(p.kind, "text")
-            lines.append(f"      {p.name}={kind} ({need}): {p.help}")
+            omitted = "" if p.required else WHEN_OMITTED.get(p.name, "")
+            lines.append(
+                f"      {p.name}={kind} ({need}): {p.help}"
+                + (f" (utelämnad: {omitted})" if omitted else "")
+            )
     return "\n".join(lines)

@@ -32,12 +32,14 @@ def run(*argv: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        (["run", "plan-yr"], "okänt flöde; välj bland plan-year"),
+        (["run", "plan-yr"], "okänt flöde; menade du plan-year? (flöden: plan-year, "),
+        (["run", "plan-year", "--param", "yaer=2027"], "parameter; menade du year?"),
         (["run", "plan-year", "--param", "year=tjugo"], "ska vara ett heltal"),
         (["run", "plan-year", "--param", "år=2027"], "har ingen sådan parameter"),
         (["run", "plan-year", "--param", "year"], "nyckel=värde"),
         (["run", "plan-year", "--param", "year=1850"], "mellan 2000 och 2100"),
         (["run", "plan-year", "--param", "org=gotland"], "okänd organisation"),
+        (["run", "plan-year", "--param", "org=varmlnd"], "menade du varmland?"),
         (["run", "direktorsberedning-month", "--param", "month=2027-13"], "ÅÅÅÅ-MM"),
         (
             ["run", "reschedule-meeting", "--param", "meeting=x", "--param", "reason=y"],

@@ -119,7 +119,7 @@ def test_unknown_organisation_is_named(db: str, cycles: Path) -> None:
         "plan", "--year", "2027", "--org", "gotland", "--db", db, "--cycles", str(cycles)
     )
     assert code == 2
-    assert "okänd organisation; kända är mini" in err and "'gotland'" in err
+    assert "okänd organisation (kända: mini)" in err and "'gotland'" in err
 
 
 def test_unreachable_database_exits_2_and_creates_nothing(tmp_path: Path, cycles: Path) -> None:

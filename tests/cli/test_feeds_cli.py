@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,23 @@ def test_unknown_person_is_named(workspace: Path) -> None:
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     code, _, err = run("feeds", "link", "--person", "mini/okand")
     assert code == 2 and "okänd person" in err and "'mini/okand'" in err
+    assert "t.ex. mini/" in err  # a real person as the example, not an invented one
+    for argv in (["feeds", "link"], ["feeds", "rotate-token"], ["tasks"]):
+        code, out, err = run(*argv, "--person", "mini/lena-sj")
+        assert code == 2 and out == ""
+        said = "okänd person; menade du mini/lena-sjo? (värde: 'mini/lena-sj')"
+        assert err == f"arshjul: fel: fält --person: {said}\n"
+
+
+def test_mistyped_commands_and_years_get_swedish_help(workspace: Path) -> None:
+    for argv, says in [
+        (["plann"], "ogiltigt val: 'plann'; menade du plan? (välj bland plan, check, "),
+        (["feeds", "exprt"], "ogiltigt val: 'exprt'; menade du export?"),
+        (["plan", "--year", "20277"], "'20277' är inget år som planeras; ange ett år mellan 2000"),
+    ]:
+        with pytest.raises(SystemExit) as exit_, redirect_stderr(io.StringIO()) as err:
+            run(*argv)
+        assert exit_.value.code == 2 and says in err.getvalue()
 
 
 def test_serving_an_empty_folder_explains_what_to_do(workspace: Path) -> None:
