@@ -37,7 +37,8 @@ from .recurrence import check_rrule
 from .tomlreader import Context, Table, load_toml, values
 
 FORMAT_VERSION = 1
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# "13.00" as Swedes (and the pages) write it, "13:00" as ISO does; "8.30" too
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
@@ -172,7 +173,7 @@ def _clock(t: Table, required: bool = True) -> dt.time | None:
         return None
     clock = _CLOCK.match(start)
     if not clock:
-        raise t.error("start", 'ska vara ett klockslag TT:MM, t.ex. "08:30"', start)
+        raise t.error("start", 'ska vara ett klockslag, t.ex. "08.30" eller "08:30"', start)
     return dt.time(int(clock.group(1)), int(clock.group(2)))
 
 

@@ -7,10 +7,26 @@ one calendar year, so rules may not carry DTSTART, COUNT, UNTIL or sub-day parts
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from dateutil.rrule import rrule, rrulestr
 
+from .suggestions import did_you_mean
+
 _ALLOWED_FREQ = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY"}
+# the largest value of each numeric part (RFC 5545 3.3.10); all but INTERVAL may be negative
+_NUMBER_PARTS = {
+    "INTERVAL": 1000,
+    "BYMONTH": 12,
+    "BYMONTHDAY": 31,
+    "BYYEARDAY": 366,
+    "BYWEEKNO": 53,
+    "BYSETPOS": 366,
+}
+_KNOWN_PARTS = {"FREQ", "BYDAY", "WKST", *_NUMBER_PARTS}
+_WEEKDAY = re.compile(r"^[+-]?(?:[1-9]|[1-4]\d|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)$")
+_NUMBER = re.compile(r"^[+-]?\d+$")
+WEEKDAYS_HELP = "MO, TU, WE, TH, FR, SA eller SU, med ordningstal före (3TH = tredje torsdagen)"
 _FORBIDDEN_PARTS = {"DTSTART", "COUNT", "UNTIL", "BYHOUR", "BYMINUTE", "BYSECOND"}
 
 
@@ -41,10 +57,40 @@ def check_rrule(text: str) -> str | None:
             f"{', '.join(forbidden)} får inte anges: året och klockslaget "
             "kommer från planen och fältet start"
         )
+    if problem := _check_parts(parts):
+        return problem
     try:
         _compile(text, dt.datetime(2000, 1, 1))
-    except (ValueError, TypeError) as error:
-        return f"ogiltig RRULE ({error})"
+    except (ValueError, TypeError):  # what the checks above missed; dateutil says it in English
+        return "regeln går inte att tolka"
+    return None
+
+
+def _check_parts(parts: dict[str, str]) -> str | None:
+    """What dateutil would refuse in English, said in Swedish and naming the part.
+
+    Example:
+        >>> print(_check_parts({"FREQ": "MONTHLY", "BYDAY": "3TI"}))  # doctest: +ELLIPSIS
+        BYDAY: '3TI' är ingen veckodag; skriv MO, TU, WE, TH, FR, SA eller SU, med ...
+        >>> _check_parts({"FREQ": "MONTHLY", "BYDAYS": "1FR"})
+        "okänd del 'BYDAYS'; menade du BYDAY?"
+        >>> _check_parts({"FREQ": "YEARLY", "BYMONTH": "13"})
+        "BYMONTH: '13' ska vara ett heltal från 1 till 12"
+    """
+    for name, value in parts.items():
+        if name not in _KNOWN_PARTS:
+            return f"okänd del {name!r}{did_you_mean(name, sorted(_KNOWN_PARTS))}"
+        for item in value.split(","):
+            if name == "BYDAY" and not _WEEKDAY.match(item.upper()):
+                return f"BYDAY: {item!r} är ingen veckodag; skriv {WEEKDAYS_HELP}"
+            if name == "WKST" and item.upper() not in {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}:
+                return f"WKST: {item!r} är ingen veckodag; skriv MO, TU, WE, TH, FR, SA eller SU"
+            if name in _NUMBER_PARTS:
+                top = _NUMBER_PARTS[name]
+                low = 1 if name in ("INTERVAL", "BYMONTH") else -top
+                if not _NUMBER.match(item) or not low <= int(item) <= top or int(item) == 0:
+                    not_zero = " (inte 0)" if low < 0 else ""
+                    return f"{name}: {item!r} ska vara ett heltal från {low} till {top}{not_zero}"
     return None
 
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from .errors import DefinitionError
 from .locator import Locator, Path, format_path
+from .suggestions import closest, did_you_mean
 from .text import TextError, clean_text
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -53,6 +54,9 @@ class Table:
         self._seen.add(key)
         if key not in self.data:
             if required:
+                typo = closest(key, [k for k in self.data if k not in self._seen])
+                if typo is not None:  # `strat = …`: the typo is the news, not the gap
+                    raise self.error(typo, f"okänt fält {typo!r}; menade du {key}?")
                 raise self.error(None, f"obligatoriskt fält {key!r} saknas")
             return None
         value = self.data[key]
@@ -137,7 +141,8 @@ class Table:
     def done(self) -> None:
         for key in self.data:
             if key not in self._seen:
-                raise self.error(key, f"okänt fält {key!r}", self.data[key])
+                hint = did_you_mean(key, sorted(self._seen))
+                raise self.error(key, f"okänt fält {key!r}{hint}", self.data[key])
 
 
 def load_toml(text: str, source: str) -> Table:

@@ -149,8 +149,8 @@ BAD: list[BadCase] = [
     ),
     (
         "an invalid start in a change",
-        lambda: _cycle('from = 2027-03-01\nstart = "9.00"'),
-        'start = "9.00"',
+        lambda: _cycle('from = 2027-03-01\nstart = "9.75"'),
+        'start = "9.75"',
         "series[0].change[0].start",
         "klockslag",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -113,6 +114,20 @@ CASES: list[tuple[str, Edit, Needle, str, str]] = [
         "klockslag",
     ),
     (
+        "a typo in a required key names the typo, not the gap",
+        lambda t: t.replace('start = "13:00"', 'strat = "13:00"'),
+        'strat = "13:00"',
+        "series[0].strat",
+        "okänt fält 'strat'; menade du start?",
+    ),
+    (
+        "a typo in an optional key is named with the nearest one",
+        lambda t: t.replace('start = "13:00"', 'start = "13:00"\nlocaton = "Karlstad"'),
+        'locaton = "Karlstad"',
+        "series[0].locaton",
+        "okänt fält 'locaton'; menade du location?",
+    ),
+    (
         "wrong type",
         lambda t: t.replace("duration_minutes = 180", 'duration_minutes = "tre timmar"'),
         "duration_minutes",
@@ -168,3 +183,11 @@ def test_bad_input_names_file_line_field_and_value(
     assert error.line == expected_line
     assert str(error).startswith(f"cycles/mini.toml, rad {expected_line}")
     assert isinstance(error, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("written", "clock"), [("13.00", (13, 0)), ("13:00", (13, 0)), ("8.30", (8, 30))]
+)
+def test_times_are_read_as_swedes_write_them(written: str, clock: tuple[int, int]) -> None:
+    text = MINI.read_text(encoding="utf-8").replace('start = "13:00"', f'start = "{written}"')
+    assert parse_cycle(text, "mini.toml").series[0].start == dt.time(*clock)
