@@ -32,3 +32,5 @@ for _name in [n for n in os.environ if n.startswith("ARSHJUL_") and not n.starts
     os.environ.pop(_name)
 # the signing key of the suite's own: a file in a temporary folder, never the checkout's
 os.environ["ARSHJUL_SECRET_FILE"] = os.path.join(_PREFECT_HOME, "arshjul-nyckel.secret")
+# and its own data home: never the developer's ~/.local/share/arshjul
+os.environ["ARSHJUL_HOME"] = os.path.join(_PREFECT_HOME, "arshjul-home")

@@ -174,6 +174,7 @@ def main() -> None:
             {},
             database_url=engine.url.render_as_string(hide_password=False),
             publish_dir=work / "publicerat",
+            home=work,
         )
         first = timed(
             "full export (tokens, load, render, write)",

@@ -63,7 +63,7 @@ def measure(regions: int) -> dict[str, float]:
         outcomes = store_plans(engine, plans, now=NOW)
         result["sqlite_s"] = time.perf_counter() - start
         result["rows"] = sum(o.result.changed for o in outcomes)
-        settings = Settings.load({}, database_url=url, publish_dir=work / "publicerat")
+        settings = Settings.load({}, database_url=url, publish_dir=work / "publicerat", home=work)
         start = time.perf_counter()
         publish_feeds(settings, today=TODAY, now=NOW)
         result["export_s"] = time.perf_counter() - start
@@ -123,6 +123,7 @@ def through_prefect() -> float:
             cycles_dir=work / "cycles",
             database_url=f"sqlite:///{work / 'arshjul.db'}",
             publish_dir=work / "publicerat",
+            home=work,
         )
         with (
             prefect_test_harness(server_startup_timeout=120),

@@ -262,6 +262,7 @@ def measure(
                 publish_dir=work / "publicerat",
                 reports_dir=work / "rapporter",
                 secret_file=work / "nyckel.secret",
+                home=work,
             )
             data = prepare(settings, now)
             print(

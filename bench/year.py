@@ -180,6 +180,7 @@ def simulate(work: Path, cycle_text: str, smtp: SmtpSettings) -> YearRun:
         publish_dir=work / "publicerat",
         reports_dir=work / "rapporter",
         public_url="https://kalender.example.se",
+        home=work,
         secret_file=work / "nyckel.secret",
     )
     engine = engine_for(settings.database_url)

@@ -177,10 +177,12 @@ DATABASE = option(
     "--db",
     metavar="URL",
     help="SQLAlchemy-URL till databasen; standard: ARSHJUL_DATABASE_URL "
-    "eller sqlite:///arshjul.db i arbetskatalogen",
+    "eller arshjul.db i datamappen (ARSHJUL_HOME, annars ~/.local/share/arshjul)",
 )
 OUT = option(
-    "--out", metavar="MAPP", help="exportmapp; standard: ARSHJUL_PUBLISH_DIR eller publicerat/"
+    "--out",
+    metavar="MAPP",
+    help="exportmapp; standard: ARSHJUL_PUBLISH_DIR eller publicerat/ i datamappen",
 )
 BASE_URL = option(
     "--base-url",
@@ -190,7 +192,7 @@ BASE_URL = option(
 REPORTS = option(
     "--reports",
     metavar="MAPP",
-    help="mapp för rapporter; standard: ARSHJUL_REPORTS_DIR eller rapporter/",
+    help="mapp för rapporter; standard: ARSHJUL_REPORTS_DIR eller rapporter/ i datamappen",
 )
 STORED = (CYCLES, DATABASE)  # commands that read the cycle files and the database
 PUBLISHING = (OUT, BASE_URL)  # commands that write the feeds

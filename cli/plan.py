@@ -99,7 +99,7 @@ def demo(call: Invocation) -> int:
     planned_at = new_year if fresh else None
     _plan(call, [call.today.year, call.today.year + 1], None, planned_at=planned_at)
     export_feeds(call)
-    mail = call.settings.publish_dir.resolve().parent / DEMO_MAIL
+    mail = call.settings.home / DEMO_MAIL
     sent = send_demo_mail(call, mail)
     call.say(
         f"E-post: {sent} meddelanden till demons lokala e-postmottagare, sparade i {mail}/"

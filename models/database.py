@@ -19,7 +19,6 @@ from sqlmodel import Session, create_engine
 
 from . import version
 
-DEFAULT_URL = "sqlite:///arshjul.db"
 _IMMEDIATE = "arshjul_sqlite_immediate"
 # Keys per ``IN (…)`` query: below SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 500

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cycle import DefinitionError
-from models.database import DEFAULT_URL
 
 # The cycle files shipped with the checkout; deployments point ARSHJUL_CYCLES_DIR elsewhere.
 SHIPPED_CYCLES = Path(__file__).resolve().parent.parent / "cycles"
@@ -72,6 +71,26 @@ class SmtpSettings:
         )
 
 
+def data_home(environ: Mapping[str, str]) -> Path:
+    """Where Årshjul keeps its data unless told otherwise: ``ARSHJUL_HOME``, else the
+    per-user data directory (``$XDG_DATA_HOME/arshjul``, ``~/.local/share/arshjul``).
+
+    Example:
+        >>> data_home({"ARSHJUL_HOME": "/srv/arshjul"}).as_posix()
+        '/srv/arshjul'
+        >>> data_home({"HOME": "/home/anna"}).as_posix()
+        '/home/anna/.local/share/arshjul'
+        >>> data_home({"HOME": "/home/anna", "XDG_DATA_HOME": "/data"}).as_posix()
+        '/data/arshjul'
+    """
+    if home := environ.get("ARSHJUL_HOME"):
+        return Path(home).expanduser()
+    if xdg := environ.get("XDG_DATA_HOME"):
+        return Path(xdg) / "arshjul"
+    user = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+    return user / ".local" / "share" / "arshjul"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the database, the cycle files, the reports and the published feeds are,
@@ -80,15 +99,17 @@ class Settings:
     Precedence: an explicit value (a command-line option), then the environment
     (``ARSHJUL_DATABASE_URL``, ``ARSHJUL_CYCLES_DIR``, ``ARSHJUL_REPORTS_DIR``,
     ``ARSHJUL_PUBLISH_DIR``, ``ARSHJUL_PUBLIC_URL``, ``ARSHJUL_SMTP_*``,
-    ``ARSHJUL_SECRET_KEY``/``ARSHJUL_SECRET_FILE``), then the embedded default
-    (``arshjul.db``, ``rapporter/``, ``publicerat/`` and ``arshjul-nyckel.secret`` in the
-    working directory, the shipped ``cycles/``, ``http://127.0.0.1:8000``).
+    ``ARSHJUL_SECRET_KEY``/``ARSHJUL_SECRET_FILE``), then the embedded default:
+    ``arshjul.db``, ``rapporter/``, ``publicerat/`` and ``arshjul-nyckel.secret`` in the
+    data home (:func:`data_home`: the same wherever a command runs), the shipped
+    ``cycles/``, ``http://127.0.0.1:8000``.
     """
 
     database_url: str
     cycles_dir: Path
     reports_dir: Path = Path("rapporter")
     publish_dir: Path = Path("publicerat")
+    home: Path = Path(".")
     public_url: str = DEFAULT_PUBLIC_URL
     # ARSHJUL_SMTP_* as given, checked only where mail is sent: a typo in the mail
     # settings must not stop planning or publishing (the password is kept out of repr)
@@ -112,6 +133,7 @@ class Settings:
         publish_dir: str | Path | None = None,
         public_url: str | None = None,
         secret_file: str | Path | None = None,
+        home: str | Path | None = None,
     ) -> Settings:
         """Build settings from explicit values over ``environ`` – which the edge passes
         in (``os.environ`` there, a plain dict in tests).
@@ -121,11 +143,19 @@ class Settings:
             ...               database_url="sqlite:///y.db").database_url
             'sqlite:///y.db'
         """
+        home = Path(home) if home is not None else data_home(environ)
         return cls(
-            database_url=database_url or environ.get("ARSHJUL_DATABASE_URL") or DEFAULT_URL,
+            database_url=database_url
+            or environ.get("ARSHJUL_DATABASE_URL")
+            or f"sqlite:///{home / 'arshjul.db'}",
             cycles_dir=Path(cycles_dir or environ.get("ARSHJUL_CYCLES_DIR") or SHIPPED_CYCLES),
-            reports_dir=Path(reports_dir or environ.get("ARSHJUL_REPORTS_DIR") or "rapporter"),
-            publish_dir=Path(publish_dir or environ.get("ARSHJUL_PUBLISH_DIR") or "publicerat"),
+            reports_dir=Path(
+                reports_dir or environ.get("ARSHJUL_REPORTS_DIR") or home / "rapporter"
+            ),
+            publish_dir=Path(
+                publish_dir or environ.get("ARSHJUL_PUBLISH_DIR") or home / "publicerat"
+            ),
+            home=home,
             public_url=(
                 public_url or environ.get("ARSHJUL_PUBLIC_URL") or DEFAULT_PUBLIC_URL
             ).rstrip("/"),
@@ -136,7 +166,7 @@ class Settings:
             ),
             secret_value=environ.get("ARSHJUL_SECRET_KEY") or None,
             secret_file=Path(
-                secret_file or environ.get("ARSHJUL_SECRET_FILE") or DEFAULT_SECRET_FILE
+                secret_file or environ.get("ARSHJUL_SECRET_FILE") or home / DEFAULT_SECRET_FILE
             ),
         )
 
@@ -171,6 +201,7 @@ class Settings:
         """These settings as the environment variables that :meth:`load` reads (without
         the mail server's), for the processes a served deployment starts."""
         return {
+            "ARSHJUL_HOME": str(self.home.resolve()),
             "ARSHJUL_DATABASE_URL": self.database_url,
             "ARSHJUL_CYCLES_DIR": str(self.cycles_dir.resolve()),
             "ARSHJUL_REPORTS_DIR": str(self.reports_dir.resolve()),

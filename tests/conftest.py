@@ -195,4 +195,5 @@ def settings(workspace: Path) -> Settings:
         reports_dir=workspace / "rapporter",
         publish_dir=workspace / "publicerat",
         secret_file=workspace / "nyckel.secret",
+        home=workspace,
     )

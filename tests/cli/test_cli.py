@@ -172,3 +172,24 @@ def test_shipped_data_folder_is_the_default() -> None:
     assert Settings.load({}).cycles_dir == SHIPPED_CYCLES
     assert Settings.load({"ARSHJUL_DATABASE_URL": "sqlite://"}).database_url == "sqlite://"
     assert DATA.parent.parent / "cycles" == SHIPPED_CYCLES
+
+
+def test_the_data_follows_the_home_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "hem"
+    monkeypatch.setenv("ARSHJUL_HOME", str(home))
+    said = []
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / folder)
+        err = io.StringIO()
+        assert main(["history", "--verbose"], out=io.StringIO(), err=err) == 0
+        said.append(err.getvalue())
+        assert list((tmp_path / folder).iterdir()) == []  # nothing made where it ran
+    assert (
+        said[0]
+        == said[1]
+        == (f"arshjul: datamapp {home}\narshjul: databas sqlite:///{home}/arshjul.db\n")
+    )
+    assert (home / "arshjul.db").exists()

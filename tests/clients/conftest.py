@@ -69,6 +69,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         publish_dir=work / "publicerat",
         reports_dir=work / "rapporter",
         public_url="https://kalender.example.se",
+        home=work,
     )
     engine = make_engine(settings.database_url)
     upgrade_schema(engine)

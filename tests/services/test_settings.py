@@ -22,11 +22,18 @@ def test_explicit_values_win_over_the_environment_which_wins_over_defaults() -> 
     assert settings.database_url == "sqlite:///flagga.db"
     assert settings.cycles_dir == Path("/srv/cykler")
     assert settings.public_url == "https://kalender.example.se"  # no trailing slash
-    defaults = Settings.load({})
-    assert defaults.database_url == "sqlite:///arshjul.db"
+    defaults = Settings.load({"HOME": "/home/anna"})
+    home = Path("/home/anna/.local/share/arshjul")
+    assert defaults.home == home
+    assert defaults.database_url == f"sqlite:///{home}/arshjul.db"
     assert defaults.cycles_dir == SHIPPED_CYCLES
-    assert (defaults.reports_dir, defaults.publish_dir) == (Path("rapporter"), Path("publicerat"))
+    assert (defaults.reports_dir, defaults.publish_dir) == (home / "rapporter", home / "publicerat")
+    assert defaults.secret_file == home / "arshjul-nyckel.secret"
     assert defaults.smtp() is None
+    # one place for data, the same wherever a command runs
+    moved = Settings.load({"HOME": "/home/anna", "ARSHJUL_HOME": "/srv/arshjul"})
+    assert moved.database_url == "sqlite:////srv/arshjul/arshjul.db"
+    assert moved.publish_dir == Path("/srv/arshjul/publicerat")
 
 
 def test_a_wrong_mail_setting_stops_only_what_sends_mail() -> None:

@@ -92,6 +92,7 @@ def site(settings: Settings, planned: CycleDefinition) -> Iterator[Site]:
         reports_dir=settings.reports_dir,
         public_url=BASE,
         secret_file=settings.secret_file,
+        home=settings.home,
     )
     publish_feeds(settings, today=clock[0].date(), now=clock[0])
 
