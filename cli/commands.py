@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import database, feeds, meetings, plan, reminders, runs, tasks, web, yearly
+from . import database, feeds, meetings, plan, reminders, runs, status, tasks, web, yearly
 from .arguments import Command
 
 DESCRIPTION = (
@@ -10,6 +10,7 @@ DESCRIPTION = (
     "kör årshjulets flöden, publicera kalenderflöden och skicka påminnelser."
 )
 ORDER = (
+    "status",
     "plan",
     "check",
     "run",
@@ -29,7 +30,7 @@ ORDER = (
 )
 _BY_NAME = {
     c.name: c
-    for group in (plan, runs, meetings, yearly, database, reminders, tasks, feeds, web)
+    for group in (plan, runs, meetings, yearly, database, reminders, tasks, feeds, web, status)
     for c in group.COMMANDS
 }
 COMMANDS: tuple[Command, ...] = tuple(_BY_NAME[name] for name in ORDER)
