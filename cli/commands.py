@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from . import database, feeds, meetings, plan, reminders, runs, status, tasks, web, yearly
+from . import (
+    completion,
+    database,
+    feeds,
+    meetings,
+    plan,
+    reminders,
+    runs,
+    status,
+    tasks,
+    web,
+    yearly,
+)
 from .arguments import Command
 
 DESCRIPTION = (
@@ -27,10 +39,23 @@ ORDER = (
     "feeds",
     "web",
     "demo",
+    "completion",
 )
 _BY_NAME = {
     c.name: c
-    for group in (plan, runs, meetings, yearly, database, reminders, tasks, feeds, web, status)
+    for group in (
+        plan,
+        runs,
+        meetings,
+        yearly,
+        database,
+        reminders,
+        tasks,
+        feeds,
+        web,
+        status,
+        completion,
+    )
     for c in group.COMMANDS
 }
 COMMANDS: tuple[Command, ...] = tuple(_BY_NAME[name] for name in ORDER)
