@@ -12,20 +12,22 @@ from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 
 from .arguments import PERSON, PUBLISHING, SERVING, STORED, Command, Invocation, option
+from .progress import steps
 
 
 def export_feeds(call: Invocation) -> int:
     """Write every feed, the pages and index.json to the publish folder."""
     from services.feeds import publish_changed_feeds, publish_feeds
 
-    if getattr(call.args, "if_changed", False):
-        found = publish_changed_feeds(call.settings, today=call.today, now=call.now)
-        if found is None:
-            call.say("Inget har sparats sedan förra exporten; mappen är aktuell.")
-            return 0
-        result = found
-    else:
-        result = publish_feeds(call.settings, today=call.today, now=call.now)
+    with steps(call.err, "Exporterar kalenderflöden och sidor"):  # a spinner at a terminal
+        if getattr(call.args, "if_changed", False):
+            found = publish_changed_feeds(call.settings, today=call.today, now=call.now)
+        else:
+            found = publish_feeds(call.settings, today=call.today, now=call.now)
+    if found is None:
+        call.say("Inget har sparats sedan förra exporten; mappen är aktuell.")
+        return 0
+    result = found
     e = result.export
     call.say(
         f"Exporterade {result.feeds} flöden och {result.personal} personliga till "

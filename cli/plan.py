@@ -24,6 +24,7 @@ from .arguments import (
     year,
 )
 from .feeds import export_feeds
+from .progress import steps
 from .web import send_demo_mail, serve_web
 
 
@@ -46,14 +47,17 @@ def _plan(
     planned_at: dt.datetime | None = None,
 ) -> None:
     definitions = load_cycles(call.settings.cycles_dir, organisation)
-    outcomes = plan_and_store(
-        engine_for(call.settings.database_url),
-        definitions,
-        years,
-        now=planned_at or call.now,
-        progress=lambda line: print(line, file=call.err, flush=True),
-        dry_run=dry_run,
-    )
+    # a step for planning them all, then one per organisation and year saved
+    total = 1 + len(definitions) * len(years)
+    with steps(call.err, "Planerar", total) as progress:
+        outcomes = plan_and_store(
+            engine_for(call.settings.database_url),
+            definitions,
+            years,
+            now=planned_at or call.now,
+            progress=progress,
+            dry_run=dry_run,
+        )
     for outcome in outcomes:
         call.say(render_summary(outcome))
     call.say(f"Databas: {describe_url(call.settings.database_url)}")

@@ -10,6 +10,7 @@ from models.outbox import OutboxStatus, outbox_rows
 from services.storage import reading
 
 from .arguments import STORED, Command, Invocation, option
+from .progress import steps
 
 
 def remind(call: Invocation) -> int:
@@ -19,10 +20,14 @@ def remind(call: Invocation) -> int:
     if call.args.now:
         parse_local(call.args.now, field="--now")
     from flows.reminders import send_reminders_flow
-    from flows.runtime.context import using
+    from flows.runtime.context import reporting, using
     from services.reminders import Preview
 
-    with using(call.settings, now=call.now):
+    with (
+        steps(call.out, "send-reminders") as step,
+        reporting(step),
+        using(call.settings, now=call.now),
+    ):
         result = send_reminders_flow(now=call.args.now, dry_run=call.args.dry_run)
     if isinstance(result, Preview):
         call.say(f"Skulle skicka {len(result.messages)} meddelanden (inget köas eller skickas):")

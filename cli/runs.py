@@ -27,6 +27,7 @@ from services.cyclefiles import load_cycles
 from services.storage import reading
 
 from .arguments import EVERYTHING, STORED, Command, Invocation, option
+from .progress import steps
 
 # Prefect's final run states, as an admin reads them
 RUN_STATES = {
@@ -55,7 +56,7 @@ def run(call: Invocation) -> int:
     # Prefect loads in a second; only now that the parameters are known to be good
     from prefect import tags
 
-    from flows.runtime.context import CLI_TAG_PREFIX, using
+    from flows.runtime.context import CLI_TAG_PREFIX, reporting, using
     from flows.runtime.deployments import load_flow
 
     tag = f"{CLI_TAG_PREFIX}{getpass.getuser()}"
@@ -85,7 +86,14 @@ def run(call: Invocation) -> int:
     as_json = call.args.json
     if not as_json:
         call.say(f"Kör {info.name} lokalt (ingen PREFECT_API_URL satt) …")
-    with tags(tag), using(call.settings, now=call.now):
+    # the steps as they end: lines on stdout (not with --json), a spinner at a terminal
+    shown = call.err if as_json else call.out
+    with (
+        steps(shown, info.name) as step,
+        reporting(step if not as_json else lambda _line: None),
+        tags(tag),
+        using(call.settings, now=call.now),
+    ):
         result = load_flow(info.name)(**params)
     if as_json:
         call.say(

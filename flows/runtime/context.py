@@ -33,6 +33,7 @@ from services.storage import writing
 CLI_TAG_PREFIX = "arshjul-cli:"
 _SETTINGS: ContextVar[Settings | None] = ContextVar("arshjul_settings", default=None)
 _CLOCK: ContextVar[dt.datetime | None] = ContextVar("arshjul_clock", default=None)
+_STEPS: ContextVar[Callable[[str], None] | None] = ContextVar("arshjul_steps", default=None)
 
 
 @contextmanager
@@ -45,6 +46,24 @@ def using(settings: Settings, *, now: dt.datetime | None = None) -> Iterator[Set
     finally:
         _CLOCK.reset(tokens[1])
         _SETTINGS.reset(tokens[0])
+
+
+@contextmanager
+def reporting(step: Callable[[str], None]) -> Iterator[None]:
+    """Tell ``step`` (one Swedish line each) when a task of the flows called inside ends:
+    an admin's ``arshjul run`` shows the run's steps as they happen."""
+    token = _STEPS.set(step)
+    try:
+        yield
+    finally:
+        _STEPS.reset(token)
+
+
+def step_done(name: str, *, failed: bool = False) -> None:
+    """A task named ``name`` (``läs-cykelfiler``) ended; said to whoever listens."""
+    step = _STEPS.get()
+    if step is not None:
+        step(f"  {'✗' if failed else '✓'} {name.replace('-', ' ')}")
 
 
 def run_settings() -> Settings:

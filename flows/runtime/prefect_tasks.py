@@ -26,6 +26,7 @@ from cycle.plan import PlannedTask
 from cycle.published import PublishedMeeting, PublishedTask
 from cycle.times import local_date
 from cycle.yearly import AgendaDraft, AssignmentDraft, OpenAssignment, YearItem
+from flows.runtime.context import step_done
 from models.audit import last_success, rows_changed_by
 from models.database import StorageError
 from models.meetings import cancel_meeting, invite_guests, move_meeting, save_agenda
@@ -72,6 +73,8 @@ def io_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
     return task(
         name=name,
         cache_policy=NO_CACHE,
+        on_completion=[_said_done],
+        on_failure=[_said_failed],
         retries=IO_RETRIES,
         retry_delay_seconds=exponential_backoff(backoff_factor=2),
         retry_jitter_factor=0.5,
@@ -81,7 +84,17 @@ def io_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
 
 def once_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
     """A task run once: reading input files, or sending mail (the outbox retries)."""
-    return task(name=name, cache_policy=NO_CACHE)
+    return task(
+        name=name, cache_policy=NO_CACHE, on_completion=[_said_done], on_failure=[_said_failed]
+    )
+
+
+def _said_done(task: Any, _run: Any, _state: Any) -> None:
+    step_done(task.name)
+
+
+def _said_failed(task: Any, _run: Any, _state: Any) -> None:
+    step_done(task.name, failed=True)
 
 
 # -- reading -----------------------------------------------------------------------------

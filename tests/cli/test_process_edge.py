@@ -129,6 +129,8 @@ def test_a_local_run_is_quiet_and_swedish_unless_asked(workspace: Path, settings
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stderr == ""
     assert "varmland 2027: " in quiet.stdout and "INFO" not in quiet.stdout
+    # one Swedish line per step of the flow, as it ends
+    assert "  ✓ läs cykelfiler\n  ✓ spara årsplan\n  ✓ publicera flöden\n" in quiet.stdout
     loud = subprocess.run(
         [*argv, "--verbose"], env=_env(settings), capture_output=True, text=True, timeout=180
     )
