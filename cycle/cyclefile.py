@@ -34,6 +34,7 @@ from .definitions import (
 )
 from .locator import Path
 from .recurrence import check_rrule
+from .suggestions import did_you_mean
 from .tomlreader import Context, Table, load_toml, values
 
 FORMAT_VERSION = 1
@@ -357,14 +358,18 @@ def _check_references(
     chains = {c.id for c in d.chains}
     for m, t in zip(d.memberships, membership_tables, strict=True):
         if m.person not in people:
-            raise t.error("person", "okänd person; deklarera den som [[person]]", m.person)
+            hint = did_you_mean(m.person, people) or "; deklarera den som [[person]]"
+            raise t.error("person", f"okänd person{hint}", m.person)
         if m.body not in bodies:
-            raise t.error("body", "okänt organ; deklarera det som [[body]]", m.body)
+            hint = did_you_mean(m.body, bodies) or "; deklarera det som [[body]]"
+            raise t.error("body", f"okänt organ{hint}", m.body)
     for s, t in zip(d.series, series_tables, strict=True):
         if s.body not in bodies:
-            raise t.error("body", "okänt organ; deklarera det som [[body]]", s.body)
+            hint = did_you_mean(s.body, bodies) or "; deklarera det som [[body]]"
+            raise t.error("body", f"okänt organ{hint}", s.body)
         if s.chain is not None and s.chain not in chains:
-            raise t.error("chain", "okänd förberedelsekedja; deklarera den som [[chain]]", s.chain)
+            hint = did_you_mean(s.chain, chains) or "; deklarera den som [[chain]]"
+            raise t.error("chain", f"okänd förberedelsekedja{hint}", s.chain)
         if s.kind is SeriesKind.FORUM and (
             s.chain is None or REGISTRATION_STEP not in {st.id for st in d.chain(s.chain).steps}
         ):
@@ -395,12 +400,12 @@ def _check_assignee(
 ) -> None:
     if a.kind is AssigneeKind.PERSON:
         if a.ref not in people:
-            raise t.error("assign", "okänd person", str(a))
+            raise t.error("assign", f"okänd person{did_you_mean(a.ref, people)}", str(a))
         return
     if a.kind is AssigneeKind.BODY or a.body:
         target = a.ref if a.kind is AssigneeKind.BODY else str(a.body)
         if target not in bodies:
-            raise t.error("assign", "okänt organ", str(a))
+            raise t.error("assign", f"okänt organ{did_you_mean(target, bodies)}", str(a))
         targets = {target}
     else:
         targets = meeting_bodies

@@ -100,6 +100,13 @@ CASES: list[tuple[str, Edit, Needle, str, str]] = [
         "okänd person",
     ),
     (
+        "a mistyped person in a membership gets the nearest one",
+        lambda t: t.replace('person = "karin-ek"', 'person = "karin-ekk"'),
+        'person = "karin-ekk"',
+        "membership[2].person",
+        "okänd person; menade du karin-ek?",
+    ),
+    (
         "unknown chain",
         lambda t: t.replace('chain = "standard"', 'chain = "saknas"'),
         'chain = "saknas"',
