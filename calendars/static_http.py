@@ -190,6 +190,9 @@ def serve_static(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)
+    # SIGTERM ends a server at once, as it always has (the CLI's own handler would
+    # raise inside the event loop, which does not stop it)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if workers <= 1:
         with contextlib.suppress(KeyboardInterrupt):
             _serve_forever(sock, root, compress)

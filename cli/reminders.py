@@ -24,7 +24,7 @@ def remind(call: Invocation) -> int:
     from services.reminders import Preview
 
     with (
-        steps(call.out, "send-reminders") as step,
+        steps(call.err, "send-reminders") as step,  # stdout keeps the result
         reporting(step),
         using(call.settings, now=call.now),
     ):

@@ -86,10 +86,10 @@ def run(call: Invocation) -> int:
     as_json = call.args.json
     if not as_json:
         call.say(f"Kör {info.name} lokalt (ingen PREFECT_API_URL satt) …")
-    # the steps as they end: lines on stdout (not with --json), a spinner at a terminal
-    shown = call.err if as_json else call.out
+    # the steps as they end, on stderr (stdout keeps the result), with a spinner at a
+    # terminal; none with --json
     with (
-        steps(shown, info.name) as step,
+        steps(call.err, info.name) as step,
         reporting(step if not as_json else lambda _line: None),
         tags(tag),
         using(call.settings, now=call.now),

@@ -91,7 +91,7 @@ def test_unknown_person_is_named(workspace: Path) -> None:
 
 def test_mistyped_commands_and_years_get_swedish_help(workspace: Path) -> None:
     for argv, says in [
-        (["plann"], "ogiltigt val: 'plann'; menade du plan? (välj bland plan, check, "),
+        (["plann"], "ogiltigt val: 'plann'; menade du plan? (välj bland status, plan, "),
         (["feeds", "exprt"], "ogiltigt val: 'exprt'; menade du export?"),
         (["plan", "--year", "20277"], "'20277' är inget år som planeras; ange ett år mellan 2000"),
     ]:

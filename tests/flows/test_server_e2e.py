@@ -161,7 +161,7 @@ def test_admin_triggers_plan_year_on_a_served_deployment(
             check=False,
         )
         assert run.returncode == 0, run.stdout + run.stderr
-        assert "slutade: Completed" in run.stdout
+        assert "slutade: klar." in run.stdout
 
         history = subprocess.run(
             [str(BIN / "arshjul"), "history"],

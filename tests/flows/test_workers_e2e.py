@@ -72,7 +72,7 @@ def test_plan_year_fans_out_over_two_workers(
             timeout=600,
             check=False,
         )
-        assert run.returncode == 0 and "slutade: Completed" in run.stdout, run.stdout + run.stderr
+        assert run.returncode == 0 and "slutade: klar." in run.stdout, run.stdout + run.stderr
     finally:
         for worker in workers:
             _stop(worker)  # type: ignore[arg-type]
