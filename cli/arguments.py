@@ -41,7 +41,9 @@ argparse._ = lambda text: _ARGPARSE_SV.get(text, text)  # type: ignore[attr-defi
 @dataclass(frozen=True, slots=True)
 class Invocation:
     """Everything a command gets: its parsed arguments, the settings built at the edge,
-    the moment it runs, and where to write. Tests pass ``now`` and the streams in."""
+    the moment it runs, where to write, and the command table itself (for the one
+    command that describes the others, ``completion``). Tests pass ``now`` and the
+    streams in."""
 
     args: argparse.Namespace
     settings: Settings
@@ -49,6 +51,7 @@ class Invocation:
     today: dt.date
     out: TextIO
     err: TextIO
+    commands: tuple[Command, ...] = ()
 
     def say(self, text: str = "") -> None:
         """Print a line of output (flushed, so long runs show progress)."""

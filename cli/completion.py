@@ -66,9 +66,7 @@ def bash_script(commands: tuple[Command, ...]) -> str:
 
 def completion(call: Invocation) -> int:
     """Print the script for the asked shell."""
-    from .commands import COMMANDS  # the table this command is itself part of
-
-    script = bash_script(COMMANDS)
+    script = bash_script(call.commands)
     call.out.write(script if call.args.shell == "bash" else ZSH.format(bash=script))
     return 0
 

@@ -66,7 +66,7 @@ def main(
         # the edge: the only place the command line meets the environment
         settings = settings_from(args, os.environ)
         settings.home.mkdir(parents=True, exist_ok=True)
-        call = Invocation(args, settings, now, today or local_date(now), out, err)
+        call = Invocation(args, settings, now, today or local_date(now), out, err, COMMANDS)
         if args.verbose:
             print(f"arshjul: datamapp {settings.home}", file=err)
             print(f"arshjul: databas {describe_url(settings.database_url)}", file=err)
