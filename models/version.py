@@ -5,7 +5,8 @@ Readers that keep something built from the database – the web application's re
 personal pages – read this number first and keep what they built under it; a page
 built under the current number is still right. Whether a transaction wrote is asked of
 the database itself (SQLite's change count on the connection, PostgreSQL's transaction
-id, assigned on the first write), so no write path can forget to say so.
+id, assigned on the first write: ``pg_current_xact_id_if_assigned()``, PostgreSQL 13
+and newer), so no write path can forget to say so.
 """
 
 from __future__ import annotations
