@@ -58,9 +58,13 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser(DESCRIPTION, COMMANDS).parse_args(argv)
-    logging = VERBOSE_PREFECT if args.verbose else QUIET_PREFECT
-    for name, value in (NO_TELEMETRY | logging).items():
+    for name, value in NO_TELEMETRY.items():
         os.environ.setdefault(name, value)  # before anything imports Prefect
+    # the log level holds for this command only: a process that calls main() again (a
+    # test) or starts others afterwards (a worker) gets its own
+    logging = VERBOSE_PREFECT if args.verbose else QUIET_PREFECT
+    added = [name for name in logging if name not in os.environ]
+    os.environ.update({name: logging[name] for name in added})
     now = now or dt.datetime.now(dt.UTC)
     try:
         # the edge: the only place the command line meets the environment
@@ -75,6 +79,9 @@ def main(
     except (CycleError, StorageError) as error:
         print(f"arshjul: fel: {error}", file=err)
         return EXIT_BAD_INPUT
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def _end_like_ctrl_c(signum: int, _frame: FrameType | None) -> None:

@@ -24,8 +24,7 @@ ARSHJUL = str(Path(sys.executable).with_name("arshjul"))
 def _env(settings: Settings) -> dict[str, str]:
     """The workspace's settings, and a local run as an admin's: Prefect's temporary
     server allowed (the suite turns it off for itself)."""
-    skip = ("PREFECT_API", "PREFECT_LOGGING_LEVEL")  # the latter set by in-process CLI runs
-    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     return env | settings.environment() | {"PREFECT_SERVER_EPHEMERAL_ENABLED": "true"}
 
 
