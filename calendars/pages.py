@@ -17,7 +17,8 @@ from cycle.times import STOCKHOLM
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting
 from .site import ENV
-from .wheel import HIGHLIGHT, render_wheel, rings_for
+from .wheel import HIGHLIGHT, legend_for, render_wheel, symbol
+from .wheellayout import periods_for, rings_for
 
 
 def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict[str, bytes]:
@@ -42,8 +43,14 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
         ]
         for year in years:
             meetings = by_org_year[(slug, year)]
-            svg = render_wheel(name, year, bodies, meetings, today)
-            pages[f"o/{slug}/{year}.svg"] = svg.encode()
+            periods = periods_for(meetings, [t for m in meetings for t in tasks[m.id]])
+            svg = render_wheel(name, year, bodies, meetings, today, periods=periods)
+            # the exported file stands on its own (intranets): its legend inside it
+            pages[f"o/{slug}/{year}.svg"] = render_wheel(
+                name, year, bodies, meetings, today, periods=periods, legend=True
+            ).encode()
+            shown = today is not None and today.year == year
+            legend = legend_for(rings_for(bodies, meetings), meetings, periods, shown)
             rows = [
                 {
                     "id": m.id,
@@ -64,7 +71,7 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
                     year=year,
                     years=years,
                     svg=svg,
-                    rings=rings_for(bodies),
+                    legend=[(e, symbol(e)) for e in legend],
                     rows=rows,
                 )
                 .encode()

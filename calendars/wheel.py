@@ -1,16 +1,16 @@
-"""The annual wheel as SVG: twelve month sectors, one ring per body, a mark per meeting.
+"""The annual wheel as SVG: month sectors, a labelled ring per series, a mark per meeting.
 
-Pure geometry and markup. The year runs clockwise from the top; each month gets an equal
-30° sector and a meeting sits inside its month by day. Marks differ by *shape*, not only
-colour (WCAG 1.4.1): planned ●, moved ◆, cancelled ✕; the January prioritisation and the
-year-end follow-up are larger and ringed. Every mark is a link with a text alternative.
+Markup only; where things go is ``calendars.wheellayout``. Marks differ by *shape*, not
+only colour (WCAG 1.4.1): planned ●, moved ◆, cancelled ✕, each with its day of the
+month; the January prioritisation and the year-end follow-up are ringed. Every mark is a
+link with a text alternative and a tooltip. The legend lists only what the year shows,
+in the page beside the wheel and, for the exported file, inside the SVG itself, which
+then stands on its own on an intranet (system fonts, no external file).
 """
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -20,6 +20,24 @@ from cycle.published import PublishedBody, PublishedMeeting
 from cycle.status import MeetingStatus
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
+
+from .wheellayout import (
+    HUB,
+    MONTH_RADIUS,
+    OUTER,
+    PERIOD_INNER,
+    PERIOD_OUTER,
+    Period,
+    Placed,
+    Ring,
+    angle_of,
+    label_angle,
+    period_span,
+    place_marks,
+    point,
+    rings_for,
+    today_segments,
+)
 
 MONTHS = (
     "januari",
@@ -35,51 +53,31 @@ MONTHS = (
     "november",
     "december",
 )
-# dark enough for 3:1 non-text contrast against the light sectors (WCAG 1.4.11)
-COLOURS = ("#0b4f8a", "#9c3d00", "#2e6b1f", "#7a1f6b", "#5c5200", "#1f5e6b", "#8a0b2e")
-HUB, OUTER = 62.0, 250.0
 HIGHLIGHT = {
     SeriesKind.PRIORITERING: "Januariprioritering",
     SeriesKind.UPPFOLJNING: "Årsuppföljning",
 }
-
-
-def angle_of(day: dt.date) -> float:
-    """Degrees clockwise from the top: month sector start + the day's share of the month.
-
-    Example:
-        >>> angle_of(dt.date(2027, 7, 1)), angle_of(dt.date(2027, 1, 1))
-        (180.0, 0.0)
-    """
-    days = _calendar.monthrange(day.year, day.month)[1]
-    return (day.month - 1) * 30.0 + (day.day - 1) / days * 30.0
-
-
-def point(angle: float, radius: float) -> tuple[float, float]:
-    """SVG coordinates (y grows downwards) of a polar position around the centre."""
-    rad = math.radians(angle)
-    return round(radius * math.sin(rad), 2), round(-radius * math.cos(rad), 2)
+PERIOD_COLOURS = {"prioritering": "#6b4e00", "uppfoljning": "#4a2d7a", "anmalan": "#0f5c3a"}
+TODAY = "#c00000"
+FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+STYLE = (
+    f"<style>svg.wheel text{{font-family:{FONTS};fill:#1a1a1a}}"
+    ".meeting:focus{outline:none}.meeting:focus .mark,.meeting:hover .mark"
+    "{stroke:#f0a000;stroke-width:4}.month{font-size:19px}"
+    ".ring-label{font-size:13px;font-weight:600;paint-order:stroke;stroke:#fff;"
+    "stroke-width:4px;stroke-linejoin:round}"
+    "svg.wheel text.day{fill:#fff;font-weight:700;pointer-events:none}"
+    ".year{font-size:44px;font-weight:700}.legend-text{font-size:15px}</style>"
+)
 
 
 @dataclass(frozen=True, slots=True)
-class Ring:
-    body: PublishedBody
-    inner: float
-    outer: float
-    colour: str
+class LegendEntry:
+    """One line of the legend: what it explains, its symbol (``kind``) and colour."""
 
-    @property
-    def middle(self) -> float:
-        return (self.inner + self.outer) / 2
-
-
-def rings_for(bodies: Sequence[PublishedBody]) -> list[Ring]:
-    """One ring per body, from the hub outwards, in the given order."""
-    width = (OUTER - HUB) / max(1, len(bodies))
-    return [
-        Ring(b, HUB + i * width, HUB + (i + 1) * width, COLOURS[i % len(COLOURS)])
-        for i, b in enumerate(bodies)
-    ]
+    kind: str  # "ring", "planned", "moved", "cancelled", "highlight", "period", "today"
+    label: str
+    colour: str = "#1a1a1a"
 
 
 def describe(m: PublishedMeeting, body: PublishedBody) -> str:
@@ -91,41 +89,139 @@ def describe(m: PublishedMeeting, body: PublishedBody) -> str:
     return text
 
 
-def _sector(start: float, end: float, inner: float, outer: float) -> str:
+def legend_for(
+    rings: Sequence[Ring],
+    meetings: Sequence[PublishedMeeting],
+    periods: Sequence[Period],
+    today_shown: bool,
+) -> list[LegendEntry]:
+    """The legend of this wheel: its rings, and only the shapes, processes, periods and
+    today's line that it shows."""
+    entries = [LegendEntry("ring", r.label, r.colour) for r in rings]
+    if any(not m.moved and not m.cancelled for m in meetings):
+        entries.append(LegendEntry("planned", "möte (siffran är dagen)"))
+    if any(m.moved and not m.cancelled for m in meetings):
+        entries.append(LegendEntry("moved", "flyttat möte"))
+    if any(m.cancelled for m in meetings):
+        entries.append(LegendEntry("cancelled", "inställt möte"))
+    for kind, label in HIGHLIGHT.items():
+        if any(m.kind is kind for m in meetings):
+            entries.append(LegendEntry("highlight", label.lower()))
+    for period_kind in sorted({p.kind for p in periods}):
+        label = next(p.label for p in periods if p.kind == period_kind)
+        colour = PERIOD_COLOURS.get(period_kind, "#1a1a1a")
+        entries.append(LegendEntry("period", label, colour))
+    if today_shown:
+        entries.append(LegendEntry("today", "idag", TODAY))
+    return entries
+
+
+def symbol(entry: LegendEntry) -> str:
+    """The legend's small drawing for ``entry``, centred on 0,0 (about 20 units wide)."""
+    c = entry.colour
+    return {
+        "ring": f'<rect x="-9" y="-7" width="18" height="14" rx="3" fill="{c}"/>',
+        "planned": f'<circle r="7" fill="{c}"/>',
+        "moved": f'<path d="M0,-8 L8,0 L0,8 L-8,0 Z" fill="{c}"/>',
+        "cancelled": f'<path d="M-6,-6 L6,6 M-6,6 L6,-6" stroke="{c}" stroke-width="3"/>',
+        "highlight": f'<circle r="5" fill="{c}"/><circle r="9" fill="none" stroke="{c}" '
+        'stroke-width="2"/>',
+        "period": f'<rect x="-10" y="-3" width="20" height="6" fill="{c}"/>',
+        "today": f'<line x1="0" y1="-9" x2="0" y2="9" stroke="{c}" stroke-width="3" '
+        'stroke-dasharray="4 2"/>',
+    }[entry.kind]
+
+
+def _arc(start: float, end: float, inner: float, outer: float) -> str:
+    """A ring sector from ``start`` to ``end`` degrees, as path data."""
+    large = 1 if end - start > 180 else 0
     (x1, y1), (x2, y2) = point(start, outer), point(end, outer)
     (x3, y3), (x4, y4) = point(end, inner), point(start, inner)
     return (
-        f"M{x1},{y1} A{outer},{outer} 0 0 1 {x2},{y2} L{x3},{y3} A{inner},{inner} 0 0 0 {x4},{y4} Z"
+        f"M{x1},{y1} A{outer},{outer} 0 {large} 1 {x2},{y2} L{x3},{y3} "
+        f"A{inner},{inner} 0 {large} 0 {x4},{y4} Z"
     )
 
 
-def _mark(m: PublishedMeeting, ring: Ring) -> str:
-    x, y = point(angle_of(m.start.astimezone(STOCKHOLM).date()), ring.middle)
-    size = 9.0 if m.kind in HIGHLIGHT else 6.0
+def _mark(p: Placed) -> str:
+    m, ring = p.meeting, p.ring
+    x, y = p.centre
+    r = ring.mark_radius
+    day = m.start.astimezone(STOCKHOLM).day
     if m.cancelled:
-        d = size * 0.8
+        d = r * 0.75
         shape = (
+            f'<circle cx="{x}" cy="{y}" r="{r}" fill="#fff" stroke="{ring.colour}"/>'
             f'<path class="mark cancelled" d="M{x - d},{y - d} L{x + d},{y + d} '
             f'M{x - d},{y + d} L{x + d},{y - d}" stroke="{ring.colour}" '
             'stroke-width="3" fill="none"/>'
         )
-    elif m.moved:  # a moved meeting keeps its shape once held
-        shape = (
-            f'<path class="mark moved" d="M{x},{y - size} L{x + size},{y} L{x},{y + size} '
-            f'L{x - size},{y} Z" fill="{ring.colour}"/>'
-        )
+        day_label = ""
     else:
-        shape = f'<circle class="mark" cx="{x}" cy="{y}" r="{size}" fill="{ring.colour}"/>'
+        if m.moved:  # a moved meeting keeps its shape once held
+            s = r * 1.3
+            shape = (
+                f'<path class="mark moved" d="M{x},{y - s} L{x + s},{y} L{x},{y + s} '
+                f'L{x - s},{y} Z" fill="{ring.colour}"/>'
+            )
+        else:
+            shape = f'<circle class="mark" cx="{x}" cy="{y}" r="{r}" fill="{ring.colour}"/>'
+        size = round(r * 1.05, 1)
+        day_label = (
+            f'<text class="day" x="{x}" y="{y}" font-size="{size}" text-anchor="middle" '
+            f'dominant-baseline="central">{day}</text>'
+        )
     if m.kind in HIGHLIGHT:
         shape += (
-            f'<circle class="highlight" cx="{x}" cy="{y}" r="{size + 4}" fill="none" '
+            f'<circle class="highlight" cx="{x}" cy="{y}" r="{r + 4}" fill="none" '
             'stroke="#1a1a1a" stroke-width="2"/>'
         )
     label = describe(m, ring.body)
     return (
         f'<a href="/m/{m.id}" aria-label={quoteattr(label)} class="meeting" '
-        f"data-info={quoteattr(label)}><title>{escape(label)}</title>{shape}</a>"
+        f"data-info={quoteattr(label)}><title>{escape(label)}</title>{shape}{day_label}</a>"
     )
+
+
+def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
+    """The ring's name along its widest free stretch (shortened to fit)."""
+    middle, width = label_angle(ring, marks)
+    size = max(8.0, min(13.0, (ring.outer - ring.inner) * 0.42))
+    room = width / 360 * 2 * 3.14159 * ring.middle
+    text = ring.label
+    most = int(room / (size * 0.56))
+    if most < 4:
+        return ""
+    if len(text) > most:
+        text = text[: most - 1].rstrip() + "…"
+    # text reads left to right: along the top half clockwise, along the bottom half
+    # anticlockwise, so it is never upside down
+    top = middle < 90 or middle > 270
+    half = min(width, 170) / 2
+    a, b = (middle - half, middle + half) if top else (middle + half, middle - half)
+    (x1, y1), (x2, y2) = point(a, ring.middle), point(b, ring.middle)
+    sweep = 1 if top else 0
+    path = f"M{x1},{y1} A{ring.middle},{ring.middle} 0 0 {sweep} {x2},{y2}"
+    return (
+        f'<path id="ring-path-{index}" d="{path}" fill="none"/>'
+        f'<text class="ring-label" font-size="{size}" dominant-baseline="central">'
+        f'<textPath href="#ring-path-{index}" startOffset="50%" text-anchor="middle">'
+        f"{escape(text)}</textPath></text>"
+    )
+
+
+def _legend(entries: Sequence[LegendEntry], top: float) -> list[str]:
+    """The legend drawn inside the SVG, two columns under the wheel."""
+    parts = [f'<g class="legend" transform="translate(-420,{top})">']
+    for i, e in enumerate(entries):
+        x, y = (i % 2) * 430, (i // 2) * 26
+        parts.append(
+            f'<g transform="translate({x + 10},{y})">{symbol(e)}</g>'
+            f'<text class="legend-text" x="{x + 28}" y="{y}" dominant-baseline="central">'
+            f"{escape(e.label)}</text>"
+        )
+    parts.append("</g>")
+    return parts
 
 
 def render_wheel(
@@ -134,44 +230,64 @@ def render_wheel(
     bodies: Sequence[PublishedBody],
     meetings: Sequence[PublishedMeeting],
     today: dt.date | None,
+    *,
+    periods: Sequence[Period] = (),
+    legend: bool = False,
 ) -> str:
-    """The wheel as a standalone SVG document (also inlined in the year's page)."""
-    rings = rings_for(bodies)
-    by_body = {r.body.key: r for r in rings}
+    """The wheel as a standalone SVG document (also inlined in the year's page); with
+    ``legend`` the legend is drawn inside it, for the exported file."""
+    rings = rings_for(bodies, meetings)
+    marks = place_marks(rings, meetings)
+    today_shown = today is not None and today.year == year
+    entries = legend_for(rings, meetings, periods, today_shown)
+    height = 820 + (((len(entries) + 1) // 2) * 26 + 30 if legend else 0)
     parts = [
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="-300 -300 600 600" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-450 -410 900 {height}" '
         'class="wheel" role="group" aria-labelledby="wheel-title">',
         f'<title id="wheel-title">Årshjul {year} för {escape(organisation)}</title>',
-        "<style>.meeting:focus{outline:none}.meeting:focus .mark,.meeting:hover .mark"
-        "{stroke:#f0a000;stroke-width:4}.month{font:13px sans-serif;fill:#1a1a1a}</style>",
+        STYLE,
     ]
+    if legend:
+        parts.append(f'<rect x="-450" y="-410" width="900" height="{height}" fill="#fff"/>')
     for month in range(12):
         start, end = month * 30.0, (month + 1) * 30.0
         fill = "#eef2f6" if month % 2 == 0 else "#ffffff"
         parts.append(
-            f'<path d="{_sector(start, end, HUB, OUTER)}" fill="{fill}" '
+            f'<path d="{_arc(start, end, HUB, OUTER)}" fill="{fill}" '
             'stroke="#8a9aa9" stroke-width="1"/>'
         )
-        x, y = point(start + 15, OUTER + 22)
+        x, y = point(start + 15, MONTH_RADIUS)
         parts.append(
             f'<text class="month" x="{x}" y="{y}" text-anchor="middle" '
-            f'dominant-baseline="middle">{MONTHS[month][:3]}</text>'
+            f'dominant-baseline="central">{MONTHS[month]}</text>'
         )
     for ring in rings:
         parts.append(f'<circle cx="0" cy="0" r="{ring.outer}" fill="none" stroke="#c8d1da"/>')
-    parts.append(
-        f'<text x="0" y="0" text-anchor="middle" dominant-baseline="middle" '
-        f'font-size="28" font-weight="bold">{year}</text>'
-    )
-    if today is not None and today.year == year:
-        (x1, y1), (x2, y2) = point(angle_of(today), HUB - 8), point(angle_of(today), OUTER + 8)
+    for p in periods:
+        a, b = period_span(p, year)
+        colour = PERIOD_COLOURS.get(p.kind, "#1a1a1a")
+        text = f"{p.label}: {format_date(p.first)} – {format_date(p.last)}"
         parts.append(
-            f'<g class="today"><title>Idag, {format_date(today)}</title>'
-            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#c00000" '
-            'stroke-width="3" stroke-dasharray="6 3"/></g>'
+            f'<path class="period" d="{_arc(a, b, PERIOD_INNER, PERIOD_OUTER)}" '
+            f'fill="{colour}"><title>{escape(text)}</title></path>'
         )
-    for m in sorted(meetings, key=lambda m: (m.start, m.id)):
-        if m.body in by_body:
-            parts.append(_mark(m, by_body[m.body]))
+    parts.append(
+        f'<text class="year" x="0" y="0" text-anchor="middle" dominant-baseline="central">'
+        f"{year}</text>"
+    )
+    for i, ring in enumerate(rings):
+        parts.append(_ring_label(ring, marks, i))
+    if today is not None and today_shown:
+        angle = angle_of(today)
+        lines = "".join(
+            f'<line x1="{point(angle, a)[0]}" y1="{point(angle, a)[1]}" '
+            f'x2="{point(angle, b)[0]}" y2="{point(angle, b)[1]}" stroke="{TODAY}" '
+            'stroke-width="3" stroke-dasharray="6 3"/>'
+            for a, b in today_segments(angle, marks)
+        )
+        parts.append(f'<g class="today"><title>Idag, {format_date(today)}</title>{lines}</g>')
+    parts += [_mark(p) for p in sorted(marks, key=lambda p: (p.meeting.start, p.meeting.id))]
+    if legend:
+        parts += _legend(entries, 420)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

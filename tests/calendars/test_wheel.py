@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 import xml.etree.ElementTree as ET
 
@@ -117,3 +118,109 @@ def test_status_shows_in_shape_and_text_and_processes_are_highlighted() -> None:
 def test_today_is_marked_only_in_its_own_year() -> None:
     svg = render_wheel("X", 2028, BODIES, [], dt.date(2027, 3, 1))
     assert 'class="today"' not in svg
+
+
+def weekly(body: str = "x/rad", start: dt.date = dt.date(2027, 3, 1), n: int = 12) -> list:
+    """A crowded ring: a meeting every other day (marks would overlap at their dates)."""
+    return [
+        meeting(start + dt.timedelta(days=2 * i), body=body, mid=f"{body}-{i}") for i in range(n)
+    ]
+
+
+def marks_of(svg: ET.Element) -> list[tuple[float, float, float, str]]:
+    """(x, y, radius, href) of every planned mark."""
+    found = []
+    for a in svg.findall(".//svg:a", NS):
+        c = a.find("svg:circle[@class='mark']", NS)
+        if c is not None:
+            found.append(
+                (
+                    float(c.get("cx", "0")),
+                    float(c.get("cy", "0")),
+                    float(c.get("r", "0")),
+                    a.get("href", ""),
+                )
+            )
+    return found
+
+
+def test_crowded_marks_are_spread_along_their_ring_in_order() -> None:
+    meetings = weekly() + weekly("x/db")
+    svg = ET.fromstring(render_wheel("X", 2027, BODIES, meetings, None))
+    rings = rings_for(BODIES, meetings)
+    for ring in rings:
+        mine = [
+            (x, y, r) for x, y, r, href in marks_of(svg) if href.startswith(f"/m/{ring.body.key}")
+        ]
+        assert len(mine) == 12
+        for (x1, y1, r1), (x2, y2, _) in itertools.pairwise(mine):
+            assert math.dist((x1, y1), (x2, y2)) >= 2 * r1  # never closer than their size
+        for x, y, r in mine:  # every mark inside its ring
+            assert ring.inner <= math.hypot(x, y) - r and math.hypot(x, y) + r <= ring.outer
+        angles = [math.degrees(math.atan2(x, -y)) % 360 for x, y, _ in mine]
+        assert angles == sorted(angles)  # still in date order
+
+
+def test_each_series_of_a_body_gets_its_own_labelled_ring() -> None:
+    a = [dataclasses.replace(m, series="x/rad-a", title="Rådet") for m in weekly(n=3)]
+    b = [
+        dataclasses.replace(m, series="x/rad-b", title="Rådets forum", id=f"b{i}")
+        for i, m in enumerate(weekly(start=dt.date(2027, 9, 1), n=2))
+    ]
+    rings = rings_for(BODIES, a + b)
+    assert [r.label for r in rings] == ["Rådet", "Rådet – Rådets forum", "Direktörsberedningen"]
+    svg = ET.fromstring(render_wheel("X", 2027, BODIES, a + b, None))
+    labels = [t.text for t in svg.findall(".//svg:textPath", NS)]
+    assert labels == ["Rådet", "Rådet – Rådets forum", "Direktörsberedningen"]
+    paths = {p.get("id"): p.get("d", "") for p in svg.findall(".//svg:path[@id]", NS)}
+    for i, ring in enumerate(rings):  # each name runs along the middle of its own ring
+        assert f"A{ring.middle},{ring.middle}" in paths[f"ring-path-{i}"]
+
+
+def test_today_stays_inside_the_rim_and_off_every_mark() -> None:
+    meetings = weekly(start=dt.date(2027, 3, 1)) + weekly("x/db", start=dt.date(2027, 3, 2))
+    svg = ET.fromstring(render_wheel("X", 2027, BODIES, meetings, dt.date(2027, 3, 9)))
+    lines = svg.findall(".//svg:g[@class='today']/svg:line", NS)
+    assert len(lines) >= 2  # broken where marks sit on today's date
+    for line in lines:
+        a = (float(line.get("x1", "0")), float(line.get("y1", "0")))
+        b = (float(line.get("x2", "0")), float(line.get("y2", "0")))
+        assert math.hypot(*a) >= HUB - 0.01 and math.hypot(*b) < OUTER
+        for x, y, r, _ in marks_of(svg):
+            # distance from the mark's centre to the segment a–b
+            t = max(
+                0.0,
+                min(
+                    1.0,
+                    ((x - a[0]) * (b[0] - a[0]) + (y - a[1]) * (b[1] - a[1]))
+                    / ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2),
+                ),
+            )
+            closest = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+            assert math.dist((x, y), closest) > r
+
+
+def test_the_legend_explains_only_what_the_year_shows() -> None:
+    plain = render_wheel("X", 2027, BODIES, weekly(n=2), dt.date(2026, 5, 1), legend=True)
+    assert "januariprioritering" not in plain and ">idag<" not in plain
+    assert ">flyttat möte<" not in plain and ">Rådet<" in plain
+    busy = render_wheel(
+        "X",
+        2027,
+        BODIES,
+        [
+            meeting(dt.date(2027, 1, 21), kind=SeriesKind.PRIORITERING, body="x/db", mid="p"),
+            meeting(dt.date(2027, 3, 11), status=MeetingStatus.MOVED, mid="m"),
+        ],
+        dt.date(2027, 5, 1),
+        legend=True,
+    )
+    assert ">januariprioritering<" in busy and ">idag<" in busy and ">flyttat möte<" in busy
+
+
+def test_the_exported_wheel_stands_on_its_own() -> None:
+    svg = render_wheel("Region X", 2027, BODIES, weekly(n=2), None, legend=True)
+    root = ET.fromstring(svg)
+    assert root.find(".//svg:g[@class='legend']", NS) is not None
+    assert "system-ui" in svg and "serif;" not in svg.replace("sans-serif", "")
+    assert "<image" not in svg and 'href="http' not in svg  # nothing fetched from elsewhere
