@@ -63,7 +63,10 @@ FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, 
 STYLE = (
     f"<style>svg.wheel text{{font-family:{FONTS};fill:#1a1a1a}}"
     ".meeting:focus{outline:none}.meeting:focus .mark,.meeting:hover .mark"
-    "{stroke:#f0a000;stroke-width:4}.month{font-size:19px}"
+    "{stroke:#f0a000;stroke-width:4}.month{font-size:19px}.month-short{display:none}"
+    # a phone shows the wheel at less than half its size: larger, shorter month names
+    "@media (max-width:40rem){.month{font-size:34px}.month-full{display:none}"
+    ".month-short{display:inline}.year{font-size:60px}}"
     ".ring-label{font-size:13px;font-weight:600;paint-order:stroke;stroke:#fff;"
     "stroke-width:4px;stroke-linejoin:round}"
     "svg.wheel text.day{fill:#fff;font-weight:700;pointer-events:none}"
@@ -187,9 +190,9 @@ def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
     """The ring's name along its widest free stretch (shortened to fit)."""
     middle, width = label_angle(ring, marks)
     size = max(8.0, min(13.0, (ring.outer - ring.inner) * 0.42))
-    room = width / 360 * 2 * 3.14159 * ring.middle
+    room = min(width, 120) / 360 * 2 * 3.14159 * ring.middle
     text = ring.label
-    most = int(room / (size * 0.56))
+    most = int(room / (size * 0.66))  # bold, with room to spare at both ends
     if most < 4:
         return ""
     if len(text) > most:
@@ -197,7 +200,7 @@ def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
     # text reads left to right: along the top half clockwise, along the bottom half
     # anticlockwise, so it is never upside down
     top = middle < 90 or middle > 270
-    half = min(width, 170) / 2
+    half = min(width, 120) / 2
     a, b = (middle - half, middle + half) if top else (middle + half, middle - half)
     (x1, y1), (x2, y2) = point(a, ring.middle), point(b, ring.middle)
     sweep = 1 if top else 0
@@ -257,10 +260,11 @@ def render_wheel(
             'stroke="#8a9aa9" stroke-width="1"/>'
         )
         x, y = point(start + 15, MONTH_RADIUS)
-        parts.append(
-            f'<text class="month" x="{x}" y="{y}" text-anchor="middle" '
-            f'dominant-baseline="central">{MONTHS[month]}</text>'
-        )
+        for form, name in (("full", MONTHS[month]), ("short", MONTHS[month][:3])):
+            parts.append(
+                f'<text class="month month-{form}" x="{x}" y="{y}" text-anchor="middle" '
+                f'dominant-baseline="central">{name}</text>'
+            )
     for ring in rings:
         parts.append(f'<circle cx="0" cy="0" r="{ring.outer}" fill="none" stroke="#c8d1da"/>')
     for p in periods:

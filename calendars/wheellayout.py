@@ -23,7 +23,7 @@ from cycle.times import STOCKHOLM
 
 HUB, OUTER = 84.0, 330.0  # radii of the hub and the rim (the viewBox is ±400)
 PERIOD_INNER, PERIOD_OUTER = OUTER + 5, OUTER + 14
-MONTH_RADIUS = OUTER + 36
+MONTH_RADIUS = OUTER + 46
 # dark enough for 3:1 against the light sectors (WCAG 1.4.11) and for 4.5:1 under white
 # day numbers (WCAG 1.4.3)
 COLOURS = ("#0b4f8a", "#9c3d00", "#2e6b1f", "#7a1f6b", "#5c5200", "#1f5e6b", "#8a0b2e")
@@ -148,8 +148,10 @@ def rings_for(
     for b in bodies:
         found = series[b.key] or [("", b.name)]
         for key, title in found:
-            several = len(found) > 1 and title != b.name
-            tracks.append((b, key, f"{b.name} – {title}" if several else b.name))
+            # "Prioriteringsmöte – prioriterade områden …": the name before the dash
+            short = title.split(" – ")[0]
+            several = len(found) > 1 and short != b.name
+            tracks.append((b, key, f"{b.name}: {short}" if several else b.name))
     width = (OUTER - HUB) / max(1, len(tracks))
     return [
         Ring(body, key, label, HUB + i * width, HUB + (i + 1) * width, COLOURS[i % len(COLOURS)])

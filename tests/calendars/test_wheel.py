@@ -168,10 +168,10 @@ def test_each_series_of_a_body_gets_its_own_labelled_ring() -> None:
         for i, m in enumerate(weekly(start=dt.date(2027, 9, 1), n=2))
     ]
     rings = rings_for(BODIES, a + b)
-    assert [r.label for r in rings] == ["Rådet", "Rådet – Rådets forum", "Direktörsberedningen"]
+    assert [r.label for r in rings] == ["Rådet", "Rådet: Rådets forum", "Direktörsberedningen"]
     svg = ET.fromstring(render_wheel("X", 2027, BODIES, a + b, None))
     labels = [t.text for t in svg.findall(".//svg:textPath", NS)]
-    assert labels == ["Rådet", "Rådet – Rådets forum", "Direktörsberedningen"]
+    assert labels == ["Rådet", "Rådet: Rådets forum", "Direktörsberedningen"]
     paths = {p.get("id"): p.get("d", "") for p in svg.findall(".//svg:path[@id]", NS)}
     for i, ring in enumerate(rings):  # each name runs along the middle of its own ring
         assert f"A{ring.middle},{ring.middle}" in paths[f"ring-path-{i}"]
