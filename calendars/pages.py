@@ -9,8 +9,9 @@ status only.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+from cycle.definitions import Role
 from cycle.published import Published, PublishedMeeting, PublishedTask
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
@@ -19,6 +20,17 @@ from .ical import MeetingContext, calendar_frame, compose, render_meeting
 from .site import ENV
 from .wheel import HIGHLIGHT, legend_for, render_wheel, symbol
 from .wheellayout import periods_for, rings_for
+
+
+def years_with_meetings(published: Published) -> dict[str, list[int]]:
+    """The years whose wheel shows a meeting, by organisation (public bodies only): the
+    years pages link to."""
+    public = {b.key for b in published.bodies if b.public}
+    found: dict[str, set[int]] = defaultdict(set)
+    for m in published.meetings:
+        if m.body in public:
+            found[m.organisation].add(m.start.astimezone(STOCKHOLM).year)
+    return {slug: sorted(found[slug]) for slug in published.organisations}
 
 
 def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict[str, bytes]:
@@ -33,6 +45,7 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
     tasks: dict[str, list[PublishedTask]] = defaultdict(list)
     for t in published.tasks:
         tasks[t.meeting].append(t)
+    linked = years_with_meetings(published)
     for slug, name in published.organisations.items():
         bodies = [
             b
@@ -69,7 +82,7 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
                     organisation=name,
                     slug=slug,
                     year=year,
-                    years=years,
+                    years=linked[slug],
                     svg=svg,
                     legend=[(e, symbol(e)) for e in legend],
                     rows=rows,
@@ -101,10 +114,17 @@ def _meeting_pages(
     base_url: str,
 ) -> dict[str, bytes]:
     start, end = m.start.astimezone(STOCKHOLM), m.end.astimezone(STOCKHOLM)
+    roles = Counter(role for _, role in m.invitations)
+    called = [  # roles, never names: a public page
+        f"{n} {role.value if n == 1 else role.plural}"
+        for role, n in sorted(roles.items(), key=lambda item: list(Role).index(item[0]))
+    ]
     html = ENV.get_template("meeting.html").render(
         id=m.id,
         title=m.title,
         body=body,
+        kind=kind,
+        called=called,
         organisation=organisation,
         slug=m.organisation,
         year=start.year,

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .feeds import Audience, Feed
+from .feeds import Audience, Feed, FeedKind
 
 ENV = Environment(
     loader=PackageLoader("calendars", "templates"),
@@ -22,19 +22,39 @@ def subscribe_links(base_url: str, path: str) -> tuple[str, str]:
     return "webcal://" + https.split("://", 1)[1], https
 
 
+GROUPS = (  # how the start page groups an organisation's feeds, in this order
+    (FeedKind.ORGANISATION, "Hela organisationen"),
+    (FeedKind.BODY, "Organ"),
+    (FeedKind.ROLE, "Efter roll"),
+    (FeedKind.GROUP, "Arbetsgrupper: möten och förberedelseuppgifter"),
+)
+
+
 def render_index(
     feeds: Sequence[Feed],
     organisations: Mapping[str, str],
     base_url: str,
-    years: Sequence[int] = (),
+    years: Mapping[str, Sequence[int]] | None = None,
 ) -> bytes:
-    """The Swedish start page listing every public feed with subscribe links."""
+    """The Swedish start page: how to subscribe first, then each organisation's feeds
+    grouped (the whole organisation, its bodies, roles, working groups) and the years
+    whose wheel has meetings (``years`` by organisation)."""
     orgs: list[dict[str, Any]] = []
     for slug, name in sorted(organisations.items(), key=lambda item: item[1]):
-        listed = []
-        for f in feeds:
-            if f.organisation == slug and f.audience is Audience.PUBLIC:
+        groups = []
+        for kind, heading in GROUPS:
+            listed = []
+            for f in feeds:
+                if f.organisation != slug or f.kind is not kind or f.audience is Audience.PERSONAL:
+                    continue
                 webcal, https = subscribe_links(base_url, f.path)
-                listed.append({"name": f.name, "webcal": webcal, "https": https})
-        orgs.append({"slug": slug, "name": name, "feeds": listed})
-    return ENV.get_template("index.html").render(organisations=orgs, years=years).encode()
+                # the section already names the organisation
+                label = f.name.removesuffix(f" ({name})").removeprefix(f"{name} – ")
+                label = label[:1].upper() + label[1:]
+                listed.append({"name": label, "webcal": webcal, "https": https})
+            if listed:
+                groups.append({"heading": heading, "feeds": listed})
+        orgs.append(
+            {"slug": slug, "name": name, "groups": groups, "years": (years or {}).get(slug, ())}
+        )
+    return ENV.get_template("index.html").render(organisations=orgs).encode()

@@ -189,7 +189,7 @@ def _mark(p: Placed) -> str:
 def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
     """The ring's name along its widest free stretch (shortened to fit)."""
     middle, width = label_angle(ring, marks)
-    size = max(8.0, min(13.0, (ring.outer - ring.inner) * 0.42))
+    size = max(8.0, min(17.0, (ring.outer - ring.inner) * 0.42))
     room = min(width, 120) / 360 * 2 * 3.14159 * ring.middle
     text = ring.label
     most = int(room / (size * 0.66))  # bold, with room to spare at both ends

@@ -65,7 +65,7 @@ class Ring:
     @property
     def mark_radius(self) -> float:
         """Marks fill about two thirds of the ring's width, within readable bounds."""
-        return max(5.0, min(11.0, (self.outer - self.inner) * 0.33))
+        return max(5.0, min(16.0, (self.outer - self.inner) * 0.3))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from calendars.export import ExportResult, export
 from calendars.feeds import Audience, build_feeds
-from calendars.pages import render_pages
+from calendars.pages import render_pages, years_with_meetings
 from calendars.site import render_index
 from cycle import DefinitionError
 from cycle.published import publication_window
@@ -108,9 +108,10 @@ def _publish(
     with read_session(engine) as session:
         published = load_published(session, first, last, now=now)
     feeds = build_feeds(published, base_url=settings.public_url)
-    years = list(range(first.year, last.year + 1))
     pages = {
-        "index.html": render_index(feeds, published.organisations, settings.public_url, years),
+        "index.html": render_index(
+            feeds, published.organisations, settings.public_url, years_with_meetings(published)
+        ),
         **render_pages(published, today=today, base_url=settings.public_url),
     }
     result = export(settings.publish_dir, feeds, pages)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from calendars.export import export
 from calendars.feeds import Feed, build_feeds
-from calendars.pages import render_pages
+from calendars.pages import render_pages, years_with_meetings
 from calendars.site import render_index
 from cycle import CycleDefinition, WorkCalendar, plan_year
 from cycle.published import Published, publication_window
@@ -58,8 +58,8 @@ def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, 
     root = tmp_path / "publicerat"
     published = publish(stored)
     feeds = build_feeds(published, base_url=BASE)
-    years = [2025, 2026, 2027]
     pages = render_pages(published, today=TODAY, base_url=BASE)
+    years = years_with_meetings(published)
     export(
         root,
         feeds,

@@ -161,7 +161,10 @@ def test_start_page_lists_public_feeds_with_subscribe_links(
     assert "webcal://arshjul.example.se/feeds/mini/radet.ics" in page
     assert "https://arshjul.example.se/feeds/mini/radet.ics" in page
     assert "Google Kalender" in page and "Outlook" in page and "Apple" in page
-    assert "/p/" not in page and "grupp/" not in page
+    assert "/p/" not in page  # personal feeds never
+    # working groups' feeds (meetings and tasks, no names) under their own heading
+    assert "Arbetsgrupper: möten och förberedelseuppgifter" in page and "grupp/" in page
+    assert page.index("Så prenumererar du") < page.index("feeds/mini/radet.ics")
 
 
 def test_a_new_export_is_picked_up_and_a_rotated_token_stops_working(

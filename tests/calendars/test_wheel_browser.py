@@ -92,6 +92,18 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     assert info == active.get_attribute("data-info") and "2027" in info
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACTS / "wheel-mini-2027.png"))
+    # wide and on a phone: the wheel fills the width; nothing scrolls sideways; the phone
+    # gets the short month names, large enough to read
+    for width, name in ((1400, "wheel-mini-2027-1400.png"), (390, "wheel-mini-2027-390.png")):
+        browser.set_window_size(width, 1500)
+        wheel = browser.find_element(By.CSS_SELECTOR, "svg.wheel")
+        assert wheel.size["width"] >= min(width - 60, 850)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+        assert browser.save_screenshot(str(ARTIFACTS / name))
+    shown = browser.find_elements(By.CSS_SELECTOR, "svg.wheel text.month-short")
+    assert shown[0].is_displayed() and shown[0].text == "jan"
+    assert shown[0].size["height"] >= 11  # px on the phone's screen
+    browser.set_window_size(1100, 1500)
 
     def serious_violations() -> list[str]:
         found = json.loads(
@@ -111,10 +123,11 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     WebDriverWait(browser, 20).until(
         expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Samverkansrådet")
     )
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Samverkansrådet"
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Samverkansrådet – ")
     assert browser.find_elements(By.LINK_TEXT, "Lägg till i kalendern")
     assert len(browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 4  # the chain
     assert serious_violations() == []
     browser.get(f"http://127.0.0.1:{port}/")  # the start page too
-    assert browser.find_elements(By.PARTIAL_LINK_TEXT, "Prenumerera (webcal)")
+    assert browser.find_elements(By.PARTIAL_LINK_TEXT, "Prenumerera")
+    assert browser.find_element(By.TAG_NAME, "h2").text == "Så prenumererar du"  # first
     assert serious_violations() == []
