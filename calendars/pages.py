@@ -18,8 +18,8 @@ from cycle.times import STOCKHOLM
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting
 from .site import ENV
-from .wheel import HIGHLIGHT, legend_for, render_wheel, symbol
-from .wheellayout import periods_for, rings_for
+from .wheel import HIGHLIGHT, MONTHS, legend_for, render_wheel, symbol
+from .wheellayout import MONTH_RADIUS, periods_for, rings_for
 
 
 def years_with_meetings(published: Published) -> dict[str, list[int]]:
@@ -85,6 +85,9 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
                     years=linked[slug],
                     svg=svg,
                     legend=[(e, symbol(e)) for e in legend],
+                    rings=[e.label for e in legend if e.kind == "ring"],
+                    months=MONTHS,
+                    month_radius=MONTH_RADIUS,
                     rows=rows,
                 )
                 .encode()

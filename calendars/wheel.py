@@ -146,7 +146,7 @@ def _arc(start: float, end: float, inner: float, outer: float) -> str:
     )
 
 
-def _mark(p: Placed) -> str:
+def _mark(p: Placed, index: int) -> str:
     m, ring = p.meeting, p.ring
     x, y = p.centre
     r = ring.mark_radius
@@ -182,7 +182,8 @@ def _mark(p: Placed) -> str:
     label = describe(m, ring.body)
     return (
         f'<a href="/m/{m.id}" aria-label={quoteattr(label)} class="meeting" '
-        f"data-info={quoteattr(label)}><title>{escape(label)}</title>{shape}{day_label}</a>"
+        f'data-ring="{index}" data-info={quoteattr(label)}><title>{escape(label)}</title>'
+        f"{shape}{day_label}</a>"
     )
 
 
@@ -207,7 +208,8 @@ def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
     path = f"M{x1},{y1} A{ring.middle},{ring.middle} 0 0 {sweep} {x2},{y2}"
     return (
         f'<path id="ring-path-{index}" d="{path}" fill="none"/>'
-        f'<text class="ring-label" font-size="{size}" dominant-baseline="central">'
+        f'<text class="ring-label" data-ring="{index}" font-size="{size}" '
+        'dominant-baseline="central">'
         f'<textPath href="#ring-path-{index}" startOffset="50%" text-anchor="middle">'
         f"{escape(text)}</textPath></text>"
     )
@@ -290,7 +292,11 @@ def render_wheel(
             for a, b in today_segments(angle, marks)
         )
         parts.append(f'<g class="today"><title>Idag, {format_date(today)}</title>{lines}</g>')
-    parts += [_mark(p) for p in sorted(marks, key=lambda p: (p.meeting.start, p.meeting.id))]
+    index = {ring: i for i, ring in enumerate(rings)}
+    parts += [
+        _mark(p, index[p.ring])
+        for p in sorted(marks, key=lambda p: (p.meeting.start, p.meeting.id))
+    ]
     if legend:
         parts += _legend(entries, 420)
     parts.append("</svg>")

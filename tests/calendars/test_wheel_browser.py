@@ -131,3 +131,12 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     assert browser.find_elements(By.PARTIAL_LINK_TEXT, "Prenumerera")
     assert browser.find_element(By.TAG_NAME, "h2").text == "Så prenumererar du"  # first
     assert serious_violations() == []
+
+    # a shared view: a quarter, rings switched off, all from the address
+    browser.get(f"http://127.0.0.1:{port}/o/mini/2027?visa=k2&dolda=0")
+    wheel = browser.find_element(By.CSS_SELECTOR, "svg.wheel")
+    assert wheel.get_attribute("viewBox") != "-450 -410 900 820"  # zoomed to April–June
+    assert not any(m.is_displayed() for m in browser.find_elements(By.CSS_SELECTOR, "a.meeting"))
+    browser.find_element(By.CSS_SELECTOR, "input[name=ring][value='0']").click()
+    assert "dolda" not in browser.current_url and "visa=k2" in browser.current_url
+    assert browser.save_screenshot(str(ARTIFACTS / "wheel-mini-2027-kvartal2.png"))
