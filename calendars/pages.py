@@ -88,7 +88,21 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
                     rings=[e.label for e in legend if e.kind == "ring"],
                     months=MONTHS,
                     month_radius=MONTH_RADIUS,
+                    base_url=base_url.rstrip("/"),
                     rows=rows,
+                )
+                .encode()
+            )
+            # for an <iframe> on an intranet: the wheel and its legend, nothing around them
+            pages[f"o/{slug}/{year}/inbaddning.html"] = (
+                ENV.get_template("embed.html")
+                .render(
+                    organisation=name,
+                    slug=slug,
+                    year=year,
+                    svg=svg,
+                    legend=[(e, symbol(e)) for e in legend],
+                    base_url=base_url.rstrip("/"),
                 )
                 .encode()
             )

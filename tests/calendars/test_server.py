@@ -316,3 +316,14 @@ def test_a_request_that_never_finishes_is_closed_and_others_are_served(
         started = time.monotonic()
         assert s.recv(1024) == b""  # the server hangs up on the silent one
         assert time.monotonic() - started < IDLE_SECONDS + 10
+
+
+def test_the_embed_view_is_the_wheel_alone(site: tuple[int, Path, dict[str, str]]) -> None:
+    status, headers, body = get(site[0], "/o/mini/2027/inbaddning")
+    page = body.decode()
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert "x-frame-options" not in headers  # an intranet may frame it
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and 'class="legend"' in page
+    assert "<nav" not in page and 'target="_top"' in page
+    year_page = get(site[0], "/o/mini/2027")[2].decode()
+    assert "/o/mini/2027/inbaddning" in year_page  # the snippet to paste
