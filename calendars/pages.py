@@ -17,6 +17,7 @@ from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting
+from .poster import render_poster
 from .site import ENV
 from .wheel import HIGHLIGHT, MONTHS, legend_for, render_wheel, symbol
 from .wheellayout import MONTH_RADIUS, periods_for, rings_for
@@ -62,6 +63,15 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
             pages[f"o/{slug}/{year}.svg"] = render_wheel(
                 name, year, bodies, meetings, today, periods=periods, legend=True
             ).encode()
+            # the poster to print (A3, vector PDF, with a QR code to the subscribe page)
+            pages[f"o/{slug}/{year}.pdf"] = render_poster(
+                name,
+                year,
+                bodies,
+                meetings,
+                periods=periods,
+                subscribe_url=f"{base_url.rstrip('/')}/",
+            )
             shown = today is not None and today.year == year
             legend = legend_for(rings_for(bodies, meetings), meetings, periods, shown)
             rows = [

@@ -40,6 +40,7 @@ CONTENT_TYPES = {
     ".html": b"text/html; charset=utf-8",
     ".json": b"application/json; charset=utf-8",
     ".svg": b"image/svg+xml; charset=utf-8",
+    ".pdf": b"application/pdf",
 }
 PUBLIC_CACHE = b"public, max-age=900"
 PRIVATE_CACHE = b"private, max-age=900"
