@@ -224,3 +224,28 @@ def test_the_exported_wheel_stands_on_its_own() -> None:
     assert root.find(".//svg:g[@class='legend']", NS) is not None
     assert "system-ui" in svg and "serif;" not in svg.replace("sans-serif", "")
     assert "<image" not in svg and 'href="http' not in svg  # nothing fetched from elsewhere
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_every_colour_meets_wcag_contrast() -> None:
+    from calendars.wheel import PERIOD_COLOURS, TODAY
+    from calendars.wheellayout import COLOURS
+
+    for colour in COLOURS:
+        for sector in ("#eef2f6", "#ffffff"):  # marks against both month backgrounds
+            assert contrast(colour, sector) >= 3.0, colour  # WCAG 1.4.11 (graphics)
+        assert contrast("#ffffff", colour) >= 4.5, colour  # the white day number, 1.4.3
+    for colour in (*PERIOD_COLOURS.values(), TODAY):
+        assert contrast(colour, "#ffffff") >= 3.0, colour
+    assert contrast("#1a1a1a", "#eef2f6") >= 4.5  # ring names and month names

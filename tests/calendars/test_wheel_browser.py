@@ -140,3 +140,7 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     browser.find_element(By.CSS_SELECTOR, "input[name=ring][value='0']").click()
     assert "dolda" not in browser.current_url and "visa=k2" in browser.current_url
     assert browser.save_screenshot(str(ARTIFACTS / "wheel-mini-2027-kvartal2.png"))
+    assert serious_violations() == []
+    browser.get(f"http://127.0.0.1:{port}/o/mini/2027/inbaddning")  # the embed view
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.wheel a.meeting")
+    assert serious_violations() == []
