@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from cycle.definitions import Role
-from cycle.published import Published, PublishedMeeting, PublishedTask
+from cycle.published import Published, PublishedMeeting, PublishedSeries, PublishedTask
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 
@@ -47,6 +47,7 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
     for t in published.tasks:
         tasks[t.meeting].append(t)
     linked = years_with_meetings(published)
+    series = {s.key: s for s in published.series}
     for slug, name in published.organisations.items():
         bodies = [
             b
@@ -57,7 +58,9 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
         ]
         for year in years:
             meetings = by_org_year[(slug, year)]
-            periods = periods_for(meetings, [t for m in meetings for t in tasks[m.id]])
+            periods = periods_for(
+                meetings, [t for m in meetings for t in tasks[m.id]], published.series, year
+            )
             svg = render_wheel(name, year, bodies, meetings, today, periods=periods)
             # the exported file stands on its own (intranets): its legend inside it
             pages[f"o/{slug}/{year}.svg"] = render_wheel(
@@ -121,6 +124,7 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
                     _meeting_pages(
                         published,
                         m,
+                        series.get(m.series),
                         public[m.body].name,
                         public[m.body].kind,
                         name,
@@ -134,6 +138,7 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
 def _meeting_pages(
     published: Published,
     m: PublishedMeeting,
+    series: PublishedSeries | None,
     body: str,
     kind: str,
     organisation: str,
@@ -152,6 +157,7 @@ def _meeting_pages(
         body=body,
         kind=kind,
         called=called,
+        description=series.description if series else "",
         organisation=organisation,
         slug=m.organisation,
         year=start.year,

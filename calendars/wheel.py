@@ -57,7 +57,12 @@ HIGHLIGHT = {
     SeriesKind.PRIORITERING: "Januariprioritering",
     SeriesKind.UPPFOLJNING: "Årsuppföljning",
 }
-PERIOD_COLOURS = {"prioritering": "#6b4e00", "uppfoljning": "#4a2d7a", "anmalan": "#0f5c3a"}
+PERIOD_COLOURS = {
+    "prioritering": "#6b4e00",
+    "uppfoljning": "#4a2d7a",
+    "anmalan": "#0f5c3a",
+    "sommar": "#6b6b6b",
+}
 TODAY = "#c00000"
 FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 STYLE = (

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cycle.definitions import REGISTRATION_STEP, SeriesKind
-from cycle.published import PublishedBody, PublishedMeeting, PublishedTask
+from cycle.published import PublishedBody, PublishedMeeting, PublishedSeries, PublishedTask
 from cycle.times import STOCKHOLM
 
 HUB, OUTER = 84.0, 330.0  # radii of the hub and the rim (the viewBox is ±400)
@@ -88,18 +88,21 @@ class Period:
     """A stretch of the year drawn as an arc: what it is and its first and last day."""
 
     label: str
-    kind: str  # "prioritering", "uppfoljning", "anmalan"
+    kind: str  # "prioritering", "uppfoljning", "anmalan", "sommar"
     first: dt.date
     last: dt.date
 
 
 def periods_for(
-    meetings: Sequence[PublishedMeeting], tasks: Sequence[PublishedTask]
+    meetings: Sequence[PublishedMeeting],
+    tasks: Sequence[PublishedTask],
+    series: Sequence[PublishedSeries] = (),
+    year: int | None = None,
 ) -> list[Period]:
-    """The stretches the year's processes take: the January prioritisation and the
-    year-end follow-up from their first task to their meeting, and a forum's
-    registration from its first task to the last day to register. Cancelled meetings
-    have none."""
+    """The stretches of the year drawn as arcs: the January prioritisation and the
+    year-end follow-up from their first task to their meeting, a forum's registration
+    from its first task to the last day to register (cancelled meetings have none), and
+    the summer breaks of the series that meet in ``year``."""
     of: dict[str, list[PublishedTask]] = {}
     for t in tasks:
         of.setdefault(t.meeting, []).append(t)
@@ -114,9 +117,16 @@ def periods_for(
         elif m.kind is SeriesKind.UPPFOLJNING:
             found.append(Period("årsuppföljningen", "uppfoljning", mine[0].due, day))
         elif m.kind is SeriesKind.FORUM:
-            last = [t.due for t in mine if t.step == REGISTRATION_STEP]
-            if last and mine[0].due <= last[0]:
-                found.append(Period(f"anmälan till {m.title}", "anmalan", mine[0].due, last[0]))
+            due = [t.due for t in mine if t.step == REGISTRATION_STEP]
+            if due and mine[0].due <= due[0]:
+                found.append(Period(f"anmälan till {m.title}", "anmalan", mine[0].due, due[0]))
+    if year is None:
+        return found
+    meeting_series = {m.series for m in meetings}
+    breaks = {s.summer_break for s in series if s.key in meeting_series and s.summer_break}
+    for pause in sorted(breaks, key=lambda b: (b.start, b.end)):
+        for first, last in pause.spans(year):
+            found.append(Period("sommaruppehåll", "sommar", first, last))
     return found
 
 

@@ -213,6 +213,32 @@ class SummerBreak:
     start: tuple[int, int]
     end: tuple[int, int]
 
+    @classmethod
+    def parse(cls, text: str) -> SummerBreak:
+        """The break as stored, ``"MM-DD/MM-DD"``.
+
+        Example:
+            >>> SummerBreak.parse("06-20/08-10")
+            SummerBreak(start=(6, 20), end=(8, 10))
+        """
+        first, _, last = text.partition("/")
+        (m1, d1), (m2, d2) = (tuple(int(x) for x in part.split("-")) for part in (first, last))
+        return cls((m1, d1), (m2, d2))
+
+    def spans(self, year: int) -> list[tuple[dt.date, dt.date]]:
+        """The break's days in ``year`` as (first, last) spans: two when it wraps over
+        New Year.
+
+        Example:
+            >>> winter = SummerBreak((12, 20), (1, 6))
+            >>> [(a.isoformat(), b.isoformat()) for a, b in winter.spans(2027)]
+            [('2027-01-01', '2027-01-06'), ('2027-12-20', '2027-12-31')]
+        """
+        start, end = dt.date(year, *self.start), dt.date(year, *self.end)
+        if start <= end:
+            return [(start, end)]
+        return [(dt.date(year, 1, 1), end), (start, dt.date(year, 12, 31))]
+
     def contains(self, day: dt.date) -> bool:
         """True when ``day`` falls in the break; a span may wrap over New Year."""
         key = (day.month, day.day)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .definitions import Role, SeriesKind
+from .definitions import Role, SeriesKind, SummerBreak
 from .status import ItemStatus, MeetingStatus, TaskStatus
 from .times import STOCKHOLM
 
@@ -120,6 +120,17 @@ class PublishedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedSeries:
+    """A meeting series as pages show it: what it is and when it pauses for summer."""
+
+    key: str  # "<org>/<series id>"
+    body: str  # body key
+    title: str
+    description: str = ""
+    summer_break: SummerBreak | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Published:
     """Everything published for a window of days (usually last, this and next year)."""
 
@@ -132,6 +143,7 @@ class Published:
     meetings: tuple[PublishedMeeting, ...] = ()
     tasks: tuple[PublishedTask, ...] = ()
     items: tuple[PublishedItem, ...] = ()  # items people sent in, for their answers
+    series: tuple[PublishedSeries, ...] = ()
 
 
 def publication_window(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -16,13 +16,14 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from cycle.definitions import Role, SeriesKind
+from cycle.definitions import Role, SeriesKind, SummerBreak
 from cycle.published import (
     Published,
     PublishedBody,
     PublishedItem,
     PublishedMeeting,
     PublishedPerson,
+    PublishedSeries,
     PublishedTask,
 )
 from cycle.status import (
@@ -43,6 +44,7 @@ from .tables import (
     Meeting,
     Organisation,
     Person,
+    Series,
     Task,
     TaskAssignee,
 )
@@ -200,6 +202,16 @@ def load_published(
         meetings=tuple(meetings),
         tasks=tuple(tasks),
         items=tuple(_sent_items(session, [m.id for m in meetings])),
+        series=tuple(
+            PublishedSeries(
+                s.key,
+                s.body,
+                s.title,
+                s.description,
+                SummerBreak.parse(s.summer_break) if s.summer_break else None,
+            )
+            for s in session.exec(select(Series).order_by(col(Series.key)))
+        ),
     )
 
 

@@ -249,3 +249,22 @@ def test_every_colour_meets_wcag_contrast() -> None:
     for colour in (*PERIOD_COLOURS.values(), TODAY):
         assert contrast(colour, "#ffffff") >= 3.0, colour
     assert contrast("#1a1a1a", "#eef2f6") >= 4.5  # ring names and month names
+
+
+def test_a_series_summer_break_is_an_arc_in_the_legend() -> None:
+    from calendars.wheellayout import periods_for
+    from cycle.definitions import SummerBreak
+    from cycle.published import PublishedSeries
+
+    meetings = [dataclasses.replace(m, series="x/radet") for m in weekly(n=2)]
+    series = [
+        PublishedSeries("x/radet", "x/rad", "Rådet", summer_break=SummerBreak((6, 20), (8, 10))),
+        PublishedSeries("x/annat", "x/db", "Annat", summer_break=SummerBreak((7, 1), (7, 31))),
+    ]
+    periods = periods_for(meetings, [], series, 2027)
+    # only the breaks of series that meet this year
+    assert [(p.kind, p.first, p.last) for p in periods] == [
+        ("sommar", dt.date(2027, 6, 20), dt.date(2027, 8, 10))
+    ]
+    svg = render_wheel("X", 2027, BODIES, meetings, None, periods=periods, legend=True)
+    assert ">sommaruppehåll<" in svg and "sommaruppehåll: söndag 20 juni 2027" in svg
