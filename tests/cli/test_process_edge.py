@@ -16,8 +16,13 @@ import pytest
 
 from cli.main import EXIT_CLOSED_PIPE, EXIT_INTERRUPTED
 from services.settings import Settings
+from tests.conftest import TEST_DATABASE
 
-pytestmark = pytest.mark.slow
+# the process's edge is the same whatever the database: once, in the SQLite pass
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(TEST_DATABASE == "postgres", reason="database-independent; SQLite pass"),
+]
 ARSHJUL = str(Path(sys.executable).with_name("arshjul"))
 
 

@@ -10,8 +10,13 @@ import sys
 import pytest
 
 from cli.main import NO_TELEMETRY
+from tests.conftest import TEST_DATABASE
 
-pytestmark = pytest.mark.slow
+# the process's edge is the same whatever the database: once, in the SQLite pass
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(TEST_DATABASE == "postgres", reason="database-independent; SQLite pass"),
+]
 PROBE = """
 from cli.main import main
 main(["check"])
