@@ -34,7 +34,7 @@ from .wheellayout import (
     Period,
     Placed,
     Ring,
-    label_angle,
+    label_room,
     period_span,
     place_marks,
     point,
@@ -217,9 +217,9 @@ def render_poster(
 
 
 def _ring_label(c: Canvas, ring: Ring, marks: Sequence[Placed]) -> None:
-    middle, width = label_angle(ring, marks)
+    middle, _, room_units = label_room(ring, marks)
     size = max(7.0, min(13.0, (ring.outer - ring.inner) * SCALE * 0.4))
-    room = min(width, 120) / 360 * 2 * math.pi * ring.middle * SCALE
+    room = room_units * SCALE
     text = ring.label
     while text and stringWidth(text, BOLD, size) > room * 0.9:
         text = text[:-2].rstrip() + "…" if len(text) > 2 else ""

@@ -31,7 +31,7 @@ from .wheellayout import (
     Placed,
     Ring,
     angle_of,
-    label_angle,
+    label_room,
     period_span,
     place_marks,
     point,
@@ -194,9 +194,8 @@ def _mark(p: Placed, index: int) -> str:
 
 def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
     """The ring's name along its widest free stretch (shortened to fit)."""
-    middle, width = label_angle(ring, marks)
+    middle, arc, room = label_room(ring, marks)
     size = max(8.0, min(17.0, (ring.outer - ring.inner) * 0.42))
-    room = min(width, 120) / 360 * 2 * 3.14159 * ring.middle
     text = ring.label
     most = int(room / (size * 0.66))  # bold, with room to spare at both ends
     if most < 4:
@@ -206,7 +205,7 @@ def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
     # text reads left to right: along the top half clockwise, along the bottom half
     # anticlockwise, so it is never upside down
     top = middle < 90 or middle > 270
-    half = min(width, 120) / 2
+    half = arc / 2
     a, b = (middle - half, middle + half) if top else (middle + half, middle - half)
     (x1, y1), (x2, y2) = point(a, ring.middle), point(b, ring.middle)
     sweep = 1 if top else 0

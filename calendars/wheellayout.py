@@ -28,6 +28,7 @@ MONTH_RADIUS = OUTER + 46
 # day numbers (WCAG 1.4.3)
 COLOURS = ("#0b4f8a", "#9c3d00", "#2e6b1f", "#7a1f6b", "#5c5200", "#1f5e6b", "#8a0b2e")
 GAP = 2.0  # the least space between two marks of a ring
+LABEL_ARC = 120.0  # degrees a ring's name may run along, at most
 
 
 def angle_of(day: dt.date) -> float:
@@ -231,6 +232,15 @@ def label_angle(ring: Ring, marks: Sequence[Placed]) -> tuple[float, float]:
     stretches = [(b - a, a, b) for a, b in zip(taken, [*taken[1:], taken[0] + 360], strict=True)]
     width, a, b = max(stretches)
     return ((a + b) / 2) % 360, max(0.0, width - 2 * pad)
+
+
+def label_room(ring: Ring, marks: Sequence[Placed]) -> tuple[float, float, float]:
+    """Where a ring's name goes: the middle (degrees) of its widest free stretch, the arc
+    it may run along (degrees, at most :data:`LABEL_ARC`) and that arc's length in wheel
+    units, which the name is shortened to fit."""
+    middle, width = label_angle(ring, marks)
+    arc = min(width, LABEL_ARC)
+    return middle, arc, math.radians(arc) * ring.middle
 
 
 def today_segments(today_angle: float, marks: Sequence[Placed]) -> list[tuple[float, float]]:

@@ -9,7 +9,6 @@ from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 from flows.runtime.catalogue import CATALOGUE
 from models.outbox import OutboxStatus
-from services.status import read_status
 
 from .arguments import PUBLISHING, STORED, Command, Invocation
 
@@ -38,6 +37,10 @@ def _when(moment: dt.datetime) -> str:
 
 def status(call: Invocation) -> int:
     """Print the installation's state."""
+    # loads the export's renderers (through the export stamp): only when status runs,
+    # not with every command
+    from services.status import read_status
+
     schedules = {
         name: (info.schedule.cron, info.schedule.text)
         for name, info in CATALOGUE.items()
