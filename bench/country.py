@@ -3,10 +3,17 @@
 21 regions with their 290 municipalities (the real counts per county); per region a
 samverkansråd (every KSO plus the regionstyrelse chair), a direktörsberedning (every
 kommundirektör) meeting monthly, a beredningsgrupp, a ledningsgrupp with the January
-prioritisation and the year-end follow-up, and Stora samverkansrådet three times a year.
-Every person is invented (``example = true``); names come from a seeded generator.
+prioritisation and the year-end follow-up, and Stora samverkansrådet three times a year:
+21 meetings per region and year at ``--scale 1``.
 
-Usage: ``python -m bench.country OUT_DIR [--seed N] [--regions N]``
+``--scale N`` grows each region to about N times as many meetings, the way real regions
+grow: sector collaboration groups (social services, school, public health, …), each a
+samverkansgrupp of one official per municipality meeting 4–12 times a year with its own
+beredning of regional officials meeting a week before. Every person is invented
+(``example = true``); names come from a seeded generator, so the same seed and scale give
+the same files.
+
+Usage: ``python -m bench.country OUT_DIR [--seed N] [--regions N] [--scale N]``
 """
 
 from __future__ import annotations
@@ -95,6 +102,26 @@ LAST = (
     "Åkesson",
     "Öberg",
 )
+SECTORS = (
+    ("socialtjanst", "Socialtjänst"),
+    ("skola", "Skola och utbildning"),
+    ("folkhalsa", "Folkhälsa"),
+    ("kompetens", "Kompetensförsörjning"),
+    ("infrastruktur", "Infrastruktur och kollektivtrafik"),
+    ("krisberedskap", "Krisberedskap"),
+    ("halsa-vard", "Nära vård och hälsa"),
+    ("naringsliv", "Näringsliv och innovation"),
+    ("kultur", "Kultur"),
+    ("digitalisering", "Digitalisering"),
+    ("miljo", "Miljö och klimat"),
+    ("integration", "Integration och etablering"),
+    ("barn-unga", "Barn och unga"),
+    ("aldreomsorg", "Äldreomsorg"),
+    ("energi", "Energi"),
+    ("bostader", "Bostadsförsörjning"),
+)
+BASE_MEETINGS = 21  # meetings per region and year at scale 1
+MONTHS = (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12)  # no sector group meets in July
 PARTIES = ("S", "M", "C", "V", "KD", "L", "MP", "SD")
 ASCII = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
 
@@ -183,8 +210,80 @@ class _People:
         return pid
 
 
-def region_file(slug: str, name: str, municipalities: int, seed: int) -> str:
-    """The cycle file text of one synthetic region."""
+def _sector_months(rng: random.Random, meetings: int) -> list[int]:
+    """``meetings`` months (4–11 of them), spread over the year without July."""
+    step = len(MONTHS) / meetings
+    return sorted({MONTHS[int(i * step)] for i in range(meetings)})
+
+
+def _sectors(
+    rng: random.Random, people: _People, name: str, municipalities: int, extra: int, day: str
+) -> tuple[list[str], list[str], list[str]]:
+    """Sector groups giving about ``extra`` more meetings a year: (bodies, memberships,
+    series) as cycle-file blocks."""
+    bodies: list[str] = []
+    members: list[str] = []
+    series: list[str] = []
+    n = 0
+    while extra > 0:
+        slug, title = SECTORS[n % len(SECTORS)]
+        if n >= len(SECTORS):
+            slug, title = f"{slug}-{n // len(SECTORS) + 1}", f"{title} {n // len(SECTORS) + 1}"
+        n += 1
+        count = rng.randint(4, 11)
+        months = _sector_months(rng, count)
+        extra -= 2 * len(months)  # the group's meetings and its beredning's
+        group, prep = f"sg-{slug}", f"sb-{slug}"
+        bodies.append(
+            f'[[body]]\nslug = "{group}"\nname = {_q(f"Samverkansgrupp {title} {name}")}\n'
+            'kind = "samverkansgrupp"\n'
+        )
+        bodies.append(
+            f'[[body]]\nslug = "{prep}"\nname = {_q(f"Beredning {title} {name}")}\n'
+            'kind = "beredningsgrupp"\npublic = false\n'
+        )
+        for i in range(1, municipalities + 1):
+            town = f"{name.removeprefix('Region ')} kommun {i}"
+            chief = people.add(f"förvaltningschef, {title.lower()}", town)
+            role = "ordförande" if i == 1 else "ledamot"
+            members.append(f'[[membership]]\nperson = "{chief}"\nbody = "{group}"\nrole = "{role}"\n')
+        for k in range(rng.randint(3, 5)):
+            official = people.add(f"regionutvecklare, {title.lower()}", name)
+            role = "sammankallande" if k == 0 else "ledamot"
+            for body in (prep, group) if k == 0 else (prep,):
+                members.append(
+                    f'[[membership]]\nperson = "{official}"\nbody = "{body}"\nrole = "{role}"\n'
+                )
+        week = rng.randint(2, 3)
+        bymonth = ",".join(map(str, months))
+        series.append(
+            f'[[series]]\nid = "{group}"\nbody = "{group}"\n'
+            f"title = {_q(f'Samverkansgrupp {title}')}\nkind = \"samverkansgrupp\"\n"
+            f'rrule = "FREQ=YEARLY;BYMONTH={bymonth};BYDAY={week}{day}"\n'
+            f'start = "13:00"\nduration_minutes = 120\nlocation = "Regionens hus"\n'
+            f'chain = "{group}"\n'
+        )
+        series.append(
+            f'[[chain]]\nid = "{group}"\nname = {_q(f"Beredning inför {title.lower()}")}\n\n'
+            f'[[chain.step]]\nid = "kallelse"\ntitle = "Skicka kallelse"\noffset = -10\n'
+            f'assign = "role:sammankallande@{prep}"\n\n'
+            f'[[chain.step]]\nid = "handlingar"\ntitle = "Skicka handlingar"\noffset = -5\n'
+            f'assign = "body:{prep}"\n\n'
+            f'[[chain.step]]\nid = "anteckningar"\ntitle = "Skriv minnesanteckningar"\n'
+            f'offset = 5\nassign = "role:sammankallande@{prep}"\n'
+        )
+        series.append(
+            f'[[series]]\nid = "{prep}"\nbody = "{prep}"\n'
+            f"title = {_q(f'Beredning {title}')}\nkind = \"möte\"\n"
+            f'rrule = "FREQ=YEARLY;BYMONTH={bymonth};BYDAY={week - 1}{day}"\n'
+            f'start = "10:00"\nduration_minutes = 90\nlocation = "Digitalt"\n'
+        )
+    return bodies, members, series
+
+
+def region_file(slug: str, name: str, municipalities: int, seed: int, scale: int = 1) -> str:
+    """The cycle file text of one synthetic region, about ``scale`` times the size of
+    its base cycle (see the module docstring)."""
     rng = random.Random(f"{seed}/{slug}")
     people = _People(rng, name)
     members: list[str] = []
@@ -297,20 +396,35 @@ duration_minutes = 300
 location = "Konserthuset"
 chain = "forum"
 """
+    sector_bodies, sector_members, sector_series = _sectors(
+        random.Random(f"{seed}/{slug}/sectors"),
+        people,
+        name,
+        municipalities,
+        (scale - 1) * BASE_MEETINGS,
+        day,
+    )
     head = (
-        f"# Syntetisk region för benchmark (seed {seed}); alla personer är påhittade.\n"
+        f"# Syntetisk region för benchmark (seed {seed}, skala {scale}); "
+        "alla personer är påhittade.\n"
         f'format = 1\n\n[organisation]\nslug = "{slug}"\nname = {_q(name)}\n'
     )
-    return "\n".join([head, bodies, *people.blocks, *members, CHAINS, series])
+    return "\n".join(
+        [head, bodies, *sector_bodies, *people.blocks, *members, *sector_members, CHAINS, series]
+        + sector_series
+    )
 
 
-def write_country(out: Path, *, seed: int = 2026, regions: int = len(REGIONS)) -> list[Path]:
-    """Write one cycle file per region into ``out``; returns the paths."""
+def write_country(
+    out: Path, *, seed: int = 2026, regions: int = len(REGIONS), scale: int = 1
+) -> list[Path]:
+    """Write one cycle file per region into ``out`` (``scale`` as in the module
+    docstring); returns the paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for slug, name, municipalities in REGIONS[:regions]:
         path = out / f"{slug}.toml"
-        path.write_text(region_file(slug, name, municipalities, seed), encoding="utf-8")
+        path.write_text(region_file(slug, name, municipalities, seed, scale), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -320,8 +434,11 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--regions", type=int, default=len(REGIONS))
+    parser.add_argument("--scale", type=int, default=1, help="gånger dagens storlek (1–50)")
     args = parser.parse_args()
-    paths = write_country(args.out, seed=args.seed, regions=args.regions)
+    if not 1 <= args.scale <= 50:
+        parser.error("--scale ska vara mellan 1 och 50")
+    paths = write_country(args.out, seed=args.seed, regions=args.regions, scale=args.scale)
     print(f"{len(paths)} cykelfiler i {args.out}")
 
 

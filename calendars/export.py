@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .feeds import Audience, Feed
+from .rendercache import Kept, RenderCache, digest
 
 # Only these sub-folders are ours to prune; anything else in the export root is left alone.
 MANAGED = ("feeds", "p", "o", "m")
@@ -68,23 +69,23 @@ def _write_with_sibling(path: Path, content: bytes, modified: dt.datetime | None
     if changed or not sibling.exists():
         # mtime=0 in the gzip header: the same content always gives the same bytes
         write_atomically(sibling, gzip.compress(content, compresslevel=6, mtime=0))
-    stamp = path.stat().st_mtime
-    if sibling.stat().st_mtime != stamp:
-        os.utime(sibling, (stamp, stamp))
+    stamp = path.stat().st_mtime_ns
+    if sibling.stat().st_mtime_ns != stamp:
+        os.utime(sibling, ns=(stamp, stamp))
     return changed
 
 
-def feed_index(feeds: Iterable[Feed], pages: Mapping[str, bytes] | None = None) -> bytes:
+def feed_index(feeds: Iterable[Feed], pages: Mapping[str, str] | None = None) -> bytes:
     """``index.json``: one entry per published (non-personal) feed, and a fingerprint.
 
     Personal feeds are left out on purpose: their paths are their secrets. The fingerprint
     (a hash over every file's path and content) changes whenever any file changes – feeds,
-    personal ones included, and pages – so a server watching
-    ``index.json`` notices a new token or a new day's wheel too.
+    personal ones included, and pages (``pages``: path -> SHA-256 of its bytes) – so a
+    server watching ``index.json`` notices a new token or a new day's wheel too.
     """
     feeds = list(feeds)
     parts = [f"{f.path} {f.etag}" for f in feeds] + [
-        f"{name} {hashlib.sha256(content).hexdigest()}" for name, content in (pages or {}).items()
+        f"{name} {sha}" for name, sha in (pages or {}).items()
     ]
     fingerprint = hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
     entries = [
@@ -104,41 +105,57 @@ def feed_index(feeds: Iterable[Feed], pages: Mapping[str, bytes] | None = None) 
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def export(root: Path, feeds: list[Feed], pages: Mapping[str, bytes]) -> ExportResult:
+def export(
+    root: Path,
+    feeds: list[Feed],
+    pages: Mapping[str, bytes | Kept],
+    cache: RenderCache | None = None,
+) -> ExportResult:
     """Write ``feeds`` and ``pages`` (path -> bytes) under ``root``; prune stale feeds.
 
-    ``index.json`` is written after the feeds it lists, and stale files are removed last,
-    so at every moment the index points at files that exist.
+    A feed without content, or a :class:`Kept` page, is one the render ``cache`` found
+    already in the folder as it would be written: it is left alone (and kept from
+    pruning). ``index.json`` is written after the feeds it lists, and stale files are
+    removed last, so at every moment the index points at files that exist.
     """
     written = unchanged = 0
-    keep: set[Path] = set()
-    for feed in feeds:
-        target = root / feed.path
-        keep |= {target, gzip_sibling(target)}
-        if _write_with_sibling(target, feed.content, feed.last_modified):
+    keep: set[str] = set()  # relative paths (strings: tens of thousands of them)
+
+    def put(path: str, content: bytes | None, modified: dt.datetime | None) -> str | None:
+        """Write one file unless it is kept; returns the digest of new bytes."""
+        nonlocal written, unchanged
+        keep.update((path, f"{path}.gz"))
+        if content is None:
+            unchanged += 1
+            return None
+        if _write_with_sibling(root / path, content, modified):
             written += 1
         else:
             unchanged += 1
+        sha = digest(content)
+        if cache is not None:
+            cache.written(path, sha)
+        return sha
+
+    for feed in feeds:
+        put(feed.path, feed.content, feed.last_modified)
     latest = max((f.last_modified for f in feeds), default=None)
-    for name, content in pages.items():
+    page_digests: dict[str, str] = {}
+    for name, page in pages.items():
         # pages change with the date (today's mark), not only with the data: their mtime
         # is their write time, so Last-Modified moves when they do
-        keep |= {root / name, gzip_sibling(root / name)}
-        if _write_with_sibling(root / name, content, None):
-            written += 1
+        if isinstance(page, Kept):
+            put(name, None, None)
+            page_digests[name] = page.digest
         else:
-            unchanged += 1
-    for name, content in {"index.json": feed_index(feeds, pages)}.items():
-        keep |= {root / name, gzip_sibling(root / name)}
-        if _write_with_sibling(root / name, content, latest):
-            written += 1
-        else:
-            unchanged += 1
+            page_digests[name] = put(name, page, None) or ""
+    put("index.json", feed_index(feeds, page_digests), latest)
     removed = 0
     for folder in MANAGED:
-        files = sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []
-        for stale in (f for f in files if f.is_file() and not f.name.startswith(".")):
-            if stale not in keep:
-                stale.unlink()
-                removed += 1
+        for where, _, names in sorted(os.walk(root / folder)):
+            relative = Path(where).relative_to(root).as_posix()
+            for name in sorted(names):
+                if not name.startswith(".") and f"{relative}/{name}" not in keep:
+                    os.unlink(os.path.join(where, name))
+                    removed += 1
     return ExportResult(written, unchanged, removed)

@@ -8,7 +8,6 @@ Personal feeds carry a person's own meetings and tasks and live behind a secret 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -19,7 +18,15 @@ from cycle.definitions import Role
 from cycle.published import Published, PublishedMeeting, PublishedPerson, PublishedTask
 from cycle.text import printable
 
-from .ical import MeetingContext, calendar_frame, compose, render_meeting, render_task
+from .ical import (
+    MeetingContext,
+    calendar_frame,
+    calendar_frame_tail,
+    compose,
+    render_meeting,
+    render_task,
+)
+from .rendercache import RenderCache, digest
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +49,31 @@ class FeedKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    """One rendered feed and where it is published (a path relative to the export root)."""
+    """One rendered feed and where it is published (a path relative to the export root).
+
+    ``content`` is None when a render cache found the export folder already holding this
+    feed as it would be rendered now: the file is left as it is. ``digest`` is the
+    SHA-256 of the bytes either way."""
 
     kind: FeedKind
     name: str
     path: str
     audience: Audience
     organisation: str
-    content: bytes
+    content: bytes | None
     last_modified: dt.datetime
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            if self.content is None:
+                raise ValueError(f"{self.path}: a feed needs its bytes or their digest")
+            object.__setattr__(self, "digest", digest(self.content))
 
     @property
     def etag(self) -> str:
         """A strong ETag from the bytes themselves."""
-        return '"' + hashlib.sha256(self.content).hexdigest()[:32] + '"'
+        return '"' + self.digest[:32] + '"'
 
 
 def _alone(render: Callable[[], bytes], what: str, key: str, title: str) -> bytes:
@@ -74,36 +92,101 @@ def _alone(render: Callable[[], bytes], what: str, key: str, title: str) -> byte
         return b""
 
 
-class _Renderer:
-    """Renders each meeting and task once and composes feeds from the cached bytes."""
+def _meeting_key(m: PublishedMeeting) -> str:
+    return f"meeting {m.id}"
 
-    def __init__(self, published: Published, base_url: str) -> None:
+
+def _task_key(t: PublishedTask, alarm: bool) -> str:
+    return f"task {t.id} {int(alarm)}"
+
+
+def _frame_key(name: str, description: str) -> str:
+    return f"frame {name}\n{description}"
+
+
+class _Renderer:
+    """Renders each meeting and task once and composes feeds from the rendered bytes.
+
+    With a :class:`RenderCache`, a piece is rendered only when its fingerprint differs
+    from the last export's, and a feed whose pieces and frame are all unchanged is not
+    composed at all (its ``content`` is None: the folder already holds it)."""
+
+    def __init__(
+        self, published: Published, base_url: str, cache: RenderCache | None = None
+    ) -> None:
         self.published = published
         self.bodies = {b.key: b for b in published.bodies}
         self.meetings = {m.id: m for m in published.meetings}
         self.base_url = base_url.rstrip("/")
+        self.cache = cache
         self._meeting_bytes: dict[str, bytes] = {}
         self._task_bytes: dict[tuple[str, bool], bytes] = {}
+        self._prints: dict[object, str] = {}
+
+    def _context(self, m: PublishedMeeting) -> MeetingContext:
+        body = self.bodies[m.body]
+        return MeetingContext(body.name, body.kind, self.base_url)
+
+    def meeting_print(self, m: PublishedMeeting) -> str:
+        """The fingerprint of a meeting's event (only with a cache)."""
+        assert self.cache is not None
+        key = ("m", m.id)
+        if key not in self._prints:
+            self._prints[key] = self.cache.fingerprint("meeting", m, self._context(m))
+        return self._prints[key]
+
+    def task_print(self, t: PublishedTask, alarm: bool) -> str:
+        """The fingerprint of a task's to-do: the task, its meeting's and the alarm."""
+        assert self.cache is not None
+        key = ("t", t.id, alarm)
+        if key not in self._prints:
+            meeting = self.meeting_print(self.meetings[t.meeting])
+            self._prints[key] = self.cache.fingerprint("task", t, alarm, meeting)
+        return self._prints[key]
 
     def meeting(self, m: PublishedMeeting) -> bytes:
         if m.id not in self._meeting_bytes:
-            body = self.bodies[m.body]
-            ctx = MeetingContext(body.name, body.kind, self.base_url)
-            self._meeting_bytes[m.id] = _alone(
-                lambda: render_meeting(m, ctx), "mötet", m.id, m.title
+            ctx = self._context(m)
+
+            def render() -> bytes:
+                return _alone(lambda: render_meeting(m, ctx), "mötet", m.id, m.title)
+
+            self._meeting_bytes[m.id] = (
+                render()
+                if self.cache is None
+                else self.cache.piece(_meeting_key(m), self.meeting_print(m), render)
             )
         return self._meeting_bytes[m.id]
 
     def task(self, t: PublishedTask, alarm: bool) -> bytes:
         key = (t.id, alarm)
         if key not in self._task_bytes:
-            self._task_bytes[key] = _alone(
-                lambda: render_task(t, self.meetings[t.meeting], alarm=alarm),
-                "uppgiften",
-                t.id,
-                t.title,
+
+            def render() -> bytes:
+                return _alone(
+                    lambda: render_task(t, self.meetings[t.meeting], alarm=alarm),
+                    "uppgiften",
+                    t.id,
+                    t.title,
+                )
+
+            self._task_bytes[key] = (
+                render()
+                if self.cache is None
+                else self.cache.piece(_task_key(t, alarm), self.task_print(t, alarm), render)
             )
         return self._task_bytes[key]
+
+    def frame(self, name: str, description: str) -> tuple[bytes, bytes]:
+        """A feed's frame; with a cache, rendered once for each name and description."""
+        if self.cache is None:
+            return calendar_frame(name, description)
+        head = self.cache.piece(
+            _frame_key(name, description),
+            self.cache.fingerprint("frame", name, description),
+            lambda: calendar_frame(name, description)[0],
+        )
+        return head, calendar_frame_tail()
 
     def feed(
         self,
@@ -120,22 +203,38 @@ class _Renderer:
     ) -> Feed:
         meetings, tasks = list(meetings), list(tasks)
         stamps = [m.last_changed for m in meetings] + [t.last_changed for t in tasks]
-        frame = calendar_frame(name, description)
-        content = compose(
-            frame, [*map(self.meeting, meetings), *(self.task(t, alarms) for t in tasks)]
-        )
         empty = dt.datetime.combine(self.published.first_day, dt.time(0), tzinfo=dt.UTC)
-        return Feed(kind, name, path, audience, organisation, content, max(stamps, default=empty))
+        modified = max(stamps, default=empty)
+        if self.cache is not None:
+            parts = [self.meeting_print(m) for m in meetings]
+            parts += [self.task_print(t, alarms) for t in tasks]
+            # the pieces stay stored while a feed that holds them is kept
+            self.cache.use(_frame_key(name, description))
+            self.cache.use(*map(_meeting_key, meetings))
+            self.cache.use(*(_task_key(t, alarms) for t in tasks))
+            print_ = self.cache.fingerprint("feed", name, description, modified, " ".join(parts))
+            kept = self.cache.kept(path, print_)
+            if kept is not None:
+                return Feed(kind, name, path, audience, organisation, None, modified, kept.digest)
+        content = compose(
+            self.frame(name, description),
+            [*map(self.meeting, meetings), *(self.task(t, alarms) for t in tasks)],
+        )
+        return Feed(kind, name, path, audience, organisation, content, modified)
 
 
-def build_feeds(published: Published, *, base_url: str = "") -> list[Feed]:
+def build_feeds(
+    published: Published, *, base_url: str = "", cache: RenderCache | None = None
+) -> list[Feed]:
     """Every feed of every organisation, in a stable order.
 
     Args:
         published: the stored wheel for the window (usually last, this and next year).
         base_url: public address of the server, for links in descriptions ("" = none).
+        cache: what the last export into the same folder rendered; then only what
+            changed is rendered, and unchanged feeds come without ``content``.
     """
-    r = _Renderer(published, base_url)
+    r = _Renderer(published, base_url, cache)
     feeds: list[Feed] = []
     by_org: dict[str, list[PublishedMeeting]] = defaultdict(list)
     for m in published.meetings:

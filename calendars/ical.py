@@ -186,6 +186,11 @@ def calendar_frame(name: str, description: str) -> tuple[bytes, bytes]:
     return text[: -len(_END)] + STOCKHOLM_VTIMEZONE, _END
 
 
+def calendar_frame_tail() -> bytes:
+    """The end of every frame (what :func:`calendar_frame` gives second)."""
+    return _END
+
+
 # Europe/Stockholm as the EU has kept it since 1996 (summer time from the last Sunday of
 # March, 02.00, to the last Sunday of October, 03.00), written as yearly rules – the
 # form Outlook, Google and Apple write themselves. icalendar's own zone lists each change

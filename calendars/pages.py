@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from cycle.definitions import Role
-from cycle.published import Published, PublishedMeeting, PublishedSeries, PublishedTask
+from cycle.published import (
+    Published,
+    PublishedBody,
+    PublishedMeeting,
+    PublishedSeries,
+    PublishedTask,
+)
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting
 from .poster import render_poster
+from .rendercache import Kept, RenderCache
 from .site import ENV
 from .wheel import HIGHLIGHT, MONTHS, legend_for, render_wheel, symbol
 from .wheellayout import MONTH_RADIUS, periods_for, rings_for
@@ -34,9 +43,34 @@ def years_with_meetings(published: Published) -> dict[str, list[int]]:
     return {slug: sorted(found[slug]) for slug in published.organisations}
 
 
-def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict[str, bytes]:
-    """Every wheel page, wheel SVG, meeting page and single-meeting .ics, by path."""
-    pages: dict[str, bytes] = {}
+Pages = dict[str, bytes | Kept]
+
+
+def _cached(
+    pages: Pages,
+    cache: RenderCache | None,
+    paths: Sequence[str],
+    inputs: tuple[object, ...],
+    render: Callable[[], dict[str, bytes]],
+) -> None:
+    """Add the files ``paths`` made from ``inputs`` to ``pages``: rendered, or – when
+    the cache finds every one of them already exported from the same inputs – kept."""
+    if cache is not None:
+        print_ = cache.fingerprint(*inputs)
+        kept = [cache.kept(path, print_) for path in paths]  # each path learns its print
+        if all(k is not None for k in kept):
+            pages.update(zip(paths, kept))  # type: ignore[arg-type]
+            return
+    pages.update(render())
+
+
+def render_pages(
+    published: Published, *, today: dt.date, base_url: str, cache: RenderCache | None = None
+) -> Pages:
+    """Every wheel page, wheel SVG, poster, meeting page and single-meeting .ics, by
+    path; with a cache, those already exported from the same data are :class:`Kept`
+    rather than rendered."""
+    pages: Pages = {}
     public = {b.key: b for b in published.bodies if b.public}
     years = list(range(published.first_day.year, published.last_day.year + 1))
     by_org_year: dict[tuple[str, int], list[PublishedMeeting]] = defaultdict(list)
@@ -58,93 +92,126 @@ def render_pages(published: Published, *, today: dt.date, base_url: str) -> dict
         ]
         for year in years:
             meetings = by_org_year[(slug, year)]
-            periods = periods_for(
-                meetings, [t for m in meetings for t in tasks[m.id]], published.series, year
+            year_tasks = [t for m in meetings for t in tasks[m.id]]
+            own_series = tuple(s for s in published.series if s.key.startswith(f"{slug}/"))
+            wheel = (name, slug, year, bodies, meetings, year_tasks, own_series)
+            shown = today if today.year == year else None  # only this year marks today
+            _cached(
+                pages,
+                cache,
+                [f"o/{slug}/{year}.svg", f"o/{slug}/{year}.html", f"o/{slug}/{year}/inbaddning.html"],
+                ("wheel", *wheel, shown, linked[slug]),
+                partial(_wheel_pages, *wheel, today, linked[slug], base_url),
             )
-            svg = render_wheel(name, year, bodies, meetings, today, periods=periods)
-            # the exported file stands on its own (intranets): its legend inside it
-            pages[f"o/{slug}/{year}.svg"] = render_wheel(
-                name, year, bodies, meetings, today, periods=periods, legend=True
-            ).encode()
-            # the poster to print (A3, vector PDF, with a QR code to the subscribe page)
-            pages[f"o/{slug}/{year}.pdf"] = render_poster(
-                name,
-                year,
-                bodies,
-                meetings,
-                periods=periods,
-                subscribe_url=f"{base_url.rstrip('/')}/",
-            )
-            shown = today is not None and today.year == year
-            legend = legend_for(rings_for(bodies, meetings), meetings, periods, shown)
-            rows = [
-                {
-                    "id": m.id,
-                    "date": format_date(m.start.astimezone(STOCKHOLM).date()),
-                    "time": format_time(m.start.astimezone(STOCKHOLM)),
-                    "body": public[m.body].name,
-                    "title": m.title,
-                    "status": m.status.label,
-                    "highlight": HIGHLIGHT.get(m.kind),
-                }
-                for m in sorted(meetings, key=lambda m: (m.start, m.id))
-            ]
-            pages[f"o/{slug}/{year}.html"] = (
-                ENV.get_template("year.html")
-                .render(
-                    organisation=name,
-                    slug=slug,
-                    year=year,
-                    years=linked[slug],
-                    svg=svg,
-                    legend=[(e, symbol(e)) for e in legend],
-                    rings=[e.label for e in legend if e.kind == "ring"],
-                    months=MONTHS,
-                    month_radius=MONTH_RADIUS,
-                    base_url=base_url.rstrip("/"),
-                    rows=rows,
-                )
-                .encode()
-            )
-            # for an <iframe> on an intranet: the wheel and its legend, nothing around them
-            pages[f"o/{slug}/{year}/inbaddning.html"] = (
-                ENV.get_template("embed.html")
-                .render(
-                    organisation=name,
-                    slug=slug,
-                    year=year,
-                    svg=svg,
-                    legend=[(e, symbol(e)) for e in legend],
-                    base_url=base_url.rstrip("/"),
-                )
-                .encode()
+            _cached(
+                pages,
+                cache,
+                [f"o/{slug}/{year}.pdf"],
+                ("poster", *wheel),
+                partial(_poster, *wheel, base_url),
             )
             for m in meetings:
-                pages.update(
-                    _meeting_pages(
-                        published,
-                        m,
-                        series.get(m.series),
-                        public[m.body].name,
-                        public[m.body].kind,
-                        name,
-                        tasks[m.id],
-                        base_url,
-                    )
+                inputs = (m, series.get(m.series), public[m.body], name, tuple(tasks[m.id]))
+                _cached(
+                    pages,
+                    cache,
+                    [f"m/{m.id}.html", f"m/{m.id}.ics"],
+                    ("meeting", *inputs),
+                    partial(_meeting_pages, *inputs, base_url),
                 )
     return pages
 
 
-def _meeting_pages(
-    published: Published,
-    m: PublishedMeeting,
-    series: PublishedSeries | None,
-    body: str,
-    kind: str,
-    organisation: str,
+def _poster(
+    name: str,
+    slug: str,
+    year: int,
+    bodies: list[PublishedBody],
+    meetings: list[PublishedMeeting],
     tasks: list[PublishedTask],
+    series: tuple[PublishedSeries, ...],
     base_url: str,
 ) -> dict[str, bytes]:
+    """The poster to print (A3, vector PDF, with a QR code to the subscribe page)."""
+    periods = periods_for(meetings, tasks, series, year)
+    poster = render_poster(
+        name, year, bodies, meetings, periods=periods, subscribe_url=f"{base_url.rstrip('/')}/"
+    )
+    return {f"o/{slug}/{year}.pdf": poster}
+
+
+def _wheel_pages(
+    name: str,
+    slug: str,
+    year: int,
+    bodies: list[PublishedBody],
+    meetings: list[PublishedMeeting],
+    tasks: list[PublishedTask],
+    series: tuple[PublishedSeries, ...],
+    today: dt.date,
+    linked: list[int],
+    base_url: str,
+) -> dict[str, bytes]:
+    """A year's wheel: the page, its SVG file and the page to embed."""
+    periods = periods_for(meetings, tasks, series, year)
+    svg = render_wheel(name, year, bodies, meetings, today, periods=periods)
+    shown = today.year == year
+    legend = legend_for(rings_for(bodies, meetings), meetings, periods, shown)
+    names = {b.key: b.name for b in bodies}
+    rows = [
+        {
+            "id": m.id,
+            "date": format_date(m.start.astimezone(STOCKHOLM).date()),
+            "time": format_time(m.start.astimezone(STOCKHOLM)),
+            "body": names[m.body],
+            "title": m.title,
+            "status": m.status.label,
+            "highlight": HIGHLIGHT.get(m.kind),
+        }
+        for m in sorted(meetings, key=lambda m: (m.start, m.id))
+    ]
+    page = ENV.get_template("year.html").render(
+        organisation=name,
+        slug=slug,
+        year=year,
+        years=linked,
+        svg=svg,
+        legend=[(e, symbol(e)) for e in legend],
+        rings=[e.label for e in legend if e.kind == "ring"],
+        months=MONTHS,
+        month_radius=MONTH_RADIUS,
+        base_url=base_url.rstrip("/"),
+        rows=rows,
+    )
+    # for an <iframe> on an intranet: the wheel and its legend, nothing around them
+    embed = ENV.get_template("embed.html").render(
+        organisation=name,
+        slug=slug,
+        year=year,
+        svg=svg,
+        legend=[(e, symbol(e)) for e in legend],
+        base_url=base_url.rstrip("/"),
+    )
+    return {
+        # the exported file stands on its own (intranets): its legend inside it
+        f"o/{slug}/{year}.svg": render_wheel(
+            name, year, bodies, meetings, today, periods=periods, legend=True
+        ).encode(),
+        f"o/{slug}/{year}.html": page.encode(),
+        f"o/{slug}/{year}/inbaddning.html": embed.encode(),
+    }
+
+
+def _meeting_pages(
+    m: PublishedMeeting,
+    series: PublishedSeries | None,
+    public_body: PublishedBody,
+    organisation: str,
+    tasks: tuple[PublishedTask, ...],
+    base_url: str,
+) -> dict[str, bytes]:
+    """A public meeting's page and its single-meeting .ics."""
+    body, kind = public_body.name, public_body.kind
     start, end = m.start.astimezone(STOCKHOLM), m.end.astimezone(STOCKHOLM)
     roles = Counter(role for _, role in m.invitations)
     called = [  # roles, never names: a public page

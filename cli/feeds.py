@@ -23,7 +23,8 @@ def export_feeds(call: Invocation) -> int:
         if getattr(call.args, "if_changed", False):
             found = publish_changed_feeds(call.settings, today=call.today, now=call.now)
         else:
-            found = publish_feeds(call.settings, today=call.today, now=call.now)
+            full = getattr(call.args, "full", False)
+            found = publish_feeds(call.settings, today=call.today, now=call.now, full=full)
     if found is None:
         call.say("Inget har sparats sedan förra exporten; mappen är aktuell.")
         return 0
@@ -136,6 +137,12 @@ COMMANDS = (
                         action="store_true",
                         help="exportera bara om något har sparats sedan förra exporten "
                         "(samma dag och adress)",
+                    ),
+                    option(
+                        "--full",
+                        action="store_true",
+                        help="rendera allt på nytt i stället för bara det som ändrats "
+                        "(samma filer blir resultatet)",
                     ),
                 ),
                 export_feeds,

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from calendars.export import ExportResult, export
 from calendars.feeds import Audience, build_feeds
 from calendars.pages import render_pages, years_with_meetings
+from calendars.rendercache import RenderCache, forget
 from calendars.site import render_index
 from cycle import DefinitionError
 from cycle.published import publication_window
@@ -36,6 +37,7 @@ class PublishResult:
     feeds: int
     personal: int
     export: ExportResult
+    rendered: int = 0  # events, frames and pages rendered anew (the rest came from the cache)
 
     @property
     def files_changed(self) -> int:
@@ -43,14 +45,20 @@ class PublishResult:
         return self.export.written + self.export.removed
 
 
-def publish_feeds(settings: Settings, *, today: dt.date, now: dt.datetime) -> PublishResult:
+def publish_feeds(
+    settings: Settings, *, today: dt.date, now: dt.datetime, full: bool = False
+) -> PublishResult:
     """Write every feed and the start page for the window around ``today``.
 
     People without a feed token get one first (a stored, random secret), so a re-run
-    with unchanged data writes no file at all.
+    with unchanged data writes no file at all. Only what changed since the last export
+    into the folder is rendered (``calendars.rendercache``); ``full`` forgets that and
+    renders everything (the bytes are the same).
     """
     engine = engine_for(settings.database_url)
     with _export_turn(settings, engine, today, now):
+        if full:
+            forget(settings.publish_dir)
         return _publish(engine, settings, today=today, now=now)
 
 
@@ -107,16 +115,21 @@ def _publish(
     first, last = publication_window(today)
     with read_session(engine) as session:
         published = load_published(session, first, last, now=now)
-    feeds = build_feeds(published, base_url=settings.public_url)
-    pages = {
-        "index.html": render_index(
-            feeds, published.organisations, settings.public_url, years_with_meetings(published)
-        ),
-        **render_pages(published, today=today, base_url=settings.public_url),
-    }
-    result = export(settings.publish_dir, feeds, pages)
+    cache = RenderCache(settings.publish_dir, salt=settings.public_url)
+    try:
+        feeds = build_feeds(published, base_url=settings.public_url, cache=cache)
+        pages = {
+            "index.html": render_index(
+                feeds, published.organisations, settings.public_url, years_with_meetings(published)
+            ),
+            **render_pages(published, today=today, base_url=settings.public_url, cache=cache),
+        }
+        result = export(settings.publish_dir, feeds, pages, cache)
+        cache.save()  # after the files: a cache never names a file that was not written
+    finally:
+        cache.close()
     personal = sum(1 for f in feeds if f.audience is Audience.PERSONAL)
-    return PublishResult(len(feeds) - personal, personal, result)
+    return PublishResult(len(feeds) - personal, personal, result, cache.rendered)
 
 
 def personal_feed_url(settings: Settings, token: str) -> str:

@@ -1,0 +1,226 @@
+"""What the last export rendered, kept beside it, so the next export renders only what
+changed.
+
+An export of the whole country renders tens of thousands of events and pages; between two
+exports a handful of them change. Each piece (an event, a feed's frame) and each file is
+known by a **fingerprint**: a hash of everything its bytes are made from – the published
+values it shows, the public address, and the renderer's own version (the source of this
+package, its templates and the versions of icalendar and ReportLab), so a changed row, a
+new base URL, another window or another release of the code each renders it again.
+
+Kept in ``.arshjul-render.sqlite`` in the export folder (a dot file: the web server
+never serves it, the export never prunes it):
+
+- ``piece``: the bytes of each rendered event and feed frame, by key and fingerprint; a feed that must
+  be composed again takes the pieces that did not change from here;
+- ``file``: per exported path, the fingerprint it was written from, its SHA-256 and the
+  size and modification time it had, so an unchanged file is neither rendered, composed,
+  read nor written – only looked at (``stat``). A file someone changed or removed by hand
+  no longer matches and is written again.
+
+The cache is an optimisation only: removing the file gives a full render whose bytes are
+the same (tested), and a cache written by another version of the code is never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+FILE = ".arshjul-render.sqlite"
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS piece (key TEXT PRIMARY KEY, fingerprint TEXT, content BLOB)",
+    "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT,"
+    " size INTEGER, mtime_ns INTEGER)",
+)
+
+
+@cache
+def renderer_version() -> str:
+    """A hash of what turns published values into bytes: this package's source and
+    templates, the pure core's (labels, Swedish dates, text cleaning) and the versions
+    of the libraries that write the bytes."""
+    h = hashlib.sha256()
+    package = Path(__file__).parent
+    core = package.parent / "cycle"
+    files = [*package.glob("*.py"), *(package / "templates").rglob("*"), *core.glob("*.py")]
+    for path in sorted(files):
+        if path.is_file():
+            h.update(path.relative_to(package.parent).as_posix().encode())
+            h.update(b"\0" + path.read_bytes())
+    for dist in ("icalendar", "reportlab", "jinja2"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist}=-".encode())
+    return h.hexdigest()
+
+
+def fingerprint(*inputs: object) -> str:
+    """The fingerprint of a piece or a file made from ``inputs`` (values whose ``repr``
+    shows all they hold: frozen dataclasses, tuples, dates, strings)."""
+    return hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
+
+
+def digest(content: bytes) -> str:
+    """The SHA-256 of a file's bytes (its ETag is the first 32 characters)."""
+    return hashlib.sha256(content).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A file the export folder already holds as it would be rendered now."""
+
+    digest: str
+
+
+@dataclass(slots=True)
+class _File:
+    fingerprint: str
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+class RenderCache:
+    """The pieces and files of the last export into ``root`` (see the module docstring).
+
+    One export uses one cache: :meth:`piece` and :meth:`kept` while rendering,
+    :meth:`written` as files are written, and :meth:`save` at the end, which stores what
+    this export rendered and forgets what it no longer uses. Counts of what was rendered
+    again (``rendered``) and reused (``reused``) are for the export's report.
+    """
+
+    def __init__(self, root: Path, *, salt: str = "") -> None:
+        self.root = root
+        self.salt = f"{renderer_version()} {salt}"
+        root.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(root / FILE, isolation_level=None)
+        for statement in SCHEMA:
+            self._db.execute(statement)
+        self._pieces: dict[str, str] = dict(
+            self._db.execute("SELECT key, fingerprint FROM piece").fetchall()
+        )
+        self._files: dict[str, _File] = {
+            path: _File(*rest) for path, *rest in self._db.execute("SELECT * FROM file")
+        }
+        self._used: set[str] = set()
+        self._values: dict[int, tuple[object, str]] = {}
+        self._new_pieces: dict[str, tuple[str, bytes]] = {}
+        self._planned: dict[str, str] = {}  # path -> fingerprint of what is being rendered
+        self._new_files: dict[str, _File] = {}
+        self.rendered = 0
+        self.reused = 0
+
+    def fingerprint(self, *inputs: object) -> str:
+        """:func:`fingerprint` with this cache's salt (renderer version, address); each
+        published value (a dataclass) in ``inputs`` counts by its own fingerprint, made
+        once per export (a meeting is in many feeds and pages)."""
+        return fingerprint(self.salt, self._flat(inputs))
+
+    def _flat(self, value: object) -> object:
+        if isinstance(value, (list, tuple)):
+            return tuple(self._flat(v) for v in value)
+        if hasattr(type(value), "__dataclass_fields__"):
+            known = self._values.get(id(value))
+            if known is None:
+                # the value is kept beside its print, so its id is not reused meanwhile
+                known = self._values[id(value)] = (value, fingerprint(value))
+            return known[1]
+        return value
+
+    def piece(self, key: str, print_: str, render: Callable[[], bytes]) -> bytes:
+        """The bytes of the piece ``key`` with fingerprint ``print_``: the stored ones when
+        the fingerprint is the same, otherwise ``render()`` (and stored at :meth:`save`)."""
+        self._used.add(key)
+        fresh = self._new_pieces.get(key)
+        if fresh is not None and fresh[0] == print_:
+            return fresh[1]
+        if self._pieces.get(key) == print_:
+            row = self._db.execute("SELECT content FROM piece WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                self.reused += 1
+                return bytes(row[0])
+        content = render()
+        self.rendered += 1
+        self._new_pieces[key] = (print_, content)
+        return content
+
+    def use(self, *keys: str) -> None:
+        """Keep these pieces stored although this export does not need their bytes (a
+        feed that holds them is unchanged)."""
+        self._used.update(keys)
+
+    def kept(self, path: str, print_: str) -> Kept | None:
+        """:class:`Kept` when the file at ``path`` (and its gzip sibling) is what
+        ``print_`` renders, as the last export wrote it; otherwise None, and the caller
+        renders it (and the export calls :meth:`written`)."""
+        self._planned[path] = print_
+        known = self._files.get(path)
+        if known is None or known.fingerprint != print_:
+            return None
+        try:
+            stat = os.stat(self.root / path)
+            sibling = os.stat(self.root / f"{path}.gz")
+        except FileNotFoundError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != (known.size, known.mtime_ns):
+            return None
+        if sibling.st_mtime_ns != stat.st_mtime_ns:
+            return None
+        self._new_files[path] = known
+        self.reused += 1
+        return Kept(known.digest)
+
+    def written(self, path: str, content_digest: str) -> None:
+        """The export has written ``path`` (or found it already so): remember it as the
+        rendering of the fingerprint :meth:`kept` was asked about."""
+        print_ = self._planned.get(path)
+        if print_ is None:
+            return  # rendered without the cache: nothing to remember
+        stat = os.stat(self.root / path)
+        self._new_files[path] = _File(print_, content_digest, stat.st_size, stat.st_mtime_ns)
+
+    def save(self) -> None:
+        """Store what this export rendered and wrote; forget pieces and files it did not
+        use (a meeting gone from the window, a revoked token's feed)."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            db.executemany(
+                "INSERT OR REPLACE INTO piece VALUES (?, ?, ?)",
+                ((k, p, c) for k, (p, c) in self._new_pieces.items()),
+            )
+            gone = set(self._pieces) - self._used
+            db.executemany("DELETE FROM piece WHERE key = ?", ((k,) for k in gone))
+            changed = [
+                (path, f.fingerprint, f.digest, f.size, f.mtime_ns)
+                for path, f in self._new_files.items()
+                if self._files.get(path) != f
+            ]
+            db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?)", changed)
+            stale = set(self._files) - set(self._new_files)
+            db.executemany("DELETE FROM file WHERE path = ?", ((p,) for p in stale))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._pieces = {k: p for k, p in self._pieces.items() if k in self._used}
+        self._pieces.update((k, p) for k, (p, _) in self._new_pieces.items())
+        self._files, self._new_files = dict(self._new_files), {}
+        self._new_pieces, self._used, self._planned, self._values = {}, set(), {}, {}
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def forget(root: Path) -> None:
+    """Remove the cache of the export in ``root`` (the next export renders everything)."""
+    (root / FILE).unlink(missing_ok=True)
+
