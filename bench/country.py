@@ -246,7 +246,9 @@ def _sectors(
             town = f"{name.removeprefix('Region ')} kommun {i}"
             chief = people.add(f"förvaltningschef, {title.lower()}", town)
             role = "ordförande" if i == 1 else "ledamot"
-            members.append(f'[[membership]]\nperson = "{chief}"\nbody = "{group}"\nrole = "{role}"\n')
+            members.append(
+                f'[[membership]]\nperson = "{chief}"\nbody = "{group}"\nrole = "{role}"\n'
+            )
         for k in range(rng.randint(3, 5)):
             official = people.add(f"regionutvecklare, {title.lower()}", name)
             role = "sammankallande" if k == 0 else "ledamot"
@@ -258,7 +260,7 @@ def _sectors(
         bymonth = ",".join(map(str, months))
         series.append(
             f'[[series]]\nid = "{group}"\nbody = "{group}"\n'
-            f"title = {_q(f'Samverkansgrupp {title}')}\nkind = \"samverkansgrupp\"\n"
+            f'title = {_q(f"Samverkansgrupp {title}")}\nkind = "samverkansgrupp"\n'
             f'rrule = "FREQ=YEARLY;BYMONTH={bymonth};BYDAY={week}{day}"\n'
             f'start = "13:00"\nduration_minutes = 120\nlocation = "Regionens hus"\n'
             f'chain = "{group}"\n'
@@ -274,7 +276,7 @@ def _sectors(
         )
         series.append(
             f'[[series]]\nid = "{prep}"\nbody = "{prep}"\n'
-            f"title = {_q(f'Beredning {title}')}\nkind = \"möte\"\n"
+            f'title = {_q(f"Beredning {title}")}\nkind = "möte"\n'
             f'rrule = "FREQ=YEARLY;BYMONTH={bymonth};BYDAY={week - 1}{day}"\n'
             f'start = "10:00"\nduration_minutes = 90\nlocation = "Digitalt"\n'
         )
@@ -409,10 +411,8 @@ chain = "forum"
         "alla personer är påhittade.\n"
         f'format = 1\n\n[organisation]\nslug = "{slug}"\nname = {_q(name)}\n'
     )
-    return "\n".join(
-        [head, bodies, *sector_bodies, *people.blocks, *members, *sector_members, CHAINS, series]
-        + sector_series
-    )
+    blocks = [head, bodies, *sector_bodies, *people.blocks, *members, *sector_members]
+    return "\n".join([*blocks, CHAINS, series, *sector_series])
 
 
 def write_country(

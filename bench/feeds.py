@@ -166,7 +166,7 @@ def main() -> None:
         personal = sum(1 for f in feeds if f.audience is Audience.PERSONAL)
         print(
             f"  {len(feeds) - personal} shared feeds, {personal} personal, "
-            f"{sum(len(f.content) for f in feeds) / 1e6:.1f} MB"
+            f"{sum(len(f.content or b'') for f in feeds) / 1e6:.1f} MB"
         )
         someone = next(p.key for p in published.people if p.token)
         timed("render one person's feed", lambda: person_feed(published, someone))

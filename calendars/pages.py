@@ -58,8 +58,9 @@ def _cached(
     if cache is not None:
         print_ = cache.fingerprint(*inputs)
         kept = [cache.kept(path, print_) for path in paths]  # each path learns its print
-        if all(k is not None for k in kept):
-            pages.update(zip(paths, kept))  # type: ignore[arg-type]
+        found = [k for k in kept if k is not None]
+        if len(found) == len(paths):
+            pages.update(zip(paths, found, strict=True))
             return
     pages.update(render())
 
@@ -99,7 +100,11 @@ def render_pages(
             _cached(
                 pages,
                 cache,
-                [f"o/{slug}/{year}.svg", f"o/{slug}/{year}.html", f"o/{slug}/{year}/inbaddning.html"],
+                [
+                    f"o/{slug}/{year}.svg",
+                    f"o/{slug}/{year}.html",
+                    f"o/{slug}/{year}/inbaddning.html",
+                ],
                 ("wheel", *wheel, shown, linked[slug]),
                 partial(_wheel_pages, *wheel, today, linked[slug], base_url),
             )

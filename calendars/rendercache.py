@@ -11,8 +11,8 @@ new base URL, another window or another release of the code each renders it agai
 Kept in ``.arshjul-render.sqlite`` in the export folder (a dot file: the web server
 never serves it, the export never prunes it):
 
-- ``piece``: the bytes of each rendered event and feed frame, by key and fingerprint; a feed that must
-  be composed again takes the pieces that did not change from here;
+- ``piece``: the bytes of each rendered event and feed frame, by key and fingerprint;
+  a feed that must be composed again takes the pieces that did not change from here;
 - ``file``: per exported path, the fingerprint it was written from, its SHA-256 and the
   size and modification time it had, so an unchanged file is neither rendered, composed,
   read nor written – only looked at (``stat``). A file someone changed or removed by hand
@@ -223,4 +223,3 @@ class RenderCache:
 def forget(root: Path) -> None:
     """Remove the cache of the export in ``root`` (the next export renders everything)."""
     (root / FILE).unlink(missing_ok=True)
-

@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel, select
 from cycle.definitions import CycleDefinition, Series, SummerBreak
 from cycle.ids import stable_id
 
-from .revisions import upsert
+from .revisions import columns_of, insert_many, upsert, upsert_if_changed
 from .tables import Body, Membership, Organisation, Person
 from .tables import Series as SeriesRow
 
@@ -49,9 +49,10 @@ def unscoped(key: str) -> str:
 
 def _by_key(
     session: Session, model: type[Row], key_field: str, organisation: str
-) -> dict[str, Row]:
+) -> dict[str, Any]:
+    """The organisation's stored rows of ``model`` by key, as plain rows."""
     # every scoped table names its owner column "organisation"
-    rows = session.exec(select(model).where(column("organisation") == organisation))
+    rows = session.exec(select(*columns_of(model)).where(column("organisation") == organisation))
     return {getattr(row, key_field): row for row in rows}
 
 
@@ -60,13 +61,17 @@ def _upsert_all(
     model: type[Row],
     key_field: str,
     desired: Mapping[str, dict[str, Any]],
-    stored: Mapping[str, Row],
+    stored: Mapping[str, Any],
     now: dt.datetime,
 ) -> int:
-    return sum(
-        upsert(session, model, {key_field: key}, values, now=now, stored=stored.get(key))
+    """Bring the stored rows (plain, by key) to ``desired``; new rows go in together."""
+    new = [{key_field: key, **values} for key, values in desired.items() if key not in stored]
+    changed = sum(
+        upsert_if_changed(session, model, stored[key], values, now=now) is not None
         for key, values in desired.items()
+        if key in stored
     )
+    return changed + insert_many(session, model, new, now=now)
 
 
 def _change_entries(series: Series) -> list[dict[str, str]]:
@@ -227,9 +232,9 @@ def save_definition(session: Session, definition: CycleDefinition, *, now: dt.da
     }
     stored = _by_key(session, Membership, "key", slug)
     written += _upsert_all(session, Membership, "key", wanted, stored, now)
-    for key, row in stored.items():
+    for key in stored:
         if key not in wanted:
-            session.delete(row)
+            session.delete(session.get(Membership, key))
             written += 1
     written += _upsert_all(
         session,

@@ -23,7 +23,7 @@ from cycle.times import local_date
 
 from .database import chunked
 from .definitions import DatedEdit, scoped
-from .revisions import differences, revise, upsert
+from .revisions import Row, columns_of, differences, insert_many, revise, upsert_if_changed
 from .tables import Invitation, Meeting, Person, Task, TaskAssignee, TaskOrigin
 
 DROPPED_NOTE = "Utgår: mötet finns inte längre i årsplanens regler."
@@ -127,21 +127,24 @@ def save_plan(
     dated = dated or {}
     today = local_date(now)
 
-    def refuse_if_dated(row: Meeting) -> None:
+    def refuse_if_dated(row: Any) -> None:
         for edit in dated.get(row.series, []):
             if edit.day < today and edit.reaches(row.original_date):
                 raise dated_change_error(edit.day, row.id, row.title, row.start, today)
 
     result = SaveResult()
     org = plan.organisation
-    stored = {
+    stored = {  # plain rows: only those that change are loaded as objects
         m.id: m
         for m in session.exec(
-            select(Meeting).where(Meeting.organisation == org, Meeting.year == plan.year)
+            select(*columns_of(Meeting)).where(
+                Meeting.organisation == org, Meeting.year == plan.year
+            )
         )
     }
     frozen: set[str] = set()  # meetings the plan may not touch, nor their chains
     begun: set[str] = set()  # those of them that are history (not an admin's)
+    added: list[dict[str, Any]] = []  # new meetings, inserted together
     for planned in plan.meetings:
         row = stored.pop(planned.id, None)
         if row is not None and row.manual:
@@ -157,14 +160,14 @@ def save_plan(
                 refuse_if_dated(row)
             result.history_kept += int(differs)
             continue
-        sequence = None if row is None else row.sequence
-        if upsert(session, Meeting, {"id": planned.id}, values, now=now, stored=row):
-            if row is None:
-                result.meetings_added += 1
-            else:
-                result.meetings_changed += 1
-                if row.sequence != sequence:
-                    result.revised.append(row.id)
+        if row is None:
+            added.append({"id": planned.id, **values})
+            continue
+        changed = upsert_if_changed(session, Meeting, row, values, now=now)
+        if changed is not None:
+            result.meetings_changed += 1
+            if changed.sequence != row.sequence:
+                result.revised.append(row.id)
     dropped: set[str] = set()  # meetings the rules no longer give: cancelled, with chains
     for row in stored.values():
         if row.manual:
@@ -176,36 +179,48 @@ def save_plan(
             continue  # held, though the rules no longer give it
         dropped.add(row.id)
         if row.status != MeetingStatus.CANCELLED:
-            revise(session, row, {"status": MeetingStatus.CANCELLED, "note": DROPPED_NOTE}, now=now)
+            cancelled = {"status": MeetingStatus.CANCELLED, "note": DROPPED_NOTE}
+            revise(session, _loaded(session, Meeting, row.id), cancelled, now=now)
             result.meetings_cancelled += 1
             result.cancelled.append(row.id)
+    result.meetings_added += insert_many(session, Meeting, added, now=now)
     session.flush()
-    _sync_invitations(session, plan, begun)  # an admin's coming meeting gets new members
+    _sync_invitations(session, plan, begun, now)  # an admin's coming meeting gets new members
     _save_tasks(session, plan, frozen, begun, dropped, result, now)
     session.flush()
     return result
 
 
-def _sync_invitations(session: Session, plan: YearPlan, begun: set[str]) -> None:
+def _sync_invitations(session: Session, plan: YearPlan, begun: set[str], now: dt.datetime) -> None:
     """Make each planned meeting's invitations equal to the plan's (who, in which role);
     those of a meeting that has begun stay as they were."""
     meetings = [m for m in plan.meetings if m.id not in begun]
-    stored: dict[str, dict[str, Invitation]] = {}
+    stored: dict[str, dict[str, str]] = {}  # meeting -> person -> role, read as plain rows
     for chunk in chunked(m.id for m in meetings):
-        for inv in session.exec(select(Invitation).where(col(Invitation.meeting).in_(chunk))):
-            stored.setdefault(inv.meeting, {})[inv.person] = inv
+        for meeting_id, person, role in session.exec(
+            select(Invitation.meeting, Invitation.person, Invitation.role).where(
+                col(Invitation.meeting).in_(chunk)
+            )
+        ):
+            stored.setdefault(meeting_id, {})[person] = role
+    added: list[dict[str, str]] = []
     for meeting in meetings:
         have = stored.get(meeting.id, {})
         want = {scoped(plan.organisation, i.person): i.role.value for i in meeting.invitations}
-        for person, inv in have.items():
+        for person, role in have.items():
             if person not in want:
-                session.delete(inv)
-            elif inv.role != want[person]:
-                inv.role = want[person]
-                session.add(inv)
-        for person, role in want.items():
-            if person not in have:
-                session.add(Invitation(meeting=meeting.id, person=person, role=role))
+                session.delete(session.get(Invitation, (meeting.id, person)))
+            elif role != want[person]:
+                invitation = session.get(Invitation, (meeting.id, person))
+                assert invitation is not None
+                invitation.role = want[person]
+                session.add(invitation)
+        added.extend(
+            {"meeting": meeting.id, "person": person, "role": role}
+            for person, role in want.items()
+            if person not in have
+        )
+    insert_many(session, Invitation, added, now=now)
 
 
 def refuse_dated_edits_elsewhere(
@@ -263,15 +278,19 @@ def _save_tasks(
     now: dt.datetime,
 ) -> None:
     org = plan.organisation
-    stored: dict[str, Task] = {}
+    stored: dict[str, Any] = {}  # plain rows, as for meetings
     for chunk in chunked([m.id for m in plan.meetings] + sorted(dropped_meetings)):
-        for t in session.exec(select(Task).where(col(Task.meeting).in_(chunk))):
+        for t in session.exec(select(*columns_of(Task)).where(col(Task.meeting).in_(chunk))):
             if t.origin == TaskOrigin.PLAN:  # process-made tasks are not the plan's to cancel
                 stored[t.id] = t
     assignees: dict[str, set[str]] = {}
     for chunk in chunked(stored):
-        for a in session.exec(select(TaskAssignee).where(col(TaskAssignee.task).in_(chunk))):
-            assignees.setdefault(a.task, set()).add(a.person)
+        for task, person in session.exec(
+            select(TaskAssignee.task, TaskAssignee.person).where(col(TaskAssignee.task).in_(chunk))
+        ):
+            assignees.setdefault(task, set()).add(person)
+    added: list[dict[str, Any]] = []  # new tasks and their holders, inserted together
+    holders: list[dict[str, str]] = []
     for planned in plan.tasks:
         row = stored.pop(planned.id, None)
         values = task_values(planned, org)
@@ -282,25 +301,39 @@ def _save_tasks(
         if (row is not None and task_is_past(row.due, now)) or task_is_past(planned.due, now):
             result.history_kept += int(row is None or bool(differences(row, values)))
             continue  # a deadline that has passed is history, and so is a new one
-        if row is not None and row.status == TaskStatus.CANCELLED:
+        if row is None:
+            added.append({"id": planned.id, **values})
+            holders.extend(
+                {"task": planned.id, "person": scoped(org, p)} for p in planned.assignees
+            )
+            continue
+        if row.status == TaskStatus.CANCELLED:
             values["status"] = TaskStatus.OPEN  # its meeting is back in the plan
-        if upsert(session, Task, {"id": planned.id}, values, now=now, stored=row):
-            if row is None:
-                result.tasks_added += 1
-            else:
-                result.tasks_changed += 1
+        if upsert_if_changed(session, Task, row, values, now=now) is not None:
+            result.tasks_changed += 1
         set_assignees(
             session,
             planned.id,
             {scoped(org, p) for p in planned.assignees},
             assignees.get(planned.id, set()),
         )
+    result.tasks_added += insert_many(session, Task, added, now=now)
+    insert_many(session, TaskAssignee, holders, now=now)
     for row in stored.values():  # steps gone from the chain, and dropped meetings' chains
         if row.meeting in frozen:
             continue
         if row.status == TaskStatus.OPEN and not task_is_past(row.due, now):
-            revise(session, row, {"status": TaskStatus.CANCELLED}, now=now)
+            revise(
+                session, _loaded(session, Task, row.id), {"status": TaskStatus.CANCELLED}, now=now
+            )
             result.tasks_cancelled += 1
+
+
+def _loaded(session: Session, model: type[Row], key: str) -> Row:
+    """The object of a row read plainly in this transaction, to change it."""
+    row = session.get(model, key)
+    assert row is not None, "a row read in this transaction is still there"
+    return row
 
 
 def addressees(session: Session, meetings: list[str]) -> dict[str, list[str]]:

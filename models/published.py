@@ -51,7 +51,6 @@ from .tables import (
 )
 from .tokens import FeedToken
 
-
 ROLES = {role.value: role for role in Role}  # a dict lookup: Role(value) costs 3 µs each
 
 
@@ -191,7 +190,7 @@ def load_published(
         .where(col(Meeting.start) >= start, col(Meeting.start) < end)
         .order_by(col(Meeting.start), col(Meeting.id))
     ).all()
-    meetings = _meetings(session, rows, now)  # type: ignore[arg-type]
+    meetings = _meetings(session, rows, now)
     body_of = {m.id: m.body for m in meetings}
     tasks = _tasks(session, _tasks_of_meetings(session, meetings), body_of, now)
     tokens = {
