@@ -1,11 +1,13 @@
-"""The feed server: an exported folder served from memory, with correct caching.
+"""The feed server: an exported folder served with correct caching.
 
-Every file is read once into memory with its strong ETag and Last-Modified, so a request
-is a dictionary lookup. This module holds the folder (``FeedStore``) and the rules, and an
+A file is read from disk with its strong ETag and Last-Modified and kept, ready to send,
+in a cache of bounded size, so a request for a much-asked-for file is a dictionary
+lookup and memory does not grow with the number of feeds. This module holds the folder
+(``FeedStore``) and the rules, and an
 ASGI app with them for the web application's static part; ``arshjul feeds serve`` applies
 the same rules in the direct HTTP/1.1 server of ``static_http``. Conditional requests get a correct
-304; personal feeds are found by the SHA-256 of their token and confirmed with a
-constant-time comparison; anything unknown gets the same plain 404, with no hint. There is
+304; personal feeds are found by their token, checked for its form before the disk is
+asked; anything unknown gets the same plain 404, with no hint. There is
 no access log: personal feed URLs are secrets. A fetch of a personal feed is noted only as
 the token's hash, the moment and the kind of client (``fetchlog``), beside the export.
 Clients that ask for gzip get the export's ``.gz`` copy of a file, as a representation of
@@ -19,10 +21,11 @@ import email.utils
 import functools
 import gzip
 import hashlib
-import hmac
 import os
-import threading
+import re
+import stat
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,41 +154,38 @@ def accepts_gzip(value: bytes) -> bool:
     return weights.get(b"*", 0.0) > 0
 
 
-class FeedStore:
-    """The exported folder in memory; reloaded when ``index.json`` changes."""
+# what a worker keeps of the folder in memory, at most: the most asked-for files, ready to
+# send; anything else is read from disk when asked for (``--cache-mb``)
+DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+_TOKEN = re.compile(r"/p/([A-Za-z0-9_-]{16,128})\.ics")
+_Signature = tuple[int, int, int, int, int]  # inode, mtime, size of a file; of its .gz
 
-    def __init__(self, root: Path, *, compress: bool = True) -> None:
+
+class FeedStore:
+    """The exported folder, served from disk through a bounded cache of ready responses.
+
+    Memory does not grow with the number of feeds: at most ``cache_bytes`` of the most
+    recently asked-for files are kept (least recently used go first; a file larger than
+    a quarter of that is read for each request and never kept). A request for a kept
+    file is a dictionary lookup. When a new export arrives (``index.json`` replaced,
+    noticed at most once a second) every kept file is checked against the disk once,
+    by inode, modification time and size, before it is served again.
+
+    Personal feeds are found by their file name, which is the token: a request whose
+    token has the wrong form never reaches the disk.
+    """
+
+    def __init__(
+        self, root: Path, *, compress: bool = True, cache_bytes: int = DEFAULT_CACHE_BYTES
+    ) -> None:
         self.root = root
         self.compress = compress
-        self.public: dict[str, Resource] = {}
-        self.personal: dict[bytes, tuple[bytes, Resource]] = {}
-        self._stamp: tuple[int, int] | None = None
+        self.cache_bytes = cache_bytes
+        self.cached_bytes = 0
+        self._kept: OrderedDict[str, tuple[int, _Signature, Resource]] = OrderedDict()
+        self._generation = 0
+        self._stamp = self._index_stamp()
         self._checked = 0.0
-        self._lock = threading.Lock()
-        self.reload()
-
-    def reload(self) -> None:
-        """Read every servable file under the root."""
-        public: dict[str, Resource] = {}
-        personal: dict[bytes, tuple[bytes, Resource]] = {}
-        stamp = self._index_stamp()
-        for path in sorted(self.root.rglob("*")):
-            if (
-                not path.is_file()
-                or path.name.startswith(".")
-                or path.suffix not in (CONTENT_TYPES)
-            ):
-                continue
-            relative = path.relative_to(self.root).as_posix()
-            if relative.startswith("p/"):
-                token = path.stem.encode()
-                resource = _resource(path, True, self.compress)
-                personal[hashlib.sha256(token).digest()] = (token, resource)
-            else:
-                public["/" + relative] = _resource(path, False, self.compress)
-        if "/index.html" in public:
-            public["/"] = public["/index.html"]
-        self.public, self.personal, self._stamp = public, personal, stamp
 
     def _index_stamp(self) -> tuple[int, int] | None:
         # a new index.json arrives by rename (new inode); its mtime is the content's last
@@ -197,33 +197,96 @@ class FeedStore:
         return info.st_ino, info.st_ctime_ns
 
     def maybe_reload(self) -> None:
-        """Notice a new export (checked at most once a second) and load it in a thread, so
-        requests keep being served from the previous export meanwhile."""
+        """Notice a new export (checked at most once a second): kept files are then
+        checked against the disk before they are served again."""
         now = time.monotonic()
         if now - self._checked < RELOAD_CHECK_SECONDS:
             return
         self._checked = now
-        if self._index_stamp() != self._stamp and self._lock.acquire(blocking=False):
-            threading.Thread(target=self._reload_and_release, daemon=True).start()
-
-    def _reload_and_release(self) -> None:
-        try:
-            self.reload()
-        finally:
-            self._lock.release()
+        stamp = self._index_stamp()
+        if stamp != self._stamp:
+            self._stamp, self._generation = stamp, self._generation + 1
 
     def find(self, path: str) -> Resource | None:
-        """The resource for a request path, or None; tokens are checked in constant time."""
-        if path.startswith("/p/") and path.endswith(".ics"):
-            token = path[3:-4].encode()
-            entry = self.personal.get(hashlib.sha256(token).digest())
-            if entry is not None and hmac.compare_digest(entry[0], token):
-                return entry[1]
+        """The resource for a request path, or None (a path that is not a servable file
+        of the folder: unknown, hidden, another type, or outside it)."""
+        kept = self._kept.get(path)
+        if kept is not None and kept[0] == self._generation:
+            self._kept.move_to_end(path)
+            return kept[2]
+        located = self._locate(path)
+        if located is None:
             return None
-        found = self.public.get(path)
-        if found is None and "." not in path.rsplit("/", 1)[-1]:
-            found = self.public.get(path + ".html")  # /o/<org>/<year>, /m/<id>
-        return found
+        file, private = located
+        signature = _signature(file)
+        if signature is None:
+            self._forget(path)
+            return None
+        if kept is not None and kept[1] == signature:  # unchanged by the new export
+            self._kept[path] = (self._generation, signature, kept[2])
+            self._kept.move_to_end(path)
+            return kept[2]
+        resource = _resource(file, private, self.compress)
+        self._keep(path, signature, resource)
+        return resource
+
+    def _locate(self, path: str) -> tuple[Path, bool] | None:
+        """(file, private) for a request path; None for anything not to be served."""
+        if path.startswith("/p/"):
+            match = _TOKEN.fullmatch(path)
+            return None if match is None else (self.root / "p" / f"{match[1]}.ics", True)
+        if path == "/":
+            path = "/index.html"
+        parts = path[1:].split("/") if path.startswith("/") else []
+        if not parts or any(not p or p.startswith(".") or "\\" in p or "\0" in p for p in parts):
+            return None
+        file = self.root.joinpath(*parts)
+        if file.suffix not in CONTENT_TYPES:
+            if "." in parts[-1]:
+                return None
+            file = file.with_name(parts[-1] + ".html")  # /o/<org>/<year>, /m/<id>
+        return file, False
+
+    def _keep(self, path: str, signature: _Signature, resource: Resource) -> None:
+        size = _size(resource)
+        if size > self.cache_bytes // 4:
+            self._forget(path)
+            return  # too large to keep: read for each request
+        self._forget(path)
+        self._kept[path] = (self._generation, signature, resource)
+        self.cached_bytes += size
+        while self.cached_bytes > self.cache_bytes and self._kept:
+            _, (_, _, oldest) = self._kept.popitem(last=False)
+            self.cached_bytes -= _size(oldest)
+
+    def _forget(self, path: str) -> None:
+        gone = self._kept.pop(path, None)
+        if gone is not None:
+            self.cached_bytes -= _size(gone[2])
+
+
+def _signature(file: Path) -> _Signature | None:
+    """What tells a file's version apart (inode, mtime, size, and its .gz sibling's
+    inode and mtime); None when it is not a regular file."""
+    try:
+        info = os.stat(file)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    try:
+        packed = os.stat(file.with_name(file.name + ".gz"))
+        sibling = (packed.st_ino, packed.st_mtime_ns)
+    except (FileNotFoundError, NotADirectoryError):
+        sibling = (0, 0)
+    return (info.st_ino, info.st_mtime_ns, info.st_size, *sibling)
+
+
+def _size(resource: Resource) -> int:
+    """The memory a kept resource holds, about: its bodies and header lines."""
+    packed = resource.gzip
+    own = len(resource.body) + len(resource.full_lines) + len(resource.unchanged_lines)
+    return own + (0 if packed is None else _size(packed)) + 512
 
 
 def _not_modified(resource: Resource, headers: list[tuple[bytes, bytes]]) -> bool:
@@ -247,8 +310,10 @@ def _not_modified(resource: Resource, headers: list[tuple[bytes, bytes]]) -> boo
 class Feeds:
     """The folder and the fetch notes: what both servers answer from, by the same rules."""
 
-    def __init__(self, root: Path, *, compress: bool) -> None:
-        self.store = FeedStore(root, compress=compress)
+    def __init__(
+        self, root: Path, *, compress: bool, cache_bytes: int = DEFAULT_CACHE_BYTES
+    ) -> None:
+        self.store = FeedStore(root, compress=compress, cache_bytes=cache_bytes)
         self.fetches = FetchLog(fetch_dir(root))
 
     def answer(

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 import httptools
 
-from .server import MAX_HEADER_BYTES, NOT_FOUND, Feeds
+from .server import DEFAULT_CACHE_BYTES, MAX_HEADER_BYTES, NOT_FOUND, Feeds
 
 MAX_URL_BYTES = 8 * 1024
 IDLE_SECONDS = 15.0
@@ -158,10 +158,10 @@ class _Connection(asyncio.Protocol):
             self._write(status, _PLAIN, b"", head=False, keep=False)
 
 
-def _serve_forever(sock: socket.socket, root: Path, compress: bool) -> None:
+def _serve_forever(sock: socket.socket, root: Path, compress: bool, cache_bytes: int) -> None:
     import uvloop
 
-    feeds = Feeds(root, compress=compress)
+    feeds = Feeds(root, compress=compress, cache_bytes=cache_bytes)
     clock = _Clock()
 
     async def main() -> None:
@@ -182,10 +182,11 @@ def serve_static(
     port: int = 8000,
     workers: int = 1,
     compress: bool = True,
+    cache_bytes: int = DEFAULT_CACHE_BYTES,
 ) -> None:
     """Serve ``root`` until interrupted. With several workers, one listening socket is
-    shared by that many forked processes (each with its own copy of the folder); this
-    process only waits for them and passes on SIGTERM/SIGINT."""
+    shared by that many forked processes (each keeps at most ``cache_bytes`` of the
+    folder in memory); this process only waits for them and passes on SIGTERM/SIGINT."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
@@ -195,7 +196,7 @@ def serve_static(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if workers <= 1:
         with contextlib.suppress(KeyboardInterrupt):
-            _serve_forever(sock, root, compress)
+            _serve_forever(sock, root, compress, cache_bytes)
         return
     children: list[int] = []
     for _ in range(workers):
@@ -203,7 +204,7 @@ def serve_static(
         if pid == 0:
             _die_with_parent()
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            _serve_forever(sock, root, compress)
+            _serve_forever(sock, root, compress, cache_bytes)
             os._exit(0)
         children.append(pid)
     sock.close()

@@ -5,6 +5,7 @@ The renderers (icalendar, jinja2) load when a feed command runs, not with every 
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 
 from cycle import DefinitionError
@@ -38,6 +39,17 @@ def export_feeds(call: Invocation) -> int:
     return 0
 
 
+def _megabytes(text: str) -> int:
+    """A whole number of megabytes, 0 or more (argparse names the option on error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget heltal") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("kan inte vara negativt")
+    return value
+
+
 def serve_folder(call: Invocation) -> int:
     """Serve the exported folder over HTTP until stopped."""
     from calendars.static_http import serve_static  # loads only when something is served
@@ -55,6 +67,7 @@ def serve_folder(call: Invocation) -> int:
         port=a.port,
         workers=a.workers,
         compress=not a.no_compression,
+        cache_bytes=a.cache_mb * 1024 * 1024,
     )
     return 0
 
@@ -160,6 +173,14 @@ COMMANDS = (
                         "--no-compression",
                         action="store_true",
                         help="skicka aldrig gzip, inte ens till klienter som ber om det",
+                    ),
+                    option(
+                        "--cache-mb",
+                        type=_megabytes,
+                        default=64,
+                        metavar="MB",
+                        help="hur mycket av mappen varje process håller i minnet "
+                        "(standard 64; 0 = läs varje fil från disk)",
                     ),
                 ),
                 serve_folder,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import gzip
 import http.client
 import signal
 import socket
@@ -13,7 +14,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from calendars.export import export
+from calendars.export import write_atomically as export_file
 from calendars.feeds import build_feeds
+from calendars.server import FeedStore
 from calendars.site import render_index
 from tests.calendars.conftest import BASE, BIN, publish
 from tests.servers import free_port, listening
@@ -327,3 +330,50 @@ def test_the_embed_view_is_the_wheel_alone(site: tuple[int, Path, dict[str, str]
     assert "<nav" not in page and 'target="_top"' in page
     year_page = get(site[0], "/o/mini/2027")[2].decode()
     assert "/o/mini/2027/inbaddning" in year_page  # the snippet to paste
+
+
+def test_a_server_whose_cache_holds_nothing_serves_every_file_from_disk(
+    site: tuple[int, Path, dict[str, str]],
+) -> None:
+    _, root, tokens = site
+    port = free_port()
+    argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
+    with listening([*argv, "--cache-mb", "0"], port):
+        files = sorted(p for p in root.rglob("*.ics") if p.is_file())
+        assert len(files) > 5
+        for file in files:
+            path = "/" + file.relative_to(root).as_posix()
+            status, headers, body = get(port, path)
+            assert (status, body) == (200, file.read_bytes()), path
+            assert get(port, path, {"If-None-Match": headers["etag"]})[0] == 304
+            status, packed_headers, packed = get(port, path, {"Accept-Encoding": "gzip"})
+            assert packed_headers.get("content-encoding") == "gzip"
+            assert gzip.decompress(packed) == file.read_bytes()
+        token = tokens["mini/lena-sjo"]
+        assert get(port, f"/p/{token}.ics")[0] == 200
+        assert get(port, f"/p/{token[:-1]}.ics")[0] == 404
+
+
+def test_the_store_keeps_no_more_than_its_cache_and_sees_a_new_export(
+    site: tuple[int, Path, dict[str, str]],
+) -> None:
+    _, root, _ = site
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".ics", ".html"))
+    largest = max(p.stat().st_size for p in files)
+    store = FeedStore(root, cache_bytes=8 * largest)
+    for _ in range(2):
+        for file in files:
+            found = store.find("/" + file.relative_to(root).as_posix())
+            assert found is not None and found.body == file.read_bytes()
+            assert 0 < store.cached_bytes <= store.cache_bytes
+    feed = root / "feeds" / "mini" / "radet.ics"
+    assert store.find("/feeds/mini/radet.ics") is not None
+    changed = feed.read_bytes().replace(b"END:VCALENDAR", b"X-TEST:1\r\nEND:VCALENDAR")
+    export_file(feed, changed)
+    export_file(root / "index.json", (root / "index.json").read_bytes() + b"\n")
+    store._checked = 0.0  # the once-a-second check is due
+    store.maybe_reload()
+    found = store.find("/feeds/mini/radet.ics")
+    assert found is not None and found.body == changed
+    assert store.find("/feeds/mini/finns-inte.ics") is None
+    assert store.find("/.arshjul-render.sqlite") is None
