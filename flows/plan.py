@@ -1,5 +1,6 @@
-"""Plan a year: plan-year (one or all organisations) and plan-organisation (the unit
-plan-year fans out to workers when it runs as a deployment).
+"""Plan a year: plan-year (one or all organisations) and plan-organisation (one or
+several organisations: the share of the country plan-year gives each worker when it
+runs on a work pool).
 
 load -> plan (plain call) -> save -> render; a second run with the same parameters
 writes nothing.
@@ -13,10 +14,10 @@ from prefect import flow
 from prefect.runtime import deployment
 
 from cycle.times import check_year, local_date
-from services.plan import changed_rows, plan_years
+from services.plan import balanced_chunks, changed_rows, plan_years
 
 from .runtime.context import audited, run_moment, run_name, run_settings
-from .runtime.deployments import run_children
+from .runtime.deployments import online_workers, run_children
 from .runtime.prefect_tasks import publish, read_cycles, read_rows_changed, save_plans
 
 
@@ -42,16 +43,24 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> PlanResul
     year = check_year(year if year is not None else local_date(now).year + 1)
     definitions = read_cycles(settings, org)
     slugs = tuple(d.organisation.slug for d in definitions)
-    # deployed (served or on a work pool): one child run per organisation, so the workers
-    # of the pool share the country between them; otherwise every plan is made before
-    # anything is written, so bad rules fail with nothing stored
-    fan_out = org is None and deployment.id is not None
-    plans = [] if fan_out else plan_years(definitions, [year])
+    # on a work pool with several workers online: one child run per worker, each with
+    # a share of the organisations of about equal work, so the workers plan the country
+    # together (a run per organisation spent its time starting processes). Otherwise –
+    # run directly, served, or one worker – every plan is made before anything is
+    # written, so bad rules fail with nothing stored
+    workers = online_workers() if org is None and deployment.id is not None else 0
+    chunks = balanced_chunks(definitions, workers) if workers > 1 else []
+    plans = [] if chunks else plan_years(definitions, [year])
     with audited("plan-year", {"org": org, "year": year}, settings) as record:
-        if fan_out:
-            children = run_children("plan-organisation", [{"org": s, "year": year} for s in slugs])
+        if chunks:
+            children = run_children(
+                "plan-organisation", [{"org": ",".join(c), "year": year} for c in chunks]
+            )
             record.rows_changed = read_rows_changed(settings, children)
-            record.message = f"{len(children)} organisationer planerade som egna körningar"
+            record.message = (
+                f"{len(slugs)} organisationer planerade i {len(children)} delkörningar, "
+                f"en per arbetare"
+            )
         else:
             outcomes = save_plans(settings, plans, now)
             record.rows_changed = changed_rows(outcomes)
@@ -64,11 +73,14 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> PlanResul
 
 @flow(name="plan-organisation", flow_run_name=run_name("Planera {org} {year}", org="", year=""))
 def plan_organisation_flow(org: str, year: int) -> PlanResult:
-    """Plan and save one organisation's year: the unit plan-year fans out to workers."""
+    """Plan and save the year of one organisation, or of several (``org=a,b,c``): the
+    unit plan-year gives each worker."""
     settings = run_settings()
     now = run_moment()
     year = check_year(year)
-    plans = plan_years(read_cycles(settings, org), [year])
+    slugs = tuple(s.strip() for s in org.split(",") if s.strip())
+    definitions = [d for slug in slugs for d in read_cycles(settings, slug)]
+    plans = plan_years(definitions, [year])  # all planned before anything is written
     with audited("plan-organisation", {"org": org, "year": year}, settings) as record:
         record.rows_changed = changed_rows(save_plans(settings, plans, now))
-    return PlanResult(year, (org,), record.rows_changed)
+    return PlanResult(year, slugs, record.rows_changed)

@@ -68,6 +68,26 @@ def plan_years(
     return [(d, plan_year(d, year, calendar)) for d in definitions for year in years]
 
 
+def balanced_chunks(definitions: Sequence[CycleDefinition], count: int) -> list[list[str]]:
+    """The organisations in ``count`` groups of about equal work (or fewer, when there
+    are fewer organisations), for workers to plan one group each.
+
+    An organisation's work is taken as its memberships (invitations and holders to
+    write) plus its series (meetings to plan); the largest go first, each to the group
+    with least work so far. Deterministic: the same files give the same groups.
+
+    Example:
+        >>> balanced_chunks([], 3)
+        []
+    """
+    groups: list[tuple[int, int, list[str]]] = [(0, i, []) for i in range(max(1, count))]
+    weight = {d.organisation.slug: len(d.memberships) + 12 * len(d.series) for d in definitions}
+    for slug in sorted(weight, key=lambda s: (-weight[s], s)):
+        work, index, members = min(groups)
+        groups[index] = (work + weight[slug], index, [*members, slug])
+    return [sorted(members) for _, _, members in groups if members]
+
+
 def changed_rows(outcomes: Sequence[YearOutcome]) -> int:
     """Rows the saves of ``outcomes`` inserted or changed."""
     return sum(o.result.changed for o in outcomes)

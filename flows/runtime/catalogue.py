@@ -146,7 +146,7 @@ CATALOGUE: dict[str, FlowInfo] = {
         ),
         FlowInfo(
             "plan-organisation",
-            "planera ett års möten för en organisation",
+            "planera ett års möten för en eller flera organisationer (org=a,b)",
             (Parameter("org", str, True), Parameter("year", int, True)),
             "flows.plan:plan_organisation_flow",
         ),

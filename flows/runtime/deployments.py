@@ -86,6 +86,22 @@ def serve_deployments(limit: int = 4) -> None:
     serve(*build_deployments(), pause_on_shutdown=False, limit=limit)
 
 
+def online_workers() -> int:
+    """How many workers of the current flow run's work pool are online (0 when the run
+    is not on a work pool: run directly, or by ``arshjul serve``)."""
+    from prefect.client.schemas.objects import WorkerStatus
+    from prefect.runtime import flow_run
+
+    if flow_run.id is None:
+        return 0
+    with get_client(sync_client=True) as client:
+        pool = client.read_flow_run(flow_run.id).work_pool_name
+        if pool is None:
+            return 0
+        workers = client.read_workers_for_work_pool(pool)
+    return sum(1 for w in workers if w.status == WorkerStatus.ONLINE)
+
+
 def run_children(flow: str, parameter_sets: list[dict[str, Any]]) -> list[str]:
     """Start the deployment of ``flow`` once per parameter set, all at once, as child runs
     of the current run; wait for every one; return their run ids.

@@ -1,6 +1,6 @@
 """Distributed Prefect: a server, a process work pool, two workers on 127.0.0.1; a
-country-wide plan-year fans out one sub-flow run per organisation, and both workers take
-part. Everything started here is stopped by PID."""
+country-wide plan-year fans out one sub-flow run per worker online, each with a share of
+the organisations, and both workers take part. Everything started here is stopped by PID."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bench.country import write_country
+from models.database import make_engine
 from tests.conftest import fresh_database_url
 from tests.flows.test_server_e2e import BIN, _get, _stop, _wait_for, server  # noqa: F401
 
@@ -88,7 +90,7 @@ def test_plan_year_fans_out_over_two_workers(
     # a worker may try a run another worker has already claimed (Prefect then aborts the
     # second submission), so a run tried by one worker only is a run that worker ran
     w1, w2 = (set(ids) for ids in submitted.values())
-    assert len(w1 | w2) == 1 + 6  # the parent and one child per region
+    assert len(w1 | w2) == 1 + 2  # the parent and one child per worker online
     assert w1 - w2 and w2 - w1, submitted  # both workers ran flow runs
     history = subprocess.run(
         [str(BIN / "arshjul"), "history", "--limit", "20"],
@@ -97,6 +99,13 @@ def test_plan_year_fans_out_over_two_workers(
         text=True,
         check=True,
     ).stdout
-    assert history.count("plan-organisation(") == 6
-    assert "6 organisationer planerade som egna körningar" in history
+    assert history.count("plan-organisation(") == 2
+    assert "6 organisationer planerade i 2 delkörningar, en per arbetare" in history
     assert all(w.returncode is not None for w in workers)
+    engine = make_engine(env["ARSHJUL_DATABASE_URL"])
+    with engine.connect() as connection:
+        planned = connection.execute(
+            text("SELECT COUNT(DISTINCT organisation) FROM meeting WHERE year = 2027")
+        ).scalar_one()
+    engine.dispose()
+    assert planned == 6  # every organisation, whichever worker had it
