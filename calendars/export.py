@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .feeds import Audience, Feed
+from .feeds import Audience, Feed, feed_meta
 from .rendercache import Kept, RenderCache, digest
 
 # Only these sub-folders are ours to prune; anything else in the export root is left alone.
@@ -121,7 +121,12 @@ def export(
     written = unchanged = 0
     keep: set[str] = set()  # relative paths (strings: tens of thousands of them)
 
-    def put(path: str, content: bytes | None, modified: dt.datetime | None) -> str | None:
+    def put(
+        path: str,
+        content: bytes | None,
+        modified: dt.datetime | None,
+        meta: dict[str, str] | None = None,
+    ) -> str | None:
         """Write one file unless it is kept; returns the digest of new bytes."""
         nonlocal written, unchanged
         keep.update((path, f"{path}.gz"))
@@ -134,11 +139,11 @@ def export(
             unchanged += 1
         sha = digest(content)
         if cache is not None:
-            cache.written(path, sha)
+            cache.written(path, sha, meta)
         return sha
 
     for feed in feeds:
-        put(feed.path, feed.content, feed.last_modified)
+        put(feed.path, feed.content, feed.last_modified, feed_meta(feed))
     latest = max((f.last_modified for f in feeds), default=None)
     page_digests: dict[str, str] = {}
     for name, page in pages.items():

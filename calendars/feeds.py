@@ -26,7 +26,7 @@ from .ical import (
     render_meeting,
     render_task,
 )
-from .rendercache import RenderCache, digest
+from .rendercache import Carried, RenderCache, digest
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ class _Renderer:
             self.cache.use(*map(_meeting_key, meetings))
             self.cache.use(*(_task_key(t, alarms) for t in tasks))
             print_ = self.cache.fingerprint("feed", name, description, modified, " ".join(parts))
-            kept = self.cache.kept(path, print_)
+            kept = self.cache.kept(path, print_, organisation)
             if kept is not None:
                 return Feed(kind, name, path, audience, organisation, None, modified, kept.digest)
         content = compose(
@@ -226,7 +226,7 @@ class _Renderer:
 def build_feeds(
     published: Published, *, base_url: str = "", cache: RenderCache | None = None
 ) -> list[Feed]:
-    """Every feed of every organisation, in a stable order.
+    """Every feed of every organisation, in a stable order (:func:`feed_order`).
 
     Args:
         published: the stored wheel for the window (usually last, this and next year).
@@ -289,7 +289,56 @@ def build_feeds(
                 )
         feeds.extend(_role_feeds(r, org, name, public))
     feeds.extend(_person_feeds(r, published))
-    return feeds
+    return sorted(feeds, key=feed_order)
+
+
+_KIND_RANK = {kind: rank for rank, kind in enumerate(FeedKind)}
+_ROLE_RANK = {role.slug: rank for rank, role in enumerate(Role)}
+
+
+def feed_order(feed: Feed) -> tuple[bool, str, int, int, str]:
+    """Where a feed stands in an export: personal feeds last; the others by
+    organisation, then whole organisation, bodies, groups, roles (in the roles' own
+    order), then path. An export of some organisations merges its feeds with the
+    others' by this order, so it lists them exactly as a full export does."""
+    personal = feed.audience is Audience.PERSONAL
+    role = _ROLE_RANK.get(feed.path.rsplit("/", 1)[-1].removesuffix(".ics"), 0)
+    return (
+        personal,
+        "" if personal else feed.organisation,
+        _KIND_RANK[feed.kind],
+        role if feed.kind is FeedKind.ROLE else 0,
+        feed.path,
+    )
+
+
+def carried_feeds(carried: Iterable[Carried]) -> list[Feed]:
+    """The feeds among files an export of other organisations carries over, as the index
+    lists them (their bytes stay on disk)."""
+    return [
+        Feed(
+            FeedKind(c.meta["kind"]),
+            c.meta["name"],
+            c.path,
+            Audience(c.meta["audience"]),
+            c.scope,
+            None,
+            dt.datetime.fromisoformat(c.meta["last_modified"]),
+            c.digest,
+        )
+        for c in carried
+        if c.meta is not None
+    ]
+
+
+def feed_meta(feed: Feed) -> dict[str, str]:
+    """What the render cache keeps of a feed for :func:`carried_feeds`."""
+    return {
+        "kind": feed.kind.value,
+        "name": feed.name,
+        "audience": feed.audience.value,
+        "last_modified": feed.last_modified.isoformat(),
+    }
 
 
 def person_feed(published: Published, person: str, *, base_url: str = "") -> Feed:

@@ -52,12 +52,14 @@ def _cached(
     paths: Sequence[str],
     inputs: tuple[object, ...],
     render: Callable[[], dict[str, bytes]],
+    scope: str,
 ) -> None:
-    """Add the files ``paths`` made from ``inputs`` to ``pages``: rendered, or – when
-    the cache finds every one of them already exported from the same inputs – kept."""
+    """Add the files ``paths`` (of organisation ``scope``) made from ``inputs`` to
+    ``pages``: rendered, or – when the cache finds every one of them already exported
+    from the same inputs – kept."""
     if cache is not None:
         print_ = cache.fingerprint(*inputs)
-        kept = [cache.kept(path, print_) for path in paths]  # each path learns its print
+        kept = [cache.kept(path, print_, scope) for path in paths]  # each learns its print
         found = [k for k in kept if k is not None]
         if len(found) == len(paths):
             pages.update(zip(paths, found, strict=True))
@@ -107,6 +109,7 @@ def render_pages(
                 ],
                 ("wheel", *wheel, shown, linked[slug]),
                 partial(_wheel_pages, *wheel, today, linked[slug], base_url),
+                slug,
             )
             _cached(
                 pages,
@@ -114,6 +117,7 @@ def render_pages(
                 [f"o/{slug}/{year}.pdf"],
                 ("poster", *wheel),
                 partial(_poster, *wheel, base_url),
+                slug,
             )
             for m in meetings:
                 inputs = (m, series.get(m.series), public[m.body], name, tuple(tasks[m.id]))
@@ -123,6 +127,7 @@ def render_pages(
                     [f"m/{m.id}.html", f"m/{m.id}.ics"],
                     ("meeting", *inputs),
                     partial(_meeting_pages, *inputs, base_url),
+                    slug,
                 )
     return pages
 

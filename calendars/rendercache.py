@@ -16,7 +16,10 @@ never serves it, the export never prunes it):
 - ``file``: per exported path, the fingerprint it was written from, its SHA-256 and the
   size and modification time it had, so an unchanged file is neither rendered, composed,
   read nor written – only looked at (``stat``). A file someone changed or removed by hand
-  no longer matches and is written again.
+  no longer matches and is written again. Each file also records its organisation (and
+  a feed what the index says of it), and ``site`` each organisation's years: an export
+  of one organisation after a change there (a moved meeting) renders that
+  organisation only and carries the others' files and index entries over.
 
 The cache is an optimisation only: removing the file gives a full render whose bytes are
 the same (tested), and a cache written by another version of the code is never used.
@@ -26,18 +29,24 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 FILE = ".arshjul-render.sqlite"
+FORMAT = 2  # the layout below; a cache of another layout is dropped, not read
 SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS piece (key TEXT PRIMARY KEY, fingerprint TEXT, content BLOB)",
-    "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT,"
-    " size INTEGER, mtime_ns INTEGER)",
+    "CREATE TABLE piece (key TEXT PRIMARY KEY, fingerprint TEXT, content BLOB)",
+    # scope: the organisation a file belongs to ("" for the site's own files); meta: a
+    # feed's name, kind, audience and last change (JSON), for an export of one
+    # organisation to list the others' feeds without reading them
+    "CREATE TABLE file (path TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT,"
+    " size INTEGER, mtime_ns INTEGER, scope TEXT, meta TEXT)",
+    "CREATE TABLE site (organisation TEXT PRIMARY KEY, years TEXT)",
 )
 
 
@@ -86,6 +95,18 @@ class _File:
     digest: str
     size: int
     mtime_ns: int
+    scope: str = ""
+    meta: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A file of an organisation an export of others leaves as it is."""
+
+    path: str
+    digest: str
+    scope: str
+    meta: dict[str, str] | None  # a feed's name, kind, audience, last change
 
 
 class RenderCache:
@@ -102,8 +123,12 @@ class RenderCache:
         self.salt = f"{renderer_version()} {salt}"
         root.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(root / FILE, isolation_level=None)
-        for statement in SCHEMA:
-            self._db.execute(statement)
+        if self._db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+            for table in ("piece", "file", "site"):
+                self._db.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in SCHEMA:
+                self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {FORMAT}")
         self._pieces: dict[str, str] = dict(
             self._db.execute("SELECT key, fingerprint FROM piece").fetchall()
         )
@@ -113,8 +138,12 @@ class RenderCache:
         self._used: set[str] = set()
         self._values: dict[int, tuple[object, str]] = {}
         self._new_pieces: dict[str, tuple[str, bytes]] = {}
-        self._planned: dict[str, str] = {}  # path -> fingerprint of what is being rendered
+        self._planned: dict[str, tuple[str, str]] = {}  # path -> (fingerprint, scope)
+        self._years: dict[str, list[int]] = {
+            slug: json.loads(years) for slug, years in self._db.execute("SELECT * FROM site")
+        }
         self._new_files: dict[str, _File] = {}
+        self._new_years: dict[str, list[int]] = {}
         self.rendered = 0
         self.reused = 0
 
@@ -157,11 +186,12 @@ class RenderCache:
         feed that holds them is unchanged)."""
         self._used.update(keys)
 
-    def kept(self, path: str, print_: str) -> Kept | None:
+    def kept(self, path: str, print_: str, scope: str = "") -> Kept | None:
         """:class:`Kept` when the file at ``path`` (and its gzip sibling) is what
         ``print_`` renders, as the last export wrote it; otherwise None, and the caller
-        renders it (and the export calls :meth:`written`)."""
-        self._planned[path] = print_
+        renders it (and the export calls :meth:`written`). ``scope`` is the organisation
+        the file belongs to."""
+        self._planned[path] = (print_, scope)
         known = self._files.get(path)
         if known is None or known.fingerprint != print_:
             return None
@@ -178,43 +208,82 @@ class RenderCache:
         self.reused += 1
         return Kept(known.digest)
 
-    def written(self, path: str, content_digest: str) -> None:
+    def written(self, path: str, content_digest: str, meta: dict[str, str] | None = None) -> None:
         """The export has written ``path`` (or found it already so): remember it as the
-        rendering of the fingerprint :meth:`kept` was asked about."""
-        print_ = self._planned.get(path)
-        if print_ is None:
+        rendering of the fingerprint :meth:`kept` was asked about (and, for a feed, what
+        the site's index says of it: ``meta``)."""
+        planned = self._planned.get(path)
+        if planned is None:
             return  # rendered without the cache: nothing to remember
+        print_, scope = planned
         stat = os.stat(self.root / path)
-        self._new_files[path] = _File(print_, content_digest, stat.st_size, stat.st_mtime_ns)
+        encoded = None if meta is None else json.dumps(meta, ensure_ascii=False, sort_keys=True)
+        self._new_files[path] = _File(
+            print_, content_digest, stat.st_size, stat.st_mtime_ns, scope, encoded
+        )
 
-    def save(self) -> None:
+    def knows(self, organisations: Iterable[str]) -> bool:
+        """Whether the last exports left a complete record of these organisations' files,
+        so an export of others can leave them as they are."""
+        return all(slug in self._years for slug in organisations)
+
+    def carry(self, organisations: Collection[str]) -> list[Carried]:
+        """The files of ``organisations`` as the last export left them: an export of
+        other organisations keeps them (and their record) unchanged."""
+        carried = []
+        for path, f in self._files.items():
+            if f.scope in organisations:
+                self._new_files[path] = f
+                meta = None if f.meta is None else json.loads(f.meta)
+                carried.append(Carried(path, f.digest, f.scope, meta))
+        return carried
+
+    def years(self, organisations: Collection[str]) -> dict[str, list[int]]:
+        """The years with a wheel of these organisations, as last exported."""
+        return {slug: self._years[slug] for slug in organisations if slug in self._years}
+
+    def record_years(self, years: Mapping[str, list[int]]) -> None:
+        """The years with a wheel of the organisations this export rendered."""
+        self._new_years = dict(years)
+
+    def save(self, *, complete: bool = True) -> None:
         """Store what this export rendered and wrote; forget pieces and files it did not
-        use (a meeting gone from the window, a revoked token's feed)."""
+        use (a meeting gone from the window, a revoked token's feed). An export of some
+        organisations only (not ``complete``) forgets no pieces: the others' are unused
+        but not gone."""
         db = self._db
         db.execute("BEGIN")
         try:
+            if complete:
+                db.execute("DELETE FROM site")
+            db.executemany(
+                "INSERT OR REPLACE INTO site VALUES (?, ?)",
+                ((slug, json.dumps(years)) for slug, years in self._new_years.items()),
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO piece VALUES (?, ?, ?)",
                 ((k, p, c) for k, (p, c) in self._new_pieces.items()),
             )
-            gone = set(self._pieces) - self._used
+            gone = set(self._pieces) - self._used if complete else set()
             db.executemany("DELETE FROM piece WHERE key = ?", ((k,) for k in gone))
             changed = [
-                (path, f.fingerprint, f.digest, f.size, f.mtime_ns)
+                (path, f.fingerprint, f.digest, f.size, f.mtime_ns, f.scope, f.meta)
                 for path, f in self._new_files.items()
                 if self._files.get(path) != f
             ]
-            db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?)", changed)
+            db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?)", changed)
             stale = set(self._files) - set(self._new_files)
             db.executemany("DELETE FROM file WHERE path = ?", ((p,) for p in stale))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        self._pieces = {k: p for k, p in self._pieces.items() if k in self._used}
+        self._years = self._new_years if complete else {**self._years, **self._new_years}
+        self._pieces = {k: p for k, p in self._pieces.items() if k not in gone}
         self._pieces.update((k, p) for k, (p, _) in self._new_pieces.items())
         self._files, self._new_files = dict(self._new_files), {}
         self._new_pieces, self._used, self._planned, self._values = {}, set(), {}, {}
+        self._new_years = {}
 
     def close(self) -> None:
         self._db.close()

@@ -122,7 +122,7 @@ def direktorsberedning_month_flow(org: str | None = None, month: str | None = No
             preparations.append(Preparation(slug, meeting, tasks))
         result = MonthResult(month, tuple(preparations), record.rows_changed)
         record.message = result.summary
-        record.feed_files = publish(settings, now)  # render: the feeds follow
+        record.feed_files = publish(settings, now, org)  # render: the feeds follow
     return result
 
 
@@ -183,7 +183,7 @@ def forum_flow(org: str, year: int, forum: int = 1) -> ForumResult:
         deadline = registration_deadline(tasks)
         result = ForumResult(meeting, guests, deadline, tasks, record.rows_changed)
         record.message = result.summary
-        record.feed_files = publish(settings, now)  # render: the feeds follow
+        record.feed_files = publish(settings, now, org)  # render: the feeds follow
     return result
 
 
@@ -229,7 +229,8 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> ChangeResu
             stored.id, bool(record.rows_changed), move.note, "redan flyttat dit; inget ändrat"
         )
         record.message = result.summary
-        record.feed_files = publish(settings, now)  # render: the feeds follow
+        # render: the feeds of the meeting's organisation follow
+        record.feed_files = publish(settings, now, stored.organisation)
     return result
 
 
@@ -248,5 +249,6 @@ def cancel_meeting_flow(meeting: str, reason: str) -> ChangeResult:
             stored.id, bool(record.rows_changed), note, "redan inställt; inget ändrat"
         )
         record.message = result.summary
-        record.feed_files = publish(settings, now)  # render: the feeds follow
+        # render: the feeds of the meeting's organisation follow
+        record.feed_files = publish(settings, now, stored.organisation)
     return result

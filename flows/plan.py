@@ -67,7 +67,7 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> PlanResul
             record.message = "; ".join(
                 f"{o.name} {o.year}: {sum(s.meetings for s in o.summary)} möten" for o in outcomes
             )
-        record.feed_files = publish(settings, now)  # render: the feeds follow
+        record.feed_files = publish(settings, now, org)  # render: the feeds follow
     return PlanResult(year, slugs, record.rows_changed)
 
 

@@ -179,16 +179,27 @@ def _columns(table: type[SQLModel]) -> list[Any]:
 
 
 def load_published(
-    session: Session, first_day: dt.date, last_day: dt.date, *, now: dt.datetime
+    session: Session,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    organisations: Collection[str] | None = None,
 ) -> Published:
     """Meetings starting in the window (cancelled ones included), their tasks, bodies,
-    people and live feed tokens, as they stand at ``now``."""
+    people and live feed tokens, as they stand at ``now`` – of every organisation, or
+    only of ``organisations``."""
     start = dt.datetime.combine(first_day, dt.time(0), tzinfo=STOCKHOLM)
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=STOCKHOLM)
+
+    def scoped(query: Any, owner: Any) -> Any:
+        return query if organisations is None else query.where(col(owner).in_(organisations))
+
     rows = session.exec(
-        select(*_columns(Meeting))
-        .where(col(Meeting.start) >= start, col(Meeting.start) < end)
-        .order_by(col(Meeting.start), col(Meeting.id))
+        scoped(
+            select(*_columns(Meeting)).where(col(Meeting.start) >= start, col(Meeting.start) < end),
+            Meeting.organisation,
+        ).order_by(col(Meeting.start), col(Meeting.id))
     ).all()
     meetings = _meetings(session, rows, now)
     body_of = {m.id: m.body for m in meetings}
@@ -201,14 +212,18 @@ def load_published(
         first_day=first_day,
         last_day=last_day,
         as_of=now,
-        organisations={o.slug: o.name for o in session.exec(select(Organisation))},
+        organisations={
+            o.slug: o.name for o in session.exec(scoped(select(Organisation), Organisation.slug))
+        },
         bodies=tuple(
             PublishedBody(b.key, b.organisation, b.slug, b.name, b.kind, b.public)
-            for b in session.exec(select(Body).order_by(col(Body.key)))
+            for b in session.exec(scoped(select(Body), Body.organisation).order_by(col(Body.key)))
         ),
         people=tuple(
             PublishedPerson(p.key, p.organisation, p.name, tokens.get(p.key), p.email)
-            for p in session.exec(select(Person).order_by(col(Person.key)))
+            for p in session.exec(
+                scoped(select(Person), Person.organisation).order_by(col(Person.key))
+            )
         ),
         meetings=tuple(meetings),
         tasks=tuple(tasks),
@@ -221,9 +236,16 @@ def load_published(
                 s.description,
                 SummerBreak.parse(s.summer_break) if s.summer_break else None,
             )
-            for s in session.exec(select(Series).order_by(col(Series.key)))
+            for s in session.exec(
+                scoped(select(Series), Series.organisation).order_by(col(Series.key))
+            )
         ),
     )
+
+
+def organisation_names(session: Session) -> dict[str, str]:
+    """Every organisation's name by slug (the start page lists them all)."""
+    return {o.slug: o.name for o in session.exec(select(Organisation))}
 
 
 def _sent_items(session: Session, meetings: Sequence[str]) -> list[PublishedItem]:

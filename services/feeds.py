@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,14 +14,14 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from calendars.export import ExportResult, export
-from calendars.feeds import Audience, build_feeds
+from calendars.feeds import Audience, build_feeds, carried_feeds, feed_order
 from calendars.pages import render_pages, years_with_meetings
-from calendars.rendercache import RenderCache, forget
+from calendars.rendercache import Kept, RenderCache, forget, renderer_version
 from calendars.site import render_index
 from cycle import DefinitionError
 from cycle.published import publication_window
 from models.database import read_session, write_session
-from models.published import load_published
+from models.published import load_published, organisation_names
 from models.tokens import ensure_tokens, live_token, rotate_token
 from models.version import data_version
 
@@ -46,7 +46,12 @@ class PublishResult:
 
 
 def publish_feeds(
-    settings: Settings, *, today: dt.date, now: dt.datetime, full: bool = False
+    settings: Settings,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    full: bool = False,
+    organisations: Collection[str] | None = None,
 ) -> PublishResult:
     """Write every feed and the start page for the window around ``today``.
 
@@ -54,12 +59,17 @@ def publish_feeds(
     with unchanged data writes no file at all. Only what changed since the last export
     into the folder is rendered (``calendars.rendercache``); ``full`` forgets that and
     renders everything (the bytes are the same).
+
+    ``organisations``: what a flow that changed those organisations only (a moved
+    meeting) asks for: their files are brought up to date and the other organisations'
+    files and index entries carried over unread – when the last export left a record
+    of them; otherwise everything is exported.
     """
     engine = engine_for(settings.database_url)
-    with _export_turn(settings, engine, today, now):
+    with _export_turn(settings, engine, today, now, complete=organisations is None):
         if full:
             forget(settings.publish_dir)
-        return _publish(engine, settings, today=today, now=now)
+        return _publish(engine, settings, today=today, now=now, organisations=organisations)
 
 
 def publish_changed_feeds(
@@ -79,21 +89,24 @@ def publish_changed_feeds(
 
 @contextmanager
 def _export_turn(
-    settings: Settings, engine: Engine, today: dt.date, now: dt.datetime
+    settings: Settings, engine: Engine, today: dt.date, now: dt.datetime, *, complete: bool = True
 ) -> Iterator[bool]:
     """This process's turn to export (see :func:`export_lock`), with a feed token for
-    everyone; yields whether the folder already shows the current data version, day
-    and address, and records them once the export is done. The version is read before
-    the export reads its data, so what is exported is at least that new."""
+    everyone; yields whether the folder already shows the current data version, day,
+    address and renderer, and records them once a ``complete`` export is done (an
+    export of some organisations cannot tell whether others changed too). The version
+    is read before the export reads its data, so what is exported is at least that new."""
     settings.publish_dir.mkdir(parents=True, exist_ok=True)
     with export_lock(settings.publish_dir):
         with write_session(engine) as session:  # first: issuing one is a write
             ensure_tokens(session, now=now)
         with engine.connect() as connection:
-            stamp = f"{data_version(connection)} {today.isoformat()} {settings.public_url}"
+            version = data_version(connection)
+        stamp = f"{version} {today.isoformat()} {settings.public_url} {renderer_version()}"
         done = settings.publish_dir / STAMP
         yield done.exists() and done.read_text("utf-8") == stamp
-        done.write_text(stamp, "utf-8")
+        if complete:
+            done.write_text(stamp, "utf-8")
 
 
 @contextmanager
@@ -110,22 +123,35 @@ def export_lock(folder: Path) -> Iterator[None]:
 
 
 def _publish(
-    engine: Engine, settings: Settings, *, today: dt.date, now: dt.datetime
+    engine: Engine,
+    settings: Settings,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    organisations: Collection[str] | None = None,
 ) -> PublishResult:
     first, last = publication_window(today)
-    with read_session(engine) as session:
-        published = load_published(session, first, last, now=now)
     cache = RenderCache(settings.publish_dir, salt=settings.public_url)
     try:
-        feeds = build_feeds(published, base_url=settings.public_url, cache=cache)
-        pages = {
-            "index.html": render_index(
-                feeds, published.organisations, settings.public_url, years_with_meetings(published)
-            ),
+        with read_session(engine) as session:
+            names = organisation_names(session)
+            others = set(names) - set(organisations or names)
+            if organisations is not None and not cache.knows(others):
+                organisations, others = None, set()  # no record of the others: all of it
+            published = load_published(session, first, last, now=now, organisations=organisations)
+        carried = cache.carry(others)
+        years = {**cache.years(others), **years_with_meetings(published)}
+        cache.record_years(years_with_meetings(published))
+        built = build_feeds(published, base_url=settings.public_url, cache=cache)
+        feeds = sorted(built + carried_feeds(carried), key=feed_order)
+        pages: dict[str, bytes | Kept] = {
+            "index.html": render_index(feeds, names, settings.public_url, years),
             **render_pages(published, today=today, base_url=settings.public_url, cache=cache),
+            **{c.path: Kept(c.digest) for c in carried if c.meta is None},
         }
         result = export(settings.publish_dir, feeds, pages, cache)
-        cache.save()  # after the files: a cache never names a file that was not written
+        # after the files: a cache never names a file that was not written
+        cache.save(complete=organisations is None)
     finally:
         cache.close()
     personal = sum(1 for f in feeds if f.audience is Audience.PERSONAL)

@@ -240,10 +240,14 @@ def store_report(path: Path, text: str) -> bool:
 
 
 @io_task("publicera-flöden")
-def publish(settings: Settings, now: dt.datetime) -> int:
-    """Re-export the feeds after a change; returns how many files were written or removed
-    (none when nothing a subscriber sees has changed)."""
-    return publish_feeds(settings, today=local_date(now), now=now).files_changed
+def publish(settings: Settings, now: dt.datetime, organisation: str | None = None) -> int:
+    """Re-export the feeds after a change – of ``organisation`` only, when the change was
+    to it alone (the others' files are carried over); returns how many files were
+    written or removed (none when nothing a subscriber sees has changed)."""
+    scope = None if organisation is None else {organisation}
+    return publish_feeds(
+        settings, today=local_date(now), now=now, organisations=scope
+    ).files_changed
 
 
 @io_task("köa-påminnelser")

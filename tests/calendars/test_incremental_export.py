@@ -33,13 +33,14 @@ from models.plan import save_plan
 from models.schema import upgrade_schema
 from models.tables import Meeting, Person, Task
 from models.tasks import complete_task
-from models.tokens import ensure_tokens, rotate_token
+from models.tokens import ensure_tokens, live_token, rotate_token
 from services.feeds import publish_feeds
 from services.settings import Settings
 from tests.conftest import NOW, fresh_database_url, mini_text
 
 ACTIONS = (
     "move",
+    "move-elsewhere",
     "cancel",
     "done",
     "agenda",
@@ -76,7 +77,9 @@ class World:
         self.now = NOW
         self.address = "https://arshjul.example.se"
         self.work = work
+        self.changed: set[str] | None = None  # the organisation the last act changed
         self._plan(mini_text())
+        self._plan(_other(mini_text()))
 
     def _plan(self, text: str) -> None:
         d = parse_cycle(text, "mini.toml")
@@ -85,6 +88,12 @@ class World:
             for year in (2026, 2027):
                 save_plan(s, plan_year(d, year, self.calendar), now=self.now)
             ensure_tokens(s, now=self.now)
+
+    def tokens(self, organisation: str) -> list[str]:
+        """The live feed tokens of an organisation's people."""
+        with write_session(self.engine) as s:
+            people = s.exec(select(Person).where(Person.organisation == organisation))
+            return [t for p in people if (t := live_token(s, p.key))]
 
     def settings(self, out: Path) -> Settings:
         return Settings.load(
@@ -106,6 +115,9 @@ class World:
         return rows[pick % len(rows)] if rows else None
 
     def apply(self, action: str, pick: int, out: Path) -> None:
+        """Change the world; ``changed`` says which organisation alone was changed (an
+        export of that one is what a flow would then ask for), or None."""
+        self.changed = None
         if action == "clock":
             self.now += dt.timedelta(days=1 + pick % 40, hours=pick % 7)
             return
@@ -122,7 +134,15 @@ class World:
             return
         with write_session(self.engine) as s:
             meeting = self._coming(s, pick)
-            if action == "move" and meeting is not None:
+            if meeting is not None:
+                self.changed = {meeting.organisation}
+            if action == "move-elsewhere" and meeting is not None:
+                # a change of one organisation, exported as a full export would see it
+                days = dt.timedelta(days=2)
+                start, end = meeting.start + days, meeting.end + days
+                move_meeting(s, Move(meeting.id, start, end, (), "Flyttat"), now=self.now)
+                self.changed = None
+            elif action == "move" and meeting is not None:
                 days = dt.timedelta(days=1 + pick % 5)
                 start, end = meeting.start + days, meeting.end + days
                 move_meeting(s, Move(meeting.id, start, end, (), "Flyttat i test"), now=self.now)
@@ -148,7 +168,18 @@ class World:
                 decide_item(s, item, accept=True, reason="", by=person.key, now=self.now)
             elif action == "token":
                 people = list(s.exec(select(Person).order_by(col(Person.key))))
-                rotate_token(s, person=people[pick % len(people)].key, now=self.now)
+                person = people[pick % len(people)]
+                rotate_token(s, person=person.key, now=self.now)
+                self.changed = {person.organisation}
+            if action in ("done", "agenda"):
+                self.changed = None  # exported in full, as the web's clicks are
+
+
+def _other(text: str) -> str:
+    """The mini cycle as a second organisation."""
+    return text.replace('slug = "mini"', 'slug = "mini2"', 1).replace(
+        'name = "Testregionen"', 'name = "Andra regionen"', 1
+    )
 
 
 @settings(
@@ -176,7 +207,10 @@ def test_an_incremental_export_equals_a_full_render(
         for action, pick in steps:
             world.apply(action, pick, kept)
             today = world.now.date()
-            publish_feeds(world.settings(kept), today=today, now=world.now)
+            # what a flow asks for after changing one organisation: an export of it alone
+            publish_feeds(
+                world.settings(kept), today=today, now=world.now, organisations=world.changed
+            )
         fresh = work / "fresh"
         publish_feeds(world.settings(fresh), today=today, now=world.now)
         incremental, full = _folder_state(kept), _folder_state(fresh)
@@ -196,11 +230,26 @@ def test_a_second_export_renders_nothing_and_a_change_renders_only_its_part(
     again = publish_feeds(world.settings(out), today=world.now.date(), now=world.now)
     assert first.rendered > 0
     assert (again.rendered, again.export.written) == (0, 0)
+    before = {p: (p.read_bytes(), p.stat().st_ino) for p in out.rglob("*") if p.is_file()}
     world.apply("cancel", 0, out)
-    changed = publish_feeds(world.settings(out), today=world.now.date(), now=world.now)
-    # one meeting: its event, its meeting page, its year's wheel (page and poster)
+    assert world.changed == {"mini"}
+    changed = publish_feeds(
+        world.settings(out), today=world.now.date(), now=world.now, organisations={"mini"}
+    )
+    # one meeting: its event and its tasks' to-dos, in the feeds that hold them
     assert 0 < changed.rendered < first.rendered / 4
     assert changed.export.written > 0
+    rewritten = {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and (p.read_bytes(), p.stat().st_ino) != before.get(p)
+    }
+    other = {p.as_posix() for p in out.rglob("*mini2*")} | {
+        (out / "p" / f"{t}.ics").as_posix() for t in world.tokens("mini2")
+    }
+    assert rewritten and not {(out / p).as_posix() for p in rewritten} & other  # untouched
+    assert "index.json" in rewritten  # its fingerprint covers every file
+    # the scoped export left the folder exactly as a full render of all of it
     full = publish_feeds(world.settings(out), today=world.now.date(), now=world.now, full=True)
     assert full.rendered == first.rendered
-    assert full.export.written == 0  # the same bytes as the incremental export wrote
+    assert full.export.written == 0
