@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from models.database import make_engine
+from services.settings import DEFAULT_FANOUT_MIN_MEETINGS
 
 from .country import write_country
 from .feeds import _free_port
@@ -78,8 +79,11 @@ def _online(api: str, pool: str) -> int:
         return sum(1 for w in json.loads(response.read()) if w.get("status") == "ONLINE")
 
 
-def case(env: dict[str, str], work: Path, api: str, workers: int, name: str) -> dict[str, float]:
-    """plan-year for 2027 with ``workers`` pinned workers; seconds and child runs."""
+def case(
+    env: dict[str, str], work: Path, api: str, workers: int, name: str, least: int
+) -> dict[str, float]:
+    """plan-year for 2027 with ``workers`` pinned workers, shared out from ``least``
+    meetings; seconds and child runs."""
     schema = f"fanout_{uuid.uuid4().hex[:8]}"
     admin = make_engine(POSTGRES)
     with admin.begin() as conn:
@@ -88,6 +92,7 @@ def case(env: dict[str, str], work: Path, api: str, workers: int, name: str) -> 
         **env,
         "ARSHJUL_DATABASE_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}",
         "ARSHJUL_PUBLISH_DIR": str(work / f"publicerat-{name}"),
+        "ARSHJUL_FANOUT_MIN_MEETINGS": str(least),
     }
     try:
         subprocess.run(
@@ -116,7 +121,14 @@ def case(env: dict[str, str], work: Path, api: str, workers: int, name: str) -> 
             seconds = time.perf_counter() - start
         if run.returncode != 0:
             raise RuntimeError(run.stdout + run.stderr)
-        children = re.search(r"i (\d+) delkörningar", run.stdout + run.stderr)
+        history = subprocess.run(
+            [str(BIN / "arshjul"), "history", "--limit", "1"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        children = re.search(r"i (\d+) delkörningar", history)
         return {"seconds": seconds, "children": float(children.group(1)) if children else 0.0}
     finally:
         with admin.begin() as conn:
@@ -159,15 +171,18 @@ def main() -> None:
             env["PREFECT_API_URL"] = api
             deploy = [str(BIN / "arshjul"), "deploy", "--pool", "bench"]
             subprocess.run(deploy, env=env, check=True, capture_output=True)
-            one = case(env, work, api, 1, "one")
-            two = case(env, work, api, 2, "two")
+            one = case(env, work, api, 1, "one", 0)
+            shared = case(env, work, api, 2, "shared", 0)
+            default = case(env, work, api, 2, "default", DEFAULT_FANOUT_MIN_MEETINGS)
         print(f"plan-year 2027, {args.regions} regions × scale {args.scale}, PostgreSQL")
-        print(f"{'one worker (core 0): one run, no children':<52} {one['seconds']:8.1f} s")
-        print(
-            f"{'two workers (cores 0 and 1): ' + str(int(two['children'])) + ' child runs':<52}"
-            f" {two['seconds']:8.1f} s"
+        rows = (
+            ("one worker (core 0)", one),
+            ("two workers, shared out (ARSHJUL_FANOUT_MIN_MEETINGS=0)", shared),
+            (f"two workers, default ({DEFAULT_FANOUT_MIN_MEETINGS} meetings)", default),
         )
-        print(f"{'two against one':<52} {two['seconds'] / one['seconds']:8.2f}")
+        for label, found in rows:
+            runs = f"{int(found['children'])} child runs"
+            print(f"{label:<60} {runs:>14} {found['seconds']:8.1f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

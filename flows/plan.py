@@ -43,14 +43,16 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> PlanResul
     year = check_year(year if year is not None else local_date(now).year + 1)
     definitions = read_cycles(settings, org)
     slugs = tuple(d.organisation.slug for d in definitions)
-    # on a work pool with several workers online: one child run per worker, each with
-    # a share of the organisations of about equal work, so the workers plan the country
-    # together (a run per organisation spent its time starting processes). Otherwise –
-    # run directly, served, or one worker – every plan is made before anything is
-    # written, so bad rules fail with nothing stored
+    # every plan is made before anything is written, so bad rules fail with nothing
+    # stored. On a work pool with several workers online and a year large enough to pay
+    # for starting child runs (ARSHJUL_FANOUT_MIN_MEETINGS), each worker gets one child
+    # run with a share of the organisations of about equal work; otherwise this run
+    # saves the plans itself
+    plans = plan_years(definitions, [year])
     workers = online_workers() if org is None and deployment.id is not None else 0
-    chunks = balanced_chunks(definitions, workers) if workers > 1 else []
-    plans = [] if chunks else plan_years(definitions, [year])
+    meetings = sum(len(plan.meetings) for _, plan in plans)
+    large = meetings >= settings.fan_out_min_meetings()
+    chunks = balanced_chunks(definitions, workers) if workers > 1 and large else []
     with audited("plan-year", {"org": org, "year": year}, settings) as record:
         if chunks:
             children = run_children(

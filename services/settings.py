@@ -20,6 +20,10 @@ TLS_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 SMTP_PREFIX = "ARSHJUL_SMTP_"
 DEFAULT_CATCH_UP_DAYS = 7
+# plan-year shares a year among the workers of a pool only when it has at least this many
+# meetings: below, starting a child run costs more than the half of the work it takes
+# over (bench.fanout and docs/scale.md: about 36,000 meetings on two 1-core workers)
+DEFAULT_FANOUT_MIN_MEETINGS = 36_000
 DEFAULT_SECRET_FILE = "arshjul-nyckel.secret"
 
 
@@ -117,6 +121,8 @@ class Settings:
     # ARSHJUL_REMINDER_CATCHUP_DAYS as given: how many days back a reminder run sends what
     # runs that did not happen would have sent (checked where reminders are sent)
     catch_up_value: str = str(DEFAULT_CATCH_UP_DAYS)
+    # ARSHJUL_FANOUT_MIN_MEETINGS as given (checked where plan-year reads it)
+    fan_out_value: str = str(DEFAULT_FANOUT_MIN_MEETINGS)
     # the key that signs "Markera som klar" links and form tokens: ARSHJUL_SECRET_KEY, or
     # else a file made on first use (mode 0600); see services.secret
     secret_value: str | None = field(default=None, repr=False)
@@ -161,6 +167,8 @@ class Settings:
             ).rstrip("/"),
             catch_up_value=environ.get("ARSHJUL_REMINDER_CATCHUP_DAYS")
             or str(DEFAULT_CATCH_UP_DAYS),
+            fan_out_value=environ.get("ARSHJUL_FANOUT_MIN_MEETINGS")
+            or str(DEFAULT_FANOUT_MIN_MEETINGS),
             smtp_values=tuple(
                 sorted((k, v) for k, v in environ.items() if k.startswith(SMTP_PREFIX))
             ),
@@ -197,6 +205,24 @@ class Settings:
             )
         return days
 
+    def fan_out_min_meetings(self) -> int:
+        """From how many meetings in a year plan-year shares it among a pool's workers.
+
+        Raises:
+            DefinitionError: not a whole number of 0 or more, naming the variable.
+        """
+        try:
+            meetings = int(self.fan_out_value)
+        except ValueError:
+            meetings = -1
+        if meetings < 0:
+            raise DefinitionError(
+                "ska vara ett antal möten, 0 eller fler",
+                field="ARSHJUL_FANOUT_MIN_MEETINGS",
+                value=self.fan_out_value,
+            )
+        return meetings
+
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables that :meth:`load` reads (without
         the mail server's), for the processes a served deployment starts."""
@@ -208,6 +234,7 @@ class Settings:
             "ARSHJUL_PUBLISH_DIR": str(self.publish_dir.resolve()),
             "ARSHJUL_PUBLIC_URL": self.public_url,
             "ARSHJUL_REMINDER_CATCHUP_DAYS": self.catch_up_value,
+            "ARSHJUL_FANOUT_MIN_MEETINGS": self.fan_out_value,
             # the file, never the key: a served run reads the same key from it
             "ARSHJUL_SECRET_FILE": str(self.secret_file.resolve()),
         }

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cycle import DefinitionError
-from services.settings import SHIPPED_CYCLES, Settings, SmtpSettings
+from services.settings import DEFAULT_FANOUT_MIN_MEETINGS, SHIPPED_CYCLES, Settings, SmtpSettings
 
 FROM = "arshjul@region.example.se"
 
@@ -74,3 +74,11 @@ def test_smtp_settings_from_the_environment() -> None:
     assert "hemligt" not in repr(s) and "hemligt" not in str(s)
     with pytest.raises(DefinitionError, match="ARSHJUL_SMTP_TLS"):
         SmtpSettings.from_environment({"ARSHJUL_SMTP_HOST": "x", "ARSHJUL_SMTP_TLS": "tls1.3"})
+
+
+def test_the_fan_out_threshold_is_read_and_a_bad_one_named() -> None:
+    assert Settings.load({}).fan_out_min_meetings() == DEFAULT_FANOUT_MIN_MEETINGS
+    assert Settings.load({"ARSHJUL_FANOUT_MIN_MEETINGS": "0"}).fan_out_min_meetings() == 0
+    for bad in ("-1", "många"):
+        with pytest.raises(DefinitionError, match="ARSHJUL_FANOUT_MIN_MEETINGS"):
+            Settings.load({"ARSHJUL_FANOUT_MIN_MEETINGS": bad}).fan_out_min_meetings()
