@@ -121,7 +121,12 @@ class _Renderer:
         self.cache = cache
         self._meeting_bytes: dict[str, bytes] = {}
         self._task_bytes: dict[tuple[str, bool], bytes] = {}
-        self._prints: dict[object, str] = {}
+        self._meeting_prints: dict[str, str] = {}
+        self._task_prints: dict[tuple[str, bool], str] = {}
+        # when each item last changed, as its feeds' Last-Modified takes it
+        self._changed = {m.id: m.last_changed for m in published.meetings} | {
+            t.id: t.last_changed for t in published.tasks
+        }
 
     def _context(self, m: PublishedMeeting) -> MeetingContext:
         body = self.bodies[m.body]
@@ -129,20 +134,23 @@ class _Renderer:
 
     def meeting_print(self, m: PublishedMeeting) -> str:
         """The fingerprint of a meeting's event (only with a cache)."""
-        assert self.cache is not None
-        key = ("m", m.id)
-        if key not in self._prints:
-            self._prints[key] = self.cache.fingerprint("meeting", m, self._context(m))
-        return self._prints[key]
+        found = self._meeting_prints.get(m.id)
+        if found is None:
+            assert self.cache is not None
+            found = self._meeting_prints[m.id] = self.cache.fingerprint(
+                "meeting", m, self._context(m)
+            )
+        return found
 
     def task_print(self, t: PublishedTask, alarm: bool) -> str:
         """The fingerprint of a task's to-do: the task, its meeting's and the alarm."""
-        assert self.cache is not None
-        key = ("t", t.id, alarm)
-        if key not in self._prints:
+        found = self._task_prints.get((t.id, alarm))
+        if found is None:
+            assert self.cache is not None
             meeting = self.meeting_print(self.meetings[t.meeting])
-            self._prints[key] = self.cache.fingerprint("task", t, alarm, meeting)
-        return self._prints[key]
+            found = self.cache.fingerprint("task", t, alarm, meeting)
+            self._task_prints[(t.id, alarm)] = found
+        return found
 
     def meeting(self, m: PublishedMeeting) -> bytes:
         if m.id not in self._meeting_bytes:
@@ -202,7 +210,7 @@ class _Renderer:
         alarms: bool = False,
     ) -> Feed:
         meetings, tasks = list(meetings), list(tasks)
-        stamps = [m.last_changed for m in meetings] + [t.last_changed for t in tasks]
+        stamps = [self._changed[m.id] for m in meetings] + [self._changed[t.id] for t in tasks]
         empty = dt.datetime.combine(self.published.first_day, dt.time(0), tzinfo=dt.UTC)
         modified = max(stamps, default=empty)
         if self.cache is not None:

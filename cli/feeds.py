@@ -30,6 +30,12 @@ def export_feeds(call: Invocation) -> int:
         call.say("Inget har sparats sedan förra exporten; mappen är aktuell.")
         return 0
     result = found
+    if result.skipped:
+        call.say(
+            f"Inget har ändrats sedan förra exporten; mappen {call.settings.publish_dir} är "
+            f"aktuell ({result.export.unchanged} filer kontrollerade)."
+        )
+        return 0
     e = result.export
     call.say(
         f"Exporterade {result.feeds} flöden och {result.personal} personliga till "

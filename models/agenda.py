@@ -9,6 +9,8 @@ also raises SEQUENCE, so an updated kallelse follows. Functions flush but never 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -24,18 +26,28 @@ from .tables import AgendaItem, Meeting, Person
 ACCEPTED = ItemStatus.ACCEPTED.value
 
 
-def agenda_lines(session: Session, meetings: list[str]) -> dict[str, list[str]]:
+def agenda_lines(
+    session: Session, meetings: list[str], *, within: Any = None
+) -> dict[str, list[str]]:
     """The accepted agenda of each meeting as the lines a kallelse, feed and page show:
-    the title, then who presents it and for how long when the sender said so."""
-    lines: dict[str, list[str]] = {m: [] for m in meetings}
-    if not meetings:
+    the title, then who presents it and for how long when the sender said so. The
+    meetings are ``meetings``, or those a condition on ``meeting`` selects (``within``:
+    a window of thousands of meetings is one query)."""
+    lines: dict[str, list[str]] = defaultdict(list) if within is not None else {}
+    lines.update({m: [] for m in meetings})
+    if not meetings and within is None:
         return lines
-    rows = session.exec(
+    query = (
         select(AgendaItem, Person.name)
         .join(Person, col(Person.key) == col(AgendaItem.presenter), isouter=True)
-        .where(col(AgendaItem.meeting).in_(meetings), AgendaItem.status == ACCEPTED)
+        .where(AgendaItem.status == ACCEPTED)
         .order_by(col(AgendaItem.meeting), col(AgendaItem.position), col(AgendaItem.title))
     )
+    if within is None:
+        query = query.where(col(AgendaItem.meeting).in_(meetings))
+    else:
+        query = query.join(Meeting, col(Meeting.id) == col(AgendaItem.meeting)).where(within)
+    rows = session.exec(query)
     for item, presenter in rows:
         extra = [p for p in (presenter, f"{item.minutes} min" if item.minutes else None) if p]
         lines[item.meeting].append(item.title + (f" ({', '.join(extra)})" if extra else ""))

@@ -72,13 +72,30 @@ def _meetings(
     *,
     agenda: bool = True,
     invitations: bool = True,
+    within: Any = None,
 ) -> list[PublishedMeeting]:
     """Meeting rows as values at ``now``, with their agenda and invitations unless told
     otherwise (a list of tasks names their meetings and needs neither; a person's page
-    shows the agenda but not who else is called)."""
+    shows the agenda but not who else is called). ``within``: the condition on
+    ``meeting`` that selected ``rows``, when there is one – then their invitations and
+    agenda are read by it, in one query each, rather than by lists of ids."""
     lines: dict[str, list[str]] = {}
     called: dict[str, list[tuple[str, Role]]] = defaultdict(list)
-    for chunk in chunked(m.id for m in rows) if agenda or invitations else ():
+    if within is not None:
+        if agenda:
+            lines = agenda_lines(session, [], within=within)
+        for meeting, person, role in (
+            session.exec(
+                select(Invitation.meeting, Invitation.person, Invitation.role)
+                .join(Meeting, col(Meeting.id) == col(Invitation.meeting))
+                .where(within)
+                .order_by(col(Invitation.person))
+            )
+            if invitations
+            else ()
+        ):
+            called[meeting].append((person, ROLES[role]))
+    for chunk in chunked(m.id for m in rows) if within is None and (agenda or invitations) else ():
         if agenda:
             lines |= agenda_lines(session, list(chunk))
         if not invitations:
@@ -123,12 +140,23 @@ def _tasks(
     now: dt.datetime,
     *,
     with_assignees: bool = True,
+    within: Any = None,
 ) -> list[PublishedTask]:
     """Task rows as values at ``now``, with their assignees (unless not asked for: one
-    person's own list does not show who else holds a task), sorted by due date."""
+    person's own list does not show who else holds a task), sorted by due date;
+    ``within`` as for :func:`_meetings`, the condition on their meetings."""
     today = local_date(now)
     assignees: dict[str, list[str]] = defaultdict(list)
-    for chunk in chunked(t.id for t in rows) if with_assignees else ():
+    if within is not None and with_assignees:
+        for task, person in session.exec(
+            select(TaskAssignee.task, TaskAssignee.person)
+            .join(Task, col(Task.id) == col(TaskAssignee.task))
+            .join(Meeting, col(Meeting.id) == col(Task.meeting))
+            .where(within)
+            .order_by(col(TaskAssignee.person))
+        ):
+            assignees[task].append(person)
+    for chunk in chunked(t.id for t in rows) if with_assignees and within is None else ():
         for task, person in session.exec(
             select(TaskAssignee.task, TaskAssignee.person)
             .where(col(TaskAssignee.task).in_(chunk))
@@ -195,15 +223,18 @@ def load_published(
     def scoped(query: Any, owner: Any) -> Any:
         return query if organisations is None else query.where(col(owner).in_(organisations))
 
+    within = and_(col(Meeting.start) >= start, col(Meeting.start) < end)
+    if organisations is not None:
+        within = and_(within, col(Meeting.organisation).in_(organisations))
     rows = session.exec(
-        scoped(
-            select(*_columns(Meeting)).where(col(Meeting.start) >= start, col(Meeting.start) < end),
-            Meeting.organisation,
-        ).order_by(col(Meeting.start), col(Meeting.id))
+        select(*_columns(Meeting)).where(within).order_by(col(Meeting.start), col(Meeting.id))
     ).all()
-    meetings = _meetings(session, rows, now)
+    meetings = _meetings(session, rows, now, within=within)
     body_of = {m.id: m.body for m in meetings}
-    tasks = _tasks(session, _tasks_of_meetings(session, meetings), body_of, now)
+    task_rows = session.exec(
+        select(*_columns(Task)).join(Meeting, col(Meeting.id) == col(Task.meeting)).where(within)
+    ).all()
+    tasks = _tasks(session, task_rows, body_of, now, within=within)
     tokens = {
         t.person: t.token
         for t in session.exec(select(FeedToken).where(col(FeedToken.revoked_at).is_(None)))

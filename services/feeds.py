@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from calendars.export import ExportResult, export
 from calendars.feeds import Audience, build_feeds, carried_feeds, feed_order
 from calendars.pages import render_pages, years_with_meetings
-from calendars.rendercache import Kept, RenderCache, forget, renderer_version
+from calendars.rendercache import Kept, RenderCache, forget, intact_files, renderer_version
 from calendars.site import render_index
 from cycle import DefinitionError
 from cycle.published import publication_window
@@ -38,11 +38,32 @@ class PublishResult:
     personal: int
     export: ExportResult
     rendered: int = 0  # events, frames and pages rendered anew (the rest came from the cache)
+    # the next moment the clock alone changes what the export shows (a meeting ends)
+    changes_at: dt.datetime | None = None
+    skipped: bool = False  # nothing could have changed since the last export: not read
 
     @property
     def files_changed(self) -> int:
         """Files written or removed: none when nothing a subscriber sees has changed."""
         return self.export.written + self.export.removed
+
+
+@dataclass(slots=True)
+class _Turn:
+    """An export's view of the stamp beside the folder (see :func:`_export_turn`)."""
+
+    stamp: str  # data version, day, address and renderer now
+    recorded: str  # what the folder's stamp says
+    changes_at: dt.datetime | None = None  # of the export made in this turn
+
+    def current(self, now: dt.datetime) -> bool:
+        """Whether the folder shows what an export now would: the same data version,
+        day, address and renderer, and no meeting ended since (a held meeting shows as
+        held)."""
+        stamp, _, until = self.recorded.partition("\n")
+        if stamp != self.stamp:
+            return False
+        return until.strip() in ("", "-") or now < dt.datetime.fromisoformat(until.strip())
 
 
 def publish_feeds(
@@ -66,10 +87,16 @@ def publish_feeds(
     of them; otherwise everything is exported.
     """
     engine = engine_for(settings.database_url)
-    with _export_turn(settings, engine, today, now, complete=organisations is None):
+    with _export_turn(settings, engine, today, now, complete=organisations is None) as turn:
         if full:
             forget(settings.publish_dir)
-        return _publish(engine, settings, today=today, now=now, organisations=organisations)
+        elif organisations is None and turn.current(now):
+            checked = intact_files(settings.publish_dir)
+            if checked is not None:  # and no file was changed or removed by hand
+                return PublishResult(0, 0, ExportResult(0, checked, 0), skipped=True)
+        result = _publish(engine, settings, today=today, now=now, organisations=organisations)
+        turn.changes_at = result.changes_at
+        return result
 
 
 def publish_changed_feeds(
@@ -79,21 +106,26 @@ def publish_changed_feeds(
     database since the last export of the same day and address.
 
     What the web application asks after a click: with several workers, another one's
-    export may already carry the change. Time-driven changes (meetings held, tasks
-    late) are the scheduled export's, which always exports.
+    export may already carry the change. It does not look at the files themselves (the
+    scheduled export does).
     """
     engine = engine_for(settings.database_url)
-    with _export_turn(settings, engine, today, now) as current:
-        return None if current else _publish(engine, settings, today=today, now=now)
+    with _export_turn(settings, engine, today, now) as turn:
+        if turn.current(now):
+            return None
+        result = _publish(engine, settings, today=today, now=now)
+        turn.changes_at = result.changes_at
+        return result
 
 
 @contextmanager
 def _export_turn(
     settings: Settings, engine: Engine, today: dt.date, now: dt.datetime, *, complete: bool = True
-) -> Iterator[bool]:
+) -> Iterator[_Turn]:
     """This process's turn to export (see :func:`export_lock`), with a feed token for
-    everyone; yields whether the folder already shows the current data version, day,
-    address and renderer, and records them once a ``complete`` export is done (an
+    everyone; yields what the folder's stamp says against the current data version,
+    day, address and renderer, and records them – with the moment the export's
+    content next changes by the clock alone – once a ``complete`` export is done (an
     export of some organisations cannot tell whether others changed too). The version
     is read before the export reads its data, so what is exported is at least that new."""
     settings.publish_dir.mkdir(parents=True, exist_ok=True)
@@ -104,9 +136,12 @@ def _export_turn(
             version = data_version(connection)
         stamp = f"{version} {today.isoformat()} {settings.public_url} {renderer_version()}"
         done = settings.publish_dir / STAMP
-        yield done.exists() and done.read_text("utf-8") == stamp
-        if complete:
-            done.write_text(stamp, "utf-8")
+        turn = _Turn(stamp, done.read_text("utf-8") if done.exists() else "")
+        yield turn
+        if complete and turn.changes_at is not None:
+            done.write_text(f"{stamp}\n{turn.changes_at.isoformat()}", "utf-8")
+        elif complete:
+            done.write_text(f"{stamp}\n-", "utf-8")
 
 
 @contextmanager
@@ -155,7 +190,11 @@ def _publish(
     finally:
         cache.close()
     personal = sum(1 for f in feeds if f.audience is Audience.PERSONAL)
-    return PublishResult(len(feeds) - personal, personal, result, cache.rendered)
+    # a meeting shows as held once it has ended: the first end still to come
+    ends = [m.end for m in published.meetings if m.end > now]
+    return PublishResult(
+        len(feeds) - personal, personal, result, cache.rendered, min(ends, default=None)
+    )
 
 
 def personal_feed_url(settings: Settings, token: str) -> str:

@@ -32,7 +32,7 @@ def test_export_link_and_rotate(workspace: Path, monkeypatch: pytest.MonkeyPatch
     code, planned, _ = run("plan", "--year", "2027", "--org", "mini")
     assert code == 0 and "skrivna, 0 oförändrade, 0 borttagna" in planned  # plan publishes
     code, out, _ = run("feeds", "export", "--out", str(out_dir))
-    assert code == 0 and " 0 skrivna" in out  # and nothing was left for an export to do
+    assert code == 0 and "är aktuell" in out  # and nothing was left for an export to do
     index = json.loads((out_dir / "index.json").read_text(encoding="utf-8"))
     assert any(
         e["path"] == "feeds/mini/radet.ics" and e["audience"] == "offentlig" for e in index["feeds"]
@@ -41,7 +41,11 @@ def test_export_link_and_rotate(workspace: Path, monkeypatch: pytest.MonkeyPatch
         out_dir / "index.html"
     ).read_text(encoding="utf-8")
     again = run("feeds", "export", "--out", str(out_dir))[1]
-    assert " 0 skrivna" in again and "0 borttagna" in again
+    assert "är aktuell" in again
+    (out_dir / "feeds" / "mini" / "radet.ics").unlink()  # a file removed by hand
+    again = run("feeds", "export", "--out", str(out_dir))[1]
+    assert " 1 skrivna" in again and "0 borttagna" in again
+    assert (out_dir / "feeds" / "mini" / "radet.ics").exists()
 
     _, link, _ = run("feeds", "link", "--person", "mini/lena-sjo", "--out", str(out_dir))
     old = link.strip().rsplit("/", 1)[1]
