@@ -156,6 +156,14 @@ def export(
             page_digests[name] = put(name, page, None) or ""
     put("index.json", feed_index(feeds, page_digests), latest)
     removed = 0
+    if cache is not None and cache.scope is not None:
+        # an export of some organisations: what they had and no longer have, nothing else
+        for path in cache.gone():
+            for stale in (root / path, gzip_sibling(root / path)):
+                if stale.exists() and path not in keep:
+                    stale.unlink()
+                    removed += stale.suffix != ".gz"
+        return ExportResult(written, unchanged, removed)
     for folder in MANAGED:
         for where, _, names in sorted(os.walk(root / folder)):
             relative = Path(where).relative_to(root).as_posix()

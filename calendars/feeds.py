@@ -20,11 +20,13 @@ from cycle.text import printable
 
 from .ical import (
     MeetingContext,
+    add_alarms,
     calendar_frame,
     calendar_frame_tail,
     compose,
     render_meeting,
     render_task,
+    wants_alarm,
 )
 from .rendercache import Carried, RenderCache, digest
 
@@ -167,6 +169,9 @@ class _Renderer:
         return self._meeting_bytes[m.id]
 
     def task(self, t: PublishedTask, alarm: bool) -> bytes:
+        if alarm:  # a personal feed's: the same to-do with its alarms put in
+            plain = self.task(t, False)
+            return add_alarms(plain) if wants_alarm(t, self.meetings[t.meeting]) else plain
         key = (t.id, alarm)
         if key not in self._task_bytes:
 

@@ -157,10 +157,30 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
         transparency=icalendar.TRANSP.TRANSPARENT,
         **common,
     )
-    if alarm and t.status is TaskStatus.OPEN and not cancelled:  # not for late or done ones
-        todo.add_component(_reminder(related_to_due=True))
-        deadline.add_component(_reminder(related_to_due=False))
-    return bytes(todo.to_ical()) + bytes(deadline.to_ical())
+    rendered = bytes(todo.to_ical()) + bytes(deadline.to_ical())
+    return add_alarms(rendered) if alarm and wants_alarm(t, meeting) else rendered
+
+
+def wants_alarm(t: PublishedTask, meeting: PublishedMeeting) -> bool:
+    """Whether a personal feed gives the task its alarms: open ones only (not late, done
+    or cancelled ones, nor those of a cancelled meeting)."""
+    return t.status is TaskStatus.OPEN and not meeting.cancelled
+
+
+_END_TODO, _END_EVENT = b"END:VTODO\r\n", b"END:VEVENT\r\n"
+_ALARM_DUE = bytes(_reminder(related_to_due=True).to_ical())
+_ALARM_START = bytes(_reminder(related_to_due=False).to_ical())
+
+
+def add_alarms(rendered: bytes) -> bytes:
+    """A rendered task (its VTODO, then its deadline VEVENT) with the VALARM of each put
+    in before its END line – the bytes icalendar writes for the components with the
+    alarm added, without rendering the task a second time for the personal feeds."""
+    if not rendered:
+        return rendered  # a task that could not be rendered stays out
+    todo = rendered.index(_END_TODO)
+    event = rendered.rindex(_END_EVENT)
+    return rendered[:todo] + _ALARM_DUE + rendered[todo:event] + _ALARM_START + rendered[event:]
 
 
 def calendar_frame(name: str, description: str) -> tuple[bytes, bytes]:

@@ -50,6 +50,15 @@ SCHEMA = (
 )
 
 
+META = ("kind", "name", "audience", "last_modified")  # what the index says of a feed
+_SEPARATOR = "\x1f"  # a character no name holds (cycle files refuse control characters)
+
+
+def _in_scope(organisations: Collection[str]) -> str:
+    """`` WHERE scope IN (?, ?, …)`` for as many organisations."""
+    return f" WHERE scope IN ({', '.join('?' * len(organisations))})"
+
+
 @cache
 def renderer_version() -> str:
     """A hash of what turns published values into bytes: this package's source and
@@ -118,8 +127,11 @@ class RenderCache:
     again (``rendered``) and reused (``reused``) are for the export's report.
     """
 
-    def __init__(self, root: Path, *, salt: str = "") -> None:
+    def __init__(self, root: Path, *, salt: str = "", scope: Collection[str] | None = None) -> None:
         self.root = root
+        # an export of some organisations (``scope``) reads the record of theirs only
+        # and asks for a piece when it needs one; a full export reads it all at once
+        self.scope = None if scope is None else sorted(scope)
         self._root = str(root)
         self.salt = f"{renderer_version()} {salt}"
         root.mkdir(parents=True, exist_ok=True)
@@ -130,11 +142,14 @@ class RenderCache:
             for statement in SCHEMA:
                 self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {FORMAT}")
-        self._pieces: dict[str, str] = dict(
-            self._db.execute("SELECT key, fingerprint FROM piece").fetchall()
+        self._pieces: dict[str, str] = (
+            dict(self._db.execute("SELECT key, fingerprint FROM piece").fetchall())
+            if self.scope is None
+            else {}
         )
+        files = "SELECT * FROM file" + ("" if self.scope is None else _in_scope(self.scope))
         self._files: dict[str, _File] = {
-            path: _File(*rest) for path, *rest in self._db.execute("SELECT * FROM file")
+            path: _File(*rest) for path, *rest in self._db.execute(files, self.scope or ())
         }
         self._used: set[str] = set()
         self._values: dict[int, tuple[object, str]] = {}
@@ -175,11 +190,13 @@ class RenderCache:
         fresh = self._new_pieces.get(key)
         if fresh is not None and fresh[0] == print_:
             return fresh[1]
-        if self._pieces.get(key) == print_:
-            row = self._db.execute("SELECT content FROM piece WHERE key = ?", (key,)).fetchone()
-            if row is not None:
+        if self.scope is not None or self._pieces.get(key) == print_:
+            row = self._db.execute(
+                "SELECT fingerprint, content FROM piece WHERE key = ?", (key,)
+            ).fetchone()
+            if row is not None and row[0] == print_:
                 self.reused += 1
-                return bytes(row[0])
+                return bytes(row[1])
         content = render()
         self.rendered += 1
         self._new_pieces[key] = (print_, content)
@@ -221,7 +238,7 @@ class RenderCache:
             return  # rendered without the cache: nothing to remember
         print_, scope = planned
         stat = os.stat(self.root / path)
-        encoded = None if meta is None else json.dumps(meta, ensure_ascii=False, sort_keys=True)
+        encoded = None if meta is None else _SEPARATOR.join(meta[k] for k in META)
         self._new_files[path] = _File(
             print_, content_digest, stat.st_size, stat.st_mtime_ns, scope, encoded
         )
@@ -234,13 +251,28 @@ class RenderCache:
     def carry(self, organisations: Collection[str]) -> list[Carried]:
         """The files of ``organisations`` as the last export left them: an export of
         other organisations keeps them (and their record) unchanged."""
-        carried = []
-        for path, f in self._files.items():
-            if f.scope in organisations:
-                self._new_files[path] = f
-                meta = None if f.meta is None else json.loads(f.meta)
-                carried.append(Carried(path, f.digest, f.scope, meta))
-        return carried
+        if not organisations:
+            return []
+        assert self.scope is not None, "an export of all organisations carries nothing"
+        rows = self._db.execute(
+            "SELECT path, digest, scope, meta FROM file" + _in_scope(organisations),
+            sorted(organisations),
+        )
+        return [
+            Carried(
+                path,
+                sha,
+                scope,
+                None if meta is None else dict(zip(META, meta.split(_SEPARATOR), strict=True)),
+            )
+            for path, sha, scope, meta in rows
+        ]
+
+    def gone(self) -> list[str]:
+        """Files the last export wrote for this export's organisations that this one
+        did not (a meeting moved out of the window, a replaced token's feed): what an
+        export of some organisations removes, instead of looking through the folder."""
+        return sorted(set(self._files) - set(self._planned))
 
     def years(self, organisations: Collection[str]) -> dict[str, list[int]]:
         """The years with a wheel of these organisations, as last exported."""

@@ -166,13 +166,16 @@ def _publish(
     organisations: Collection[str] | None = None,
 ) -> PublishResult:
     first, last = publication_window(today)
-    cache = RenderCache(settings.publish_dir, salt=settings.public_url)
+    with read_session(engine) as session:
+        names = organisation_names(session)
+    others = set(names) - set(organisations or names)
+    cache = RenderCache(settings.publish_dir, salt=settings.public_url, scope=organisations)
     try:
+        if organisations is not None and not cache.knows(others):
+            cache.close()  # no record of the others: all of it
+            organisations, others = None, set()
+            cache = RenderCache(settings.publish_dir, salt=settings.public_url)
         with read_session(engine) as session:
-            names = organisation_names(session)
-            others = set(names) - set(organisations or names)
-            if organisations is not None and not cache.knows(others):
-                organisations, others = None, set()  # no record of the others: all of it
             published = load_published(session, first, last, now=now, organisations=organisations)
         carried = cache.carry(others)
         years = {**cache.years(others), **years_with_meetings(published)}
