@@ -38,12 +38,12 @@ from functools import cache
 from pathlib import Path
 
 FILE = ".arshjul-render.sqlite"
-FORMAT = 2  # the layout below; a cache of another layout is dropped, not read
+FORMAT = 3  # the layout below; a cache of another layout is dropped, not read
 SCHEMA = (
     "CREATE TABLE piece (key TEXT PRIMARY KEY, fingerprint TEXT, content BLOB)",
     # scope: the organisation a file belongs to ("" for the site's own files); meta: a
-    # feed's name, kind, audience and last change (JSON), for an export of one
-    # organisation to list the others' feeds without reading them
+    # feed's kind, name, audience and last change (META, joined by _SEPARATOR), for an
+    # export of one organisation to list the others' feeds without reading them
     "CREATE TABLE file (path TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT,"
     " size INTEGER, mtime_ns INTEGER, scope TEXT, meta TEXT)",
     "CREATE TABLE site (organisation TEXT PRIMARY KEY, years TEXT)",
