@@ -183,9 +183,9 @@ def _defaults(model: type[SQLModel]) -> dict[str, Any]:
 def insert_many(
     session: Session, model: type[SQLModel], rows: Sequence[Mapping[str, Any]], *, now: dt.datetime
 ) -> int:
-    """Insert new rows in one statement per batch (INSERT … VALUES (…), (…) on both
-    databases): what :func:`insert` does for one row – defaults, ``created_at`` and
-    ``updated_at`` stamped ``now``, sequence 0 – without an object and a flush per row.
+    """Insert new rows together – one executemany on SQLite, one ``COPY`` on PostgreSQL:
+    what :func:`insert` does for one row – defaults, ``created_at`` and ``updated_at``
+    stamped ``now``, sequence 0 – without an object and a flush per row.
     A plan of thousands of meetings is saved this way.
 
     Returns:
