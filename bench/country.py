@@ -185,8 +185,8 @@ def _q(text: str) -> str:
 class _People:
     """Invented, unique people of one region."""
 
-    def __init__(self, rng: random.Random, region: str) -> None:
-        self.rng, self.region, self.used = rng, region, set[str]()
+    def __init__(self, rng: random.Random, region: str, slug: str) -> None:
+        self.rng, self.region, self.slug, self.used = rng, region, slug, set[str]()
         self.blocks: list[str] = []
 
     def add(self, title: str, organisation: str, party: str | None = None) -> str:
@@ -198,7 +198,9 @@ class _People:
                 pid, n = f"{first}-{last}-{n}".lower().translate(ASCII), n + 1
             break
         self.used.add(pid)
-        email = f"{pid.replace('-', '.')}@example.se"
+        # unique across regions (people are matched across files by address), and in
+        # the TLD reserved for examples (RFC 2606), so nothing can reach a real mailbox
+        email = f"{pid.replace('-', '.')}@{self.slug}.example"
         block = [
             f'[[person]]\nid = "{pid}"\nname = {_q(first + " " + last)}',
             f"title = {_q(title)}\norganisation = {_q(organisation)}",
@@ -287,7 +289,7 @@ def region_file(slug: str, name: str, municipalities: int, seed: int, scale: int
     """The cycle file text of one synthetic region, about ``scale`` times the size of
     its base cycle (see the module docstring)."""
     rng = random.Random(f"{seed}/{slug}")
-    people = _People(rng, name)
+    people = _People(rng, name, slug)
     members: list[str] = []
 
     def member(person: str, body: str, role: str, side: str | None = None) -> None:

@@ -4,7 +4,8 @@ For each scale (``bench.country --scale``), in a fresh subprocess so that peak m
 that scale's own: pure planning of one year; storing it on SQLite and on PostgreSQL
 (when one answers at ``ARSHJUL_BENCH_POSTGRES_URL``, default the local test database),
 first into an empty database and then once more unchanged; queueing the reminders of
-60 days; and the peak RSS of the whole measurement. Printed side by side, one column
+60 days; finding the double bookings of the year (pure); and the peak RSS of the whole
+measurement. Printed side by side, one column
 per scale. Targets at scale 10: plan and store one year < 30 s on both databases,
 PostgreSQL no slower than SQLite, reminders for 60 days < 60 s, peak RSS < 1 GiB.
 
@@ -46,6 +47,7 @@ def measure(scale: int, regions: int) -> dict[str, float]:
     from sqlalchemy import text
 
     from calendars.messages import Sender
+    from cycle.conflicts import double_bookings, person_identities
     from models.database import StorageError, make_engine
     from models.schema import upgrade_schema
     from services.cyclefiles import load_cycles
@@ -67,6 +69,14 @@ def measure(scale: int, regions: int) -> dict[str, float]:
             "people": sum(len(d.people) for d in definitions),
             "memberships": sum(len(d.memberships) for d in definitions),
         }
+        meetings = [m for _, plan in plans for m in plan.meetings]
+        names = {f"{d.organisation.slug}/{p.id}": p.name for d in definitions for p in d.people}
+        identities = person_identities(definitions)
+        conflicts: list[object] = []
+        result["conflicts_s"] = _seconds(
+            lambda: conflicts.extend(double_bookings(meetings, identities, names))
+        )
+        result["conflicts"] = len(conflicts)
         engine = make_engine(f"sqlite:///{work / 'arshjul.db'}")
         upgrade_schema(engine)
         outcomes: list[object] = []
@@ -123,6 +133,8 @@ ROWS = (  # (label, key, format)
     ("memberships", "memberships", "{:.0f}"),
     ("rows written (definitions, meetings, tasks)", "rows", "{:.0f}"),
     ("plan one year (pure), s", "plan_s", "{:.2f}"),
+    ("find double bookings (pure), s (< 2)", "conflicts_s", "{:.2f}"),
+    ("  double bookings found", "conflicts", "{:.0f}"),
     ("store it, SQLite, s", "sqlite_s", "{:.2f}"),
     ("store it, PostgreSQL, s", "postgres_s", "{:.2f}"),
     ("store again unchanged, SQLite, s", "sqlite_again_s", "{:.2f}"),

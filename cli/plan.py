@@ -9,6 +9,7 @@ from cycle import plan_year, swedish_calendar
 from cycle.times import STOCKHOLM
 from models.database import describe_url
 from models.plan import planned_years
+from services.conflicts import find_double_bookings
 from services.cyclefiles import load_cycles
 from services.plan import YearOutcome, plan_and_store
 from services.storage import engine_for, reading
@@ -82,6 +83,11 @@ def check(call: Invocation) -> int:
                     f"  saknar e-postadress (får inga påminnelser): {p.name} "
                     f"[{d.organisation.slug}/{p.id}]"
                 )
+    conflicts = find_double_bookings(definitions, years)
+    if not conflicts:
+        call.say("Inga dubbelbokningar: ingen är kallad till två möten samtidigt.")
+    for conflict in conflicts:
+        call.say(f"Varning, dubbelbokning: {conflict.message}.")
     return 0
 
 

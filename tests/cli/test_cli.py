@@ -89,6 +89,27 @@ def test_check_reads_files_and_never_the_database(
     assert not (tmp_path / "arshjul.db").exists()
 
 
+def test_check_warns_of_a_person_called_to_two_meetings_at_once(
+    cycles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("check", "--cycles", str(cycles), "--year", "2027")
+    assert code == 0 and "Inga dubbelbokningar" in out and "Varning" not in out
+    # the same people in a second organisation whose council meets at the same hours
+    text = (cycles / "mini.toml").read_text(encoding="utf-8")
+    (cycles / "andra.toml").write_text(
+        text.replace('slug = "mini"', 'slug = "andra"', 1).replace(
+            'name = "Testregionen"', 'name = "Andra regionen"', 1
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run("check", "--cycles", str(cycles), "--year", "2027")
+    warnings = [line for line in out.splitlines() if line.startswith("Varning, dubbelbokning")]
+    assert code == 0 and warnings and "Inga dubbelbokningar" not in out
+    assert "(mini)" in warnings[0] and "(andra)" in warnings[0]
+    assert " 2027 kl. " in warnings[0] and "är kallad till både" in warnings[0]
+
+
 BAD_EDITS = {
     "malformed TOML": ('name = "Testregionen"', 'name = "Testregionen'),
     "invalid RRULE": ("FREQ=MONTHLY;BYDAY=1TH", "FREQ=MONTHLY;BYDAY=1XX"),

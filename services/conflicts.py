@@ -1,0 +1,20 @@
+"""Double bookings in the cycle files: plan the years (pure) and find who is called to
+two meetings that collide, across bodies and organisations (``cycle.conflicts``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cycle import CycleDefinition
+from cycle.conflicts import Conflict, double_bookings, person_identities
+
+from .plan import plan_years
+
+
+def find_double_bookings(
+    definitions: Sequence[CycleDefinition], years: Sequence[int]
+) -> list[Conflict]:
+    """Every double booking in ``years`` of the organisations of ``definitions``."""
+    meetings = [m for _, plan in plan_years(definitions, years) for m in plan.meetings]
+    names = {f"{d.organisation.slug}/{p.id}": p.name for d in definitions for p in d.people}
+    return double_bookings(meetings, person_identities(definitions), names)
