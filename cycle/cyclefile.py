@@ -100,6 +100,7 @@ def _organisation(t: Table) -> Organisation:
         )
         or HolidayPolicy.NEXT,
         avoid_klamdagar=t.flag("avoid_klamdagar", True),
+        travel_margin=dt.timedelta(minutes=t.minutes("travel_margin_minutes", most=24 * 60)),
         parties=t.texts("parties"),
         description=t.text("description", required=False, lines=True),
     )

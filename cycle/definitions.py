@@ -105,6 +105,9 @@ class Organisation:
     name: str
     holiday_policy: HolidayPolicy = HolidayPolicy.NEXT
     avoid_klamdagar: bool = True
+    # the time between two meetings someone needs to get from one to the other: a
+    # double booking is found when less is left (``cycle.conflicts``)
+    travel_margin: dt.timedelta = dt.timedelta(0)
     parties: tuple[str, ...] = ()
     description: str = ""
 

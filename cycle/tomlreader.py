@@ -105,6 +105,15 @@ class Table:
     def integer(self, key: str) -> int:
         return int(self._get(key, int, True))
 
+    def minutes(self, key: str, *, most: int) -> int:
+        """An optional whole number of minutes, 0 to ``most`` (0 when not given)."""
+        value = self._get(key, int, False)
+        if value is None:
+            return 0
+        if not 0 <= value <= most:
+            raise self.error(key, f"ska vara ett antal minuter, 0–{most}", value)
+        return int(value)
+
     def date(self, key: str) -> dt.date | None:
         value: dt.date | None = self._get(key, dt.date, False)
         return value

@@ -17,4 +17,5 @@ def find_double_bookings(
     """Every double booking in ``years`` of the organisations of ``definitions``."""
     meetings = [m for _, plan in plan_years(definitions, years) for m in plan.meetings]
     names = {f"{d.organisation.slug}/{p.id}": p.name for d in definitions for p in d.people}
-    return double_bookings(meetings, person_identities(definitions), names)
+    margins = {d.organisation.slug: d.organisation.travel_margin for d in definitions}
+    return double_bookings(meetings, person_identities(definitions), names, margins=margins)

@@ -198,3 +198,19 @@ def test_bad_input_names_file_line_field_and_value(
 def test_times_are_read_as_swedes_write_them(written: str, clock: tuple[int, int]) -> None:
     text = MINI.read_text(encoding="utf-8").replace('start = "13:00"', f'start = "{written}"')
     assert parse_cycle(text, "mini.toml").series[0].start == dt.time(*clock)
+
+
+def test_a_travel_margin_is_read_in_minutes_and_a_bad_one_named() -> None:
+    def with_margin(value: str) -> str:
+        return mini_text().replace(
+            "avoid_klamdagar = true", f"avoid_klamdagar = true\ntravel_margin_minutes = {value}"
+        )
+
+    assert "travel_margin_minutes" in with_margin("30")
+    d = parse_cycle(with_margin("30"), "mini.toml")
+    assert d.organisation.travel_margin == dt.timedelta(minutes=30)
+    assert parse_cycle(mini_text(), "mini.toml").organisation.travel_margin == dt.timedelta(0)
+    for bad in ("-5", "2000", '"30"'):
+        with pytest.raises(DefinitionError) as caught:
+            parse_cycle(with_margin(bad), "mini.toml")
+        assert caught.value.field is not None and "travel_margin_minutes" in caught.value.field
