@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from cycle import plan_year, swedish_calendar
+from cycle.conflicts import Conflict
 from cycle.times import STOCKHOLM
 from models.database import describe_url
 from models.plan import planned_years
@@ -61,7 +62,17 @@ def _plan(
         )
     for outcome in outcomes:
         call.say(render_summary(outcome))
+    everyone = load_cycles(call.settings.cycles_dir)  # a person may sit in other files too
+    _warn(call, find_double_bookings(everyone, years, involving=organisation))
     call.say(f"Databas: {describe_url(call.settings.database_url)}")
+
+
+def _warn(call: Invocation, conflicts: Sequence[Conflict]) -> None:
+    """Say each double booking, or that there is none."""
+    if not conflicts:
+        call.say("Inga dubbelbokningar: ingen är kallad till två möten samtidigt.")
+    for conflict in conflicts:
+        call.say(f"Varning, dubbelbokning: {conflict.message}.")
 
 
 def check(call: Invocation) -> int:
@@ -83,11 +94,7 @@ def check(call: Invocation) -> int:
                     f"  saknar e-postadress (får inga påminnelser): {p.name} "
                     f"[{d.organisation.slug}/{p.id}]"
                 )
-    conflicts = find_double_bookings(definitions, years)
-    if not conflicts:
-        call.say("Inga dubbelbokningar: ingen är kallad till två möten samtidigt.")
-    for conflict in conflicts:
-        call.say(f"Varning, dubbelbokning: {conflict.message}.")
+    _warn(call, find_double_bookings(definitions, years))
     return 0
 
 

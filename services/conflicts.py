@@ -12,10 +12,17 @@ from .plan import plan_years
 
 
 def find_double_bookings(
-    definitions: Sequence[CycleDefinition], years: Sequence[int]
+    definitions: Sequence[CycleDefinition],
+    years: Sequence[int],
+    *,
+    involving: str | None = None,
 ) -> list[Conflict]:
-    """Every double booking in ``years`` of the organisations of ``definitions``."""
+    """Every double booking in ``years`` of the organisations of ``definitions`` (all of
+    them: a person may sit in two), or only those with a meeting of ``involving``."""
     meetings = [m for _, plan in plan_years(definitions, years) for m in plan.meetings]
     names = {f"{d.organisation.slug}/{p.id}": p.name for d in definitions for p in d.people}
     margins = {d.organisation.slug: d.organisation.travel_margin for d in definitions}
-    return double_bookings(meetings, person_identities(definitions), names, margins=margins)
+    found = double_bookings(meetings, person_identities(definitions), names, margins=margins)
+    if involving is None:
+        return found
+    return [c for c in found if involving in (c.first.organisation, c.second.organisation)]

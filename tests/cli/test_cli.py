@@ -108,6 +108,13 @@ def test_check_warns_of_a_person_called_to_two_meetings_at_once(
     assert code == 0 and warnings and "Inga dubbelbokningar" not in out
     assert "(mini)" in warnings[0] and "(andra)" in warnings[0]
     assert " 2027 kl. " in warnings[0] and "är kallad till både" in warnings[0]
+    # planning one of them says the same: the other file is read for its people
+    db = f"sqlite:///{tmp_path / 'plan.db'}"
+    code, out, _ = run(
+        "plan", "--year", "2027", "--org", "mini", "--cycles", str(cycles), "--db", db
+    )
+    planned = [line for line in out.splitlines() if line.startswith("Varning, dubbelbokning")]
+    assert code == 0 and planned == warnings
 
 
 BAD_EDITS = {
