@@ -126,8 +126,10 @@ def export(
         content: bytes | None,
         modified: dt.datetime | None,
         meta: dict[str, str] | None = None,
+        sha: str | None = None,
     ) -> str | None:
-        """Write one file unless it is kept; returns the digest of new bytes."""
+        """Write one file unless it is kept; returns the digest of new bytes (``sha``
+        when the caller has it already)."""
         nonlocal written, unchanged
         keep.update((path, f"{path}.gz"))
         if content is None:
@@ -137,13 +139,13 @@ def export(
             written += 1
         else:
             unchanged += 1
-        sha = digest(content)
+        sha = sha or digest(content)
         if cache is not None:
             cache.written(path, sha, meta)
         return sha
 
     for feed in feeds:
-        put(feed.path, feed.content, feed.last_modified, feed_meta(feed))
+        put(feed.path, feed.content, feed.last_modified, feed_meta(feed), feed.digest)
     latest = max((f.last_modified for f in feeds), default=None)
     page_digests: dict[str, str] = {}
     for name, page in pages.items():

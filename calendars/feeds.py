@@ -98,8 +98,8 @@ def _meeting_key(m: PublishedMeeting) -> str:
     return f"meeting {m.id}"
 
 
-def _task_key(t: PublishedTask, alarm: bool) -> str:
-    return f"task {t.id} {int(alarm)}"
+def _task_key(t: PublishedTask) -> str:
+    return f"task {t.id}"
 
 
 def _frame_key(name: str, description: str) -> str:
@@ -122,7 +122,7 @@ class _Renderer:
         self.base_url = base_url.rstrip("/")
         self.cache = cache
         self._meeting_bytes: dict[str, bytes] = {}
-        self._task_bytes: dict[tuple[str, bool], bytes] = {}
+        self._task_bytes: dict[str, bytes] = {}
         self._meeting_prints: dict[str, str] = {}
         self._task_prints: dict[tuple[str, bool], str] = {}
         # when each item last changed, as its feeds' Last-Modified takes it
@@ -169,26 +169,25 @@ class _Renderer:
         return self._meeting_bytes[m.id]
 
     def task(self, t: PublishedTask, alarm: bool) -> bytes:
-        if alarm:  # a personal feed's: the same to-do with its alarms put in
-            plain = self.task(t, False)
-            return add_alarms(plain) if wants_alarm(t, self.meetings[t.meeting]) else plain
-        key = (t.id, alarm)
-        if key not in self._task_bytes:
+        """A task's to-do, rendered once; a personal feed's (``alarm``) is the same
+        bytes with its alarms put in."""
+        if t.id not in self._task_bytes:
 
             def render() -> bytes:
                 return _alone(
-                    lambda: render_task(t, self.meetings[t.meeting], alarm=alarm),
+                    lambda: render_task(t, self.meetings[t.meeting], alarm=False),
                     "uppgiften",
                     t.id,
                     t.title,
                 )
 
-            self._task_bytes[key] = (
+            self._task_bytes[t.id] = (
                 render()
                 if self.cache is None
-                else self.cache.piece(_task_key(t, alarm), self.task_print(t, alarm), render)
+                else self.cache.piece(_task_key(t), self.task_print(t, False), render)
             )
-        return self._task_bytes[key]
+        plain = self._task_bytes[t.id]
+        return add_alarms(plain) if alarm and wants_alarm(t, self.meetings[t.meeting]) else plain
 
     def frame(self, name: str, description: str) -> tuple[bytes, bytes]:
         """A feed's frame; with a cache, rendered once for each name and description."""
@@ -224,7 +223,7 @@ class _Renderer:
             # the pieces stay stored while a feed that holds them is kept
             self.cache.use(_frame_key(name, description))
             self.cache.use(*map(_meeting_key, meetings))
-            self.cache.use(*(_task_key(t, alarms) for t in tasks))
+            self.cache.use(*map(_task_key, tasks))
             print_ = self.cache.fingerprint("feed", name, description, modified, " ".join(parts))
             kept = self.cache.kept(path, print_, organisation)
             if kept is not None:

@@ -93,10 +93,10 @@ def render_pages(
             and b.public
             and any(m.body == b.key for y in years for m in by_org_year[(slug, y)])
         ]
+        own_series = tuple(s for s in published.series if s.key.startswith(f"{slug}/"))
         for year in years:
             meetings = by_org_year[(slug, year)]
             year_tasks = [t for m in meetings for t in tasks[m.id]]
-            own_series = tuple(s for s in published.series if s.key.startswith(f"{slug}/"))
             wheel = (name, slug, year, bodies, meetings, year_tasks, own_series)
             shown = today if today.year == year else None  # only this year marks today
             _cached(

@@ -216,14 +216,7 @@ class RenderCache:
         known = self._files.get(path)
         if known is None or known.fingerprint != print_:
             return None
-        try:
-            stat = os.stat(f"{self._root}/{path}")  # strings: pathlib costs more here
-            sibling = os.stat(f"{self._root}/{path}.gz")
-        except FileNotFoundError:
-            return None
-        if (stat.st_size, stat.st_mtime_ns) != (known.size, known.mtime_ns):
-            return None
-        if sibling.st_mtime_ns != stat.st_mtime_ns:
+        if not _as_written(self._root, path, known.size, known.mtime_ns):
             return None
         self._new_files[path] = known
         self.reused += 1
@@ -341,15 +334,21 @@ def intact_files(root: Path) -> int | None:
     finally:
         db.close()
     base = str(root)
-    for path, size, mtime_ns in rows:
-        try:
-            info = os.stat(f"{base}/{path}")
-            sibling = os.stat(f"{base}/{path}.gz")
-        except FileNotFoundError:
-            return None
-        if (info.st_size, info.st_mtime_ns, sibling.st_mtime_ns) != (size, mtime_ns, mtime_ns):
-            return None
+    if not all(_as_written(base, path, size, mtime_ns) for path, size, mtime_ns in rows):
+        return None
     return len(rows) or None
+
+
+def _as_written(root: str, path: str, size: int, mtime_ns: int) -> bool:
+    """Whether the file at ``path`` under ``root`` and its gzip sibling are as the export
+    recorded them: the same size and modification time (the sibling's is the file's).
+    Paths as strings: this runs for every file of an export, and pathlib costs more."""
+    try:
+        info = os.stat(f"{root}/{path}")
+        sibling = os.stat(f"{root}/{path}.gz")
+    except FileNotFoundError:
+        return False
+    return (info.st_size, info.st_mtime_ns, sibling.st_mtime_ns) == (size, mtime_ns, mtime_ns)
 
 
 def forget(root: Path) -> None:

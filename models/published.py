@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from cycle.definitions import Role, SeriesKind, SummerBreak
 from cycle.published import (
@@ -38,6 +38,7 @@ from cycle.times import STOCKHOLM, local_date
 
 from .agenda import agenda_lines
 from .database import chunked
+from .revisions import columns_of
 from .tables import (
     AgendaItem,
     Body,
@@ -193,17 +194,11 @@ def _tasks_of_meetings(
     a window holds tens of thousands)."""
     rows: list[Task] = []
     for chunk in chunked(m.id for m in meetings):
-        query = select(*_columns(Task)).where(col(Task.meeting).in_(chunk))
+        query = select(*columns_of(Task)).where(col(Task.meeting).in_(chunk))
         if steps is not None:
             query = query.where(col(Task.step).in_(list(steps)))
         rows.extend(session.exec(query))
     return rows
-
-
-def _columns(table: type[SQLModel]) -> list[Any]:
-    """A table's columns, to select rows that read like its objects (``row.start``)
-    without building an ORM object for each."""
-    return list(table.__table__.columns)  # type: ignore[attr-defined]
 
 
 def load_published(
@@ -227,12 +222,12 @@ def load_published(
     if organisations is not None:
         within = and_(within, col(Meeting.organisation).in_(organisations))
     rows = session.exec(
-        select(*_columns(Meeting)).where(within).order_by(col(Meeting.start), col(Meeting.id))
+        select(*columns_of(Meeting)).where(within).order_by(col(Meeting.start), col(Meeting.id))
     ).all()
     meetings = _meetings(session, rows, now, within=within)
     body_of = {m.id: m.body for m in meetings}
     task_rows = session.exec(
-        select(*_columns(Task)).join(Meeting, col(Meeting.id) == col(Task.meeting)).where(within)
+        select(*columns_of(Task)).join(Meeting, col(Meeting.id) == col(Task.meeting)).where(within)
     ).all()
     tasks = _tasks(session, task_rows, body_of, now, within=within)
     tokens = {

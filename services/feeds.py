@@ -178,8 +178,9 @@ def _publish(
         with read_session(engine) as session:
             published = load_published(session, first, last, now=now, organisations=organisations)
         carried = cache.carry(others)
-        years = {**cache.years(others), **years_with_meetings(published)}
-        cache.record_years(years_with_meetings(published))
+        own_years = years_with_meetings(published)
+        cache.record_years(own_years)
+        years = {**cache.years(others), **own_years}
         built = build_feeds(published, base_url=settings.public_url, cache=cache)
         feeds = sorted(built + carried_feeds(carried), key=feed_order)
         pages: dict[str, bytes | Kept] = {
