@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from cycle import plan_year, swedish_calendar
 from cycle.conflicts import Conflict
 from cycle.times import STOCKHOLM
 from models.database import describe_url
 from models.plan import planned_years
 from services.conflicts import find_double_bookings
 from services.cyclefiles import load_cycles
-from services.plan import YearOutcome, plan_and_store
+from services.plan import PlanContext, YearOutcome, plan_and_store, plan_context, plan_years
 from services.storage import engine_for, reading
 
 from .arguments import (
@@ -49,6 +48,8 @@ def _plan(
     planned_at: dt.datetime | None = None,
 ) -> None:
     definitions = load_cycles(call.settings.cycles_dir, organisation)
+    context = plan_context(call.settings, years)
+    _unread(call, context)
     # a step for planning them all, then one per organisation and year saved
     total = 1 + len(definitions) * len(years)
     with steps(call.err, "Planerar", total) as progress:
@@ -59,12 +60,22 @@ def _plan(
             now=planned_at or call.now,
             progress=progress,
             dry_run=dry_run,
+            context=context,
         )
     for outcome in outcomes:
         call.say(render_summary(outcome))
-    everyone = load_cycles(call.settings.cycles_dir)  # a person may sit in other files too
-    _warn(call, find_double_bookings(everyone, years, involving=organisation))
+    # a person may sit in other files too
+    _warn(
+        call,
+        find_double_bookings(context.everyone, years, involving=organisation, context=context),
+    )
     call.say(f"Databas: {describe_url(call.settings.database_url)}")
+
+
+def _unread(call: Invocation, context: PlanContext) -> None:
+    """Say each calendar to avoid that could not be read (the plan goes on without it)."""
+    for line in context.busy.unread:
+        call.say(f"Varning, kalender: {line}.")
 
 
 def _warn(call: Invocation, conflicts: Sequence[Conflict]) -> None:
@@ -78,10 +89,12 @@ def _warn(call: Invocation, conflicts: Sequence[Conflict]) -> None:
 def check(call: Invocation) -> int:
     """Check every cycle file and try-plan the years, without the database."""
     years = call.args.year or [call.today.year, call.today.year + 1]
-    definitions = load_cycles(call.settings.cycles_dir)
-    calendar = swedish_calendar(range(min(years) - 1, max(years) + 2))
+    context = plan_context(call.settings, years)
+    definitions = context.everyone
+    _unread(call, context)
+    plans = plan_years(definitions, years, context)
     for d in definitions:
-        meetings = sum(len(plan_year(d, y, calendar).meetings) for y in years)
+        meetings = sum(len(plan.meetings) for planned, plan in plans if planned is d)
         call.say(
             f"{d.source}: OK – {d.organisation.name}: {len(d.bodies)} organ, "
             f"{len(d.people)} personer, {len(d.series)} mötesserier, "
@@ -94,7 +107,7 @@ def check(call: Invocation) -> int:
                     f"  saknar e-postadress (får inga påminnelser): {p.name} "
                     f"[{d.organisation.slug}/{p.id}]"
                 )
-    _warn(call, find_double_bookings(definitions, years))
+    _warn(call, find_double_bookings(definitions, years, context=context))
     return 0
 
 

@@ -11,6 +11,11 @@ margin. Times are aware datetimes, so a day when the clocks change is no differe
 
 One sweep per person over their meetings sorted by start: the cost grows with the
 invitations, as planning's does.
+
+A series with ``on_conflict = "flytta"`` does not keep such a meeting: the planner moves
+it to the nearest working day (the way its holiday policy points, as for holidays) on
+which nobody called to it is busy, re-plans its chain from there, and its note says why
+(:func:`move_double_bookings`).
 """
 
 from __future__ import annotations
@@ -18,12 +23,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .definitions import CycleDefinition
-from .plan import PlannedMeeting
+from .busy import NO_BUSY_TIME, BusyTime
+from .definitions import ConflictPolicy, CycleDefinition, HolidayPolicy
+from .plan import (
+    PlannedMeeting,
+    PlannedTask,
+    YearPlan,
+    blocked_because,
+    invitations_on,
+    plan_chain,
+)
 from .swedish import format_date, format_time
 from .times import STOCKHOLM
+from .workdays import WorkCalendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +143,182 @@ def next_free_day(
     working: Callable[[dt.date], bool],
     busy: Callable[[dt.date], bool],
     limit: int = 30,
+    step: int = 1,
 ) -> dt.date | None:
-    """The first day on or after ``day`` that is a working day and not busy – moving on
-    past a day that is busy too (a chain) – or None within ``limit`` days."""
+    """The first day from ``day`` on (backwards with ``step=-1``) that is a working day
+    and not busy – moving on past a day that is busy too (a chain) – or None within
+    ``limit`` days."""
     for offset in range(limit + 1):
-        candidate = day + dt.timedelta(days=offset)
+        candidate = day + dt.timedelta(days=offset * step)
         if working(candidate) and not busy(candidate):
             return candidate
     return None
+
+
+Plans = Sequence[tuple[CycleDefinition, YearPlan]]
+
+
+def move_double_bookings(
+    plans: Plans,
+    calendar: WorkCalendar,
+    busy: Mapping[str, BusyTime] | None = None,
+) -> list[tuple[CycleDefinition, YearPlan]]:
+    """The plans with each meeting of an ``on_conflict = "flytta"`` series that collides
+    for someone moved to the nearest free working day of its year, its chain with it.
+
+    Of two colliding meetings the one that moves is the later one if its series may
+    move, else the earlier one if its series may; when neither may, both stay (and
+    :func:`double_bookings` warns). A day is free when the series could meet then (no
+    holiday, half day or avoided busy time) and none of the people called to the
+    meeting has another meeting that collides with it there. Every plan of the same
+    year is seen at once – a person sits in several organisations – so the result does
+    not depend on which organisations are asked for; a meeting moves at most once.
+    """
+    busy = busy or {}
+    definitions = {d.organisation.slug: d for d, _ in plans}
+    identities = person_identities(definitions.values())
+    margins = {slug: d.organisation.travel_margin for slug, d in definitions.items()}
+    names = {
+        f"{d.organisation.slug}/{p.id}": p.name for d in definitions.values() for p in d.people
+    }
+    movable = {
+        (slug, s.id)
+        for slug, d in definitions.items()
+        for s in d.series
+        if s.on_conflict is ConflictPolicy.FLYTTA
+    }
+    if not movable:
+        return list(plans)
+    years = sorted({plan.year for _, plan in plans})
+    moved: dict[str, tuple[PlannedMeeting, tuple[PlannedTask, ...]]] = {}
+    for year in years:
+        current = {m.id: m for _, plan in plans if plan.year == year for m in plan.meetings}
+        done: set[str] = set()
+        while True:
+            changed = False
+            for conflict in double_bookings(
+                list(current.values()), identities, names, margins=margins
+            ):
+                first, second = current[conflict.first.id], current[conflict.second.id]
+                if (first, second) != (conflict.first, conflict.second):
+                    continue  # one of them has moved this round: seen again next round
+                mover, other = next(
+                    (
+                        (m, o)
+                        for m, o in ((second, first), (first, second))
+                        if (m.organisation, m.series) in movable and m.id not in done
+                    ),
+                    (None, None),
+                )
+                if mover is None or other is None:
+                    continue
+                done.add(mover.id)
+                placed = _move(
+                    definitions[mover.organisation],
+                    mover,
+                    other,
+                    current,
+                    identities,
+                    margins,
+                    calendar,
+                    busy.get(mover.organisation, NO_BUSY_TIME),
+                )
+                if placed is not None:
+                    current[mover.id] = placed[0]
+                    moved[mover.id] = placed
+                    changed = True
+            if not changed:
+                break
+    if not moved:
+        return list(plans)
+    result = []
+    for definition, plan in plans:
+        meetings = tuple(
+            sorted(
+                (moved[m.id][0] if m.id in moved else m for m in plan.meetings),
+                key=lambda m: (m.start, m.id),
+            )
+        )
+        ids = {m.id for m in plan.meetings if m.id in moved}
+        tasks = tuple(
+            sorted(
+                [t for t in plan.tasks if t.meeting not in ids]
+                + [t for i in ids for t in moved[i][1]],
+                key=lambda t: (t.due, t.id),
+            )
+        )
+        result.append((definition, replace(plan, meetings=meetings, tasks=tasks)))
+    return result
+
+
+def _move(
+    definition: CycleDefinition,
+    meeting: PlannedMeeting,
+    other: PlannedMeeting,
+    current: Mapping[str, PlannedMeeting],
+    identities: Mapping[str, str],
+    margins: Mapping[str, dt.timedelta],
+    calendar: WorkCalendar,
+    busy: BusyTime,
+) -> tuple[PlannedMeeting, tuple[PlannedTask, ...]] | None:
+    """``meeting`` on the nearest free day of its year with its chain, or None."""
+    series = next(s for s in definition.series if s.id == meeting.series).on(meeting.original_date)
+    org = definition.organisation.slug
+    avoid = definition.organisation.avoid_klamdagar
+    called = {identities.get(f"{org}/{i.person}", f"{org}/{i.person}") for i in meeting.invitations}
+    # everyone else's meetings that could collide: those of the people called to this one
+    theirs = [
+        m
+        for m in current.values()
+        if m.id != meeting.id
+        and any(
+            identities.get(f"{m.organisation}/{i.person}", f"{m.organisation}/{i.person}") in called
+            for i in m.invitations
+        )
+    ]
+    length = meeting.end - meeting.start
+    clock = meeting.start.astimezone(STOCKHOLM).timetz().replace(tzinfo=None)
+
+    def interval(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(day, clock, tzinfo=STOCKHOLM)
+        return start, start + length
+
+    def taken(day: dt.date) -> bool:
+        start, end = interval(day)
+        for m in theirs:
+            margin = max(
+                margins.get(m.organisation, dt.timedelta(0)), margins.get(org, dt.timedelta(0))
+            )
+            if m.start < end + margin and start < m.end + margin:
+                return True
+        return False
+
+    def working(day: dt.date) -> bool:
+        return (
+            day.year == meeting.original_date.year
+            and blocked_because(series, day, calendar, avoid, busy) is None
+        )
+
+    policy = series.holiday_policy or definition.organisation.holiday_policy
+    first = 1 if policy is HolidayPolicy.NEXT else -1
+    today = meeting.start.astimezone(STOCKHOLM).date()
+    for step in (first, -first):
+        day = next_free_day(today + dt.timedelta(days=step), working=working, busy=taken, step=step)
+        if day is not None:
+            break
+    else:
+        return None
+    start, end = interval(day)
+    where = other.start.astimezone(STOCKHOLM)
+    note = (
+        f"flyttat från {format_date(meeting.original_date)} (dubbelbokning: kallade även "
+        f"till {other.title} {format_date(where.date())} kl. {format_time(where)})"
+    )
+    placed = replace(
+        meeting,
+        start=start,
+        end=end,
+        moved_because=note,
+        invitations=invitations_on(definition, series, day),
+    )
+    return placed, plan_chain(definition, series, meeting.id, day, calendar)

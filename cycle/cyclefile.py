@@ -17,7 +17,9 @@ from .definitions import (
     Assignee,
     AssigneeKind,
     Body,
+    BusySource,
     Chain,
+    ConflictPolicy,
     CycleDefinition,
     HolidayPolicy,
     Membership,
@@ -73,12 +75,26 @@ def parse_cycle(text: str, source: str) -> CycleDefinition:
     chains = tuple(_chain(t) for t in chain_tables)
     series_tables = root.tables("series")
     series = tuple(_series(t) for t in series_tables)
+    busy_tables = root.tables("busy")
+    busy = tuple(_busy(t) for t in busy_tables)
     root.done()
     _unique(ctx, ("body",), [b.slug for b in bodies], "slug")
     _unique(ctx, ("person",), [p.id for p in people], "id")
     _unique(ctx, ("series",), [s.id for s in series], "id")
     _unique(ctx, ("chain",), [c.id for c in chains], "id")
-    definition = CycleDefinition(source, organisation, bodies, people, memberships, series, chains)
+    _unique(ctx, ("busy",), [b.id for b in busy], "id")
+    known = {b.id for b in busy}
+    for s, t in zip(series, series_tables, strict=True):
+        for name in s.avoid:
+            if name not in known:
+                raise t.error(
+                    "avoid",
+                    "ingen kalender med detta id ([[busy]])" + did_you_mean(name, sorted(known)),
+                    name,
+                )
+    definition = CycleDefinition(
+        source, organisation, bodies, people, memberships, series, chains, busy
+    )
     _check_references(ctx, definition, membership_tables, series_tables, chain_tables)
     return definition
 
@@ -251,9 +267,23 @@ def _series(t: Table) -> Series:
         valid_from=valid_from,
         valid_to=valid_to,
         changes=changes,
+        on_conflict=t.choice("on_conflict", ConflictPolicy, values(ConflictPolicy), required=False)
+        or ConflictPolicy.VARNA,
+        avoid=t.texts("avoid"),
     )
     t.done()
     return series
+
+
+def _busy(t: Table) -> BusySource:
+    source = t.text("source")
+    if "://" in source and not source.startswith(("https://", "http://")):
+        raise t.error("source", "ska vara en fil eller en https-adress", source)
+    busy = BusySource(
+        id=t.slug("id"), name=t.text("name"), source=source, example=t.flag("example", False)
+    )
+    t.done()
+    return busy
 
 
 def _summer_break(t: Table) -> SummerBreak:

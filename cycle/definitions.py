@@ -73,6 +73,14 @@ class HolidayPolicy(StrEnum):
     PREVIOUS = "föregående"
 
 
+class ConflictPolicy(StrEnum):
+    """What the planner does when a meeting of a series collides for someone called to it
+    and to another meeting: warn (the default), or move it to the nearest free day."""
+
+    VARNA = "varna"
+    FLYTTA = "flytta"
+
+
 class SeriesKind(StrEnum):
     """What a meeting series is for; the yearly processes look series up by kind."""
 
@@ -110,6 +118,18 @@ class Organisation:
     travel_margin: dt.timedelta = dt.timedelta(0)
     parties: tuple[str, ...] = ()
     description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BusySource:
+    """Another calendar whose events are busy time for the series that avoid it: a
+    council's sessions, the county's school holidays. ``source`` is a path (relative to
+    the cycle file's folder) or an http(s) address; ``example`` marks shipped examples."""
+
+    id: str
+    name: str
+    source: str
+    example: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +316,8 @@ class Series:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     changes: tuple[SeriesChange, ...] = ()  # sorted by date
+    on_conflict: ConflictPolicy = ConflictPolicy.VARNA
+    avoid: tuple[str, ...] = ()  # ids of the organisation's busy calendars (BusySource)
 
     def on(self, day: dt.date) -> Series:
         """The series as it holds on ``day``: every change dated up to then applied.
@@ -344,6 +366,7 @@ class CycleDefinition:
     memberships: tuple[Membership, ...]
     series: tuple[Series, ...]
     chains: tuple[Chain, ...]
+    busy: tuple[BusySource, ...] = ()  # other calendars, read by services.busy
     _chains_by_id: dict[str, Chain] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

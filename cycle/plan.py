@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .busy import NO_BUSY_TIME, BusyTime
 from .definitions import (
     AssigneeKind,
     CycleDefinition,
@@ -82,13 +83,20 @@ class YearPlan:
     tasks: tuple[PlannedTask, ...]
 
 
-def plan_year(definition: CycleDefinition, year: int, calendar: WorkCalendar) -> YearPlan:
+def plan_year(
+    definition: CycleDefinition,
+    year: int,
+    calendar: WorkCalendar,
+    busy: BusyTime = NO_BUSY_TIME,
+) -> YearPlan:
     """Plan every series of ``definition`` for ``year``.
 
     Args:
         definition: a validated cycle definition.
         year: the calendar year whose rule dates are planned.
         calendar: working days covering ``year`` and its neighbours (chains cross New Year).
+        busy: the organisation's other calendars; a series that avoids one moves off
+            its events as off a holiday.
 
     Returns:
         The year's meetings and tasks; re-planning gives equal values and ids.
@@ -108,7 +116,7 @@ def plan_year(definition: CycleDefinition, year: int, calendar: WorkCalendar) ->
                     continue
                 if version.summer_break and version.summer_break.contains(original):
                     continue
-                meeting = place_meeting(definition, version, original, calendar)
+                meeting = place_meeting(definition, version, original, calendar, busy)
                 meetings.append(meeting)
                 day = meeting.start.date()
                 tasks.extend(plan_chain(definition, version, meeting.id, day, calendar))
@@ -118,7 +126,11 @@ def plan_year(definition: CycleDefinition, year: int, calendar: WorkCalendar) ->
 
 
 def place_meeting(
-    definition: CycleDefinition, series: Series, original: dt.date, calendar: WorkCalendar
+    definition: CycleDefinition,
+    series: Series,
+    original: dt.date,
+    calendar: WorkCalendar,
+    busy: BusyTime = NO_BUSY_TIME,
 ) -> PlannedMeeting:
     """Place the meeting the rule gives on ``original`` onto an allowed day.
 
@@ -127,12 +139,12 @@ def place_meeting(
     """
     policy = series.holiday_policy or definition.organisation.holiday_policy
     avoid = definition.organisation.avoid_klamdagar
-    reason = _blocked_because(series, original, calendar, avoid)
+    reason = blocked_because(series, original, calendar, avoid, busy)
     day = original
     if reason is not None:
         first = 1 if policy is HolidayPolicy.NEXT else -1
         for direction in (first, -first):
-            day = _next_allowed(series, original, direction, calendar, avoid)
+            day = _next_allowed(series, original, direction, calendar, avoid, busy)
             if day.year == original.year:
                 break
         else:
@@ -143,14 +155,6 @@ def place_meeting(
     start = dt.datetime.combine(day, series.start, tzinfo=STOCKHOLM)
     end = start + dt.timedelta(minutes=series.duration_minutes)
     org = definition.organisation.slug
-    # one invitation per person, in the leading role they hold that day (a member who
-    # becomes chair is called as chair)
-    roles: dict[str, Role] = {}
-    for m in definition.members_on(series.body, day):
-        held = roles.get(m.person)
-        if held is None or _ROLE_ORDER.index(m.role) < _ROLE_ORDER.index(held):
-            roles[m.person] = m.role
-    invitations = tuple(Invitation(person, role) for person, role in roles.items())
     return PlannedMeeting(
         id=meeting_id(org, series.id, original),
         organisation=org,
@@ -165,14 +169,33 @@ def place_meeting(
         moved_because=None
         if reason is None
         else f"flyttat från {format_date(original)} ({reason})",
-        invitations=invitations,
+        invitations=invitations_on(definition, series, day),
     )
 
 
-def _blocked_because(
-    series: Series, day: dt.date, calendar: WorkCalendar, avoid_klamdagar: bool
+def invitations_on(
+    definition: CycleDefinition, series: Series, day: dt.date
+) -> tuple[Invitation, ...]:
+    """One invitation per member of the series' body on ``day``, in the leading role they
+    hold that day (a member who becomes chair is called as chair)."""
+    roles: dict[str, Role] = {}
+    for m in definition.members_on(series.body, day):
+        held = roles.get(m.person)
+        if held is None or _ROLE_ORDER.index(m.role) < _ROLE_ORDER.index(held):
+            roles[m.person] = m.role
+    return tuple(Invitation(person, role) for person, role in roles.items())
+
+
+def blocked_because(
+    series: Series,
+    day: dt.date,
+    calendar: WorkCalendar,
+    avoid_klamdagar: bool,
+    busy: BusyTime = NO_BUSY_TIME,
 ) -> str | None:
-    """Why a meeting of ``series`` cannot be held on ``day``, or ``None`` if it can."""
+    """Why a meeting of ``series`` cannot be held on ``day``, or ``None`` if it can: a
+    day off, a half day that ends before the meeting does, or busy time in a calendar
+    the series avoids."""
     if reason := calendar.day_off_reason(day, avoid_klamdagar=avoid_klamdagar):
         return reason
     half = calendar.half_days.get(day)
@@ -182,15 +205,24 @@ def _blocked_because(
         )
         if ends.time() > half.ends_at or ends.date() > day:
             return half.name
+    if series.avoid:
+        start = dt.datetime.combine(day, series.start, tzinfo=STOCKHOLM)
+        end = start + dt.timedelta(minutes=series.duration_minutes)
+        return busy.reason(series.avoid, start, end)
     return None
 
 
 def _next_allowed(
-    series: Series, day: dt.date, direction: int, calendar: WorkCalendar, avoid: bool
+    series: Series,
+    day: dt.date,
+    direction: int,
+    calendar: WorkCalendar,
+    avoid: bool,
+    busy: BusyTime,
 ) -> dt.date:
     while True:
         day += dt.timedelta(days=direction)
-        if _blocked_because(series, day, calendar, avoid) is None:
+        if blocked_because(series, day, calendar, avoid, busy) is None:
             return day
 
 

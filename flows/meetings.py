@@ -32,6 +32,7 @@ from services.plan import changed_rows, plan_years
 from .runtime.context import audited, run_moment, run_name, run_settings
 from .runtime.prefect_tasks import (
     publish,
+    read_context,
     read_cycles,
     read_meeting,
     read_meetings,
@@ -108,7 +109,7 @@ def direktorsberedning_month_flow(org: str | None = None, month: str | None = No
     preparations = []
     with audited("direktorsberedning-month", {"org": org, "month": month}, settings) as record:
         record.rows_changed = changed_rows(
-            save_plans(settings, plan_years(definitions, years), now)
+            save_plans(settings, plan_years(definitions, years, read_context(settings, years)), now)
         )
         for d in definitions:
             slug = d.organisation.slug
@@ -173,7 +174,9 @@ def forum_flow(org: str, year: int, forum: int = 1) -> ForumResult:
         "stora-samverkansradet-forum", {"org": org, "year": year, "forum": forum}, settings
     ) as record:
         record.rows_changed = changed_rows(
-            save_plans(settings, plan_years([definition], [year]), now)
+            save_plans(
+                settings, plan_years([definition], [year], read_context(settings, [year])), now
+            )
         )
         meeting = forum_number(
             read_meetings(settings, org, year, now, SeriesKind.FORUM), year, forum

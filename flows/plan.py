@@ -18,7 +18,13 @@ from services.plan import balanced_chunks, changed_rows, plan_years
 
 from .runtime.context import audited, run_moment, run_name, run_settings
 from .runtime.deployments import online_workers, run_children
-from .runtime.prefect_tasks import publish, read_cycles, read_rows_changed, save_plans
+from .runtime.prefect_tasks import (
+    publish,
+    read_context,
+    read_cycles,
+    read_rows_changed,
+    save_plans,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,7 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> PlanResul
     # for starting child runs (ARSHJUL_FANOUT_MIN_MEETINGS), each worker gets one child
     # run with a share of the organisations of about equal work; otherwise this run
     # saves the plans itself
-    plans = plan_years(definitions, [year])
+    plans = plan_years(definitions, [year], read_context(settings, [year]))
     workers = online_workers() if org is None and deployment.id is not None else 0
     meetings = sum(len(plan.meetings) for _, plan in plans)
     large = meetings >= settings.fan_out_min_meetings()
@@ -82,7 +88,9 @@ def plan_organisation_flow(org: str, year: int) -> PlanResult:
     year = check_year(year)
     slugs = tuple(s.strip() for s in org.split(",") if s.strip())
     definitions = [d for slug in slugs for d in read_cycles(settings, slug)]
-    plans = plan_years(definitions, [year])  # all planned before anything is written
+    plans = plan_years(
+        definitions, [year], read_context(settings, [year])
+    )  # all planned before anything is written
     with audited("plan-organisation", {"org": org, "year": year}, settings) as record:
         record.rows_changed = changed_rows(save_plans(settings, plans, now))
     return PlanResult(year, slugs, record.rows_changed)

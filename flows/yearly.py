@@ -27,6 +27,7 @@ from services.reports import report_path
 from .runtime.context import audited, run_moment, run_name, run_settings
 from .runtime.prefect_tasks import (
     publish,
+    read_context,
     read_cycles,
     read_meetings,
     read_year,
@@ -68,7 +69,9 @@ def january_prioritisation_flow(org: str | None = None, year: int | None = None)
     published: list[Path] = []
     with audited("january-prioritisation", {"org": org, "year": year}, settings) as record:
         record.rows_changed += changed_rows(
-            save_plans(settings, plan_years(definitions, [year]), now)
+            save_plans(
+                settings, plan_years(definitions, [year], read_context(settings, [year])), now
+            )
         )
         for d in definitions:
             slug = d.organisation.slug
@@ -106,7 +109,9 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
     reports: list[Path] = []
     with audited("year-end-follow-up", {"org": org, "year": year}, settings) as record:
         record.rows_changed += changed_rows(
-            save_plans(settings, plan_years(definitions, [year]), now)
+            save_plans(
+                settings, plan_years(definitions, [year], read_context(settings, [year])), now
+            )
         )
         for d in definitions:
             slug = d.organisation.slug

@@ -16,7 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cycle import CycleDefinition, WorkCalendar, YearPlan, plan_year, swedish_calendar
-from cycle.definitions import ReminderPolicy
+from cycle.busy import NO_BUSY_TIME
+from cycle.conflicts import move_double_bookings
+from cycle.definitions import ConflictPolicy, ReminderPolicy
 from cycle.reminders import notice_day
 from cycle.times import local_date
 from models.database import write_session
@@ -25,7 +27,10 @@ from models.plan import SaveResult, addressees, refuse_dated_edits_elsewhere, sa
 from models.summary import BodySummary, summarise_year
 from models.tables import Meeting
 
+from .busy import NO_CALENDARS, BusyCalendars, read_busy_calendars
+from .cyclefiles import load_cycles
 from .reminders import policies
+from .settings import Settings
 
 Progress = Callable[[str], None]
 
@@ -60,12 +65,56 @@ class _DryRun(Exception):
         self.outcomes = outcomes
 
 
+@dataclass(frozen=True)
+class PlanContext:
+    """What a plan of some organisations needs to know beyond their own files: every
+    organisation (a person may be called by several, and a meeting that must move for a
+    double booking is moved among all of them) and the calendars they avoid."""
+
+    everyone: tuple[CycleDefinition, ...] = ()
+    busy: BusyCalendars = NO_CALENDARS
+
+
+NO_CONTEXT = PlanContext()  # the organisations planned know of no others, avoid nothing
+
+
+def plan_context(settings: Settings, years: Sequence[int]) -> PlanContext:
+    """Read every cycle file and the calendars they avoid for ``years``."""
+    everyone = load_cycles(settings.cycles_dir)
+    busy = read_busy_calendars(
+        everyone, years, cycles_dir=settings.cycles_dir, cache_dir=settings.home / "kalendrar"
+    )
+    return PlanContext(everyone, busy)
+
+
 def plan_years(
-    definitions: Sequence[CycleDefinition], years: Sequence[int]
+    definitions: Sequence[CycleDefinition],
+    years: Sequence[int],
+    context: PlanContext = NO_CONTEXT,
 ) -> list[tuple[CycleDefinition, YearPlan]]:
-    """Plan every organisation for every year (pure; raises before anything is written)."""
+    """Plan every organisation of ``definitions`` for every year (pure; raises before
+    anything is written).
+
+    With ``on_conflict = "flytta"`` series in any file, every organisation of the
+    context is planned and double bookings moved among them all, so an organisation's
+    plan is the same whichever others are planned with it; the plans of
+    ``definitions`` are returned, in their order.
+    """
     calendar = swedish_calendar(range(min(years) - 1, max(years) + 2))
-    return [(d, plan_year(d, year, calendar)) for d in definitions for year in years]
+    wanted = [d.organisation.slug for d in definitions]
+    everyone = {d.organisation.slug: d for d in (*context.everyone, *definitions)}
+    moves = any(s.on_conflict is ConflictPolicy.FLYTTA for d in everyone.values() for s in d.series)
+    planned = list(everyone.values()) if moves else list(definitions)
+    busy = context.busy.by_organisation
+    plans = [
+        (d, plan_year(d, year, calendar, busy.get(d.organisation.slug, NO_BUSY_TIME)))
+        for d in planned
+        for year in years
+    ]
+    if moves:
+        plans = move_double_bookings(plans, calendar, busy)
+    by_slug = {(d.organisation.slug, plan.year): (d, plan) for d, plan in plans}
+    return [by_slug[(slug, year)] for slug in wanted for year in years]
 
 
 def balanced_chunks(definitions: Sequence[CycleDefinition], count: int) -> list[list[str]]:
@@ -101,6 +150,7 @@ def plan_and_store(
     now: dt.datetime,
     progress: Progress = lambda _message: None,
     dry_run: bool = False,
+    context: PlanContext = NO_CONTEXT,
 ) -> list[YearOutcome]:
     """Plan ``years`` for ``definitions`` and upsert the result in one transaction.
 
@@ -112,12 +162,13 @@ def plan_and_store(
             change time for rows that change.
         progress: receives one Swedish line per step, for long runs.
         dry_run: report what the save would do, and write nothing.
+        context: the other organisations and the calendars avoided (:func:`plan_context`).
 
     Returns:
         One outcome per organisation and year, in the order planned.
     """
     progress(f"Planerar {len(definitions)} organisation(er) för {', '.join(map(str, years))} …")
-    plans = plan_years(definitions, years)
+    plans = plan_years(definitions, years, context)
     return store_plans(engine, plans, now=now, progress=progress, dry_run=dry_run)
 
 

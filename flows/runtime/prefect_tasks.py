@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from prefect import Task, task
+from prefect import Task, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -41,7 +41,7 @@ from models.yearly import (
 )
 from services.cyclefiles import load_cycles
 from services.feeds import publish_feeds
-from services.plan import YearOutcome, store_plans
+from services.plan import PlanContext, YearOutcome, plan_context, store_plans
 from services.reminders import Preview, Queued, Sent, preview_reminders, queue_reminders, send_due
 from services.reports import write_report
 from services.secret import link_key
@@ -104,6 +104,16 @@ def _said_failed(task: Any, _run: Any, _state: Any) -> None:
 def read_cycles(settings: Settings, org: str | None) -> tuple[CycleDefinition, ...]:
     """Read and check the cycle files (bad input fails at once, without retries)."""
     return load_cycles(settings.cycles_dir, org)
+
+
+@once_task("läs-kalendrar")
+def read_context(settings: Settings, years: Sequence[int]) -> PlanContext:
+    """Every cycle file and the calendars they avoid; a calendar that cannot be read is
+    a warning in the run's log (the plan is made without it), not a failure."""
+    context = plan_context(settings, years)
+    for line in context.busy.unread:
+        get_run_logger().warning("Kalender: %s", line)
+    return context
 
 
 @io_task("läs-möten")

@@ -132,7 +132,9 @@ def test_a_local_run_is_quiet_and_swedish_unless_asked(workspace: Path, settings
     quiet = subprocess.run(argv, env=_env(settings), capture_output=True, text=True, timeout=180)
     assert quiet.returncode == 0, quiet.stderr
     # one Swedish line per step of the flow, as it ends, and nothing else on stderr
-    assert quiet.stderr == "  ✓ läs cykelfiler\n  ✓ spara årsplan\n  ✓ publicera flöden\n"
+    assert quiet.stderr == (
+        "  ✓ läs cykelfiler\n  ✓ läs kalendrar\n  ✓ spara årsplan\n  ✓ publicera flöden\n"
+    )
     assert "varmland 2027: " in quiet.stdout and "INFO" not in quiet.stdout
     loud = subprocess.run(
         [*argv, "--verbose"], env=_env(settings), capture_output=True, text=True, timeout=180
