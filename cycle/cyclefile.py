@@ -89,7 +89,9 @@ def parse_cycle(text: str, source: str) -> CycleDefinition:
             if name not in known:
                 raise t.error(
                     "avoid",
-                    "ingen kalender med detta id ([[busy]])" + did_you_mean(name, sorted(known)),
+                    "ingen kalender ([[busy]]) har detta id"
+                    + did_you_mean(name, sorted(known))
+                    + (f" (kända: {', '.join(sorted(known))})" if known else ""),
                     name,
                 )
     definition = CycleDefinition(

@@ -61,3 +61,30 @@ def test_seeded_roles_and_processes(
         if m.series == forum[0].id
     ]
     assert 2 <= len(stora) <= 3
+
+
+def test_the_shipped_school_holidays_are_examples_for_each_county_2026_to_2028(
+    shipped: dict[str, CycleDefinition],
+) -> None:
+    import datetime as dt
+
+    import icalendar
+    import recurring_ical_events
+    from dateutil.easter import easter
+
+    sportlov_week = {"jamtland-harjedalen": 10, "vasternorrland": 10, "varmland": 9}
+    for slug, d in shipped.items():
+        (source,) = d.busy
+        assert source.example and "exempel" in source.name
+        calendar = icalendar.Calendar.from_ical((SHIPPED_CYCLES / source.source).read_bytes())
+        assert "exempel" in str(calendar["X-WR-CALNAME"])
+        events = recurring_ical_events.of(calendar).between(
+            dt.date(2026, 1, 1), dt.date(2029, 1, 1)
+        )
+        found = {(e["SUMMARY"], e.decoded("DTSTART")) for e in events}
+        for year in (2026, 2027, 2028):
+            assert ("Sportlov", dt.date.fromisocalendar(year, sportlov_week[slug], 1)) in found
+            assert ("Påsklov", easter(year) + dt.timedelta(days=1)) in found
+            assert ("Höstlov", dt.date.fromisocalendar(year, 44, 1)) in found
+        assert len(found) == 9
+        assert any("skollov" in s.avoid for s in d.series)

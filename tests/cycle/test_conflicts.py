@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from cycle import parse_cycle
-from cycle.conflicts import double_bookings, next_free_day, person_identities
+from cycle import CycleDefinition, YearPlan, parse_cycle, plan_year, swedish_calendar
+from cycle.busy import NO_BUSY_TIME, BusyPeriod, BusyTime
+from cycle.conflicts import (
+    double_bookings,
+    move_double_bookings,
+    next_free_day,
+    person_identities,
+)
 from cycle.definitions import Role, SeriesKind
 from cycle.plan import Invitation, PlannedMeeting
 from cycle.times import STOCKHOLM
@@ -113,3 +120,108 @@ def test_the_next_free_day_moves_past_a_chain_of_busy_days() -> None:
     busy.add(dt.date(2027, 2, 11))  # then the weekend, then Monday
     assert next_free_day(DAY, working=weekday, busy=busy.__contains__) == dt.date(2027, 2, 15)
     assert next_free_day(DAY, working=weekday, busy=lambda d: True, limit=10) is None
+
+
+# -- moving off a double booking (on_conflict = "flytta") ---------------------------------
+
+YEAR = 2027
+
+
+def pair(*, second: str = "flytta", first: str | None = None) -> list[CycleDefinition]:
+    """The mini council (1st Thursday 13–16) and a second organisation whose council meets
+    the same days 14–16 with Anna Berg in it too (the same address)."""
+    council = parse_cycle(
+        mini_text(**({"on_conflict": f'"{first}"'} if first else {})), "mini.toml"
+    )
+    other = parse_cycle(
+        mini_text(start='"14:00"', duration_minutes="120", on_conflict=f'"{second}"')
+        .replace('slug = "mini"', 'slug = "mini2"', 1)
+        .replace('name = "Testregionen"', 'name = "Grannregionen"', 1),
+        "mini2.toml",
+    )
+    return [council, other]
+
+
+def planned(definitions: list[CycleDefinition]) -> dict[str, YearPlan]:
+    calendar = swedish_calendar([YEAR - 1, YEAR, YEAR + 1])
+    plans = [(d, plan_year(d, YEAR, calendar)) for d in definitions]
+    return {d.organisation.slug: p for d, p in move_double_bookings(plans, calendar)}
+
+
+def test_a_series_that_may_move_goes_to_the_next_free_day_with_its_chain() -> None:
+    plans = planned(pair())
+    council, other = plans["mini"], plans["mini2"]
+    assert all(
+        m.moved_because is None or "dubbelbokning" not in m.moved_because for m in council.meetings
+    )
+    by_id = {m.id: m for m in other.meetings}
+    march = next(m for m in other.meetings if m.original_date == dt.date(YEAR, 3, 4))
+    # Thursday 4 March collides with the council 13–16 for Anna: Friday 5 March is free
+    assert march.start == dt.datetime(YEAR, 3, 5, 14, 0, tzinfo=STOCKHOLM)
+    assert march.moved_because == (
+        "flyttat från torsdag 4 mars 2027 (dubbelbokning: kallade även till "
+        "Samverkansrådet torsdag 4 mars 2027 kl. 13.00)"
+    )
+    kallelse = next(t for t in other.tasks if t.meeting == march.id and t.step == "kallelse")
+    # ten working days before Friday 5 March, not before Thursday 4 March
+    assert kallelse.due == dt.date(YEAR, 2, 19)
+    assert len(by_id) == len(other.meetings)  # moved, not added
+    # after the moves nobody is called to two meetings at once
+    everyone = pair()
+    meetings = [m for p in plans.values() for m in p.meetings]
+    assert double_bookings(meetings, person_identities(everyone), {}) == []
+
+
+def test_without_flytta_both_stay_and_the_collision_is_warned_of() -> None:
+    plans = planned(pair(second="varna"))
+    assert all(
+        m.moved_because is None or "dubbelbokning" not in m.moved_because
+        for p in plans.values()
+        for m in p.meetings
+    )
+    meetings = [m for p in plans.values() for m in p.meetings]
+    assert double_bookings(meetings, person_identities(pair()), {})
+
+
+def test_when_both_may_move_only_the_later_one_does() -> None:
+    plans = planned(pair(first="flytta"))
+    moved = [
+        (slug, m.original_date)
+        for slug, p in plans.items()
+        for m in p.meetings
+        if m.moved_because and "dubbelbokning" in m.moved_because
+    ]
+    assert moved and {slug for slug, _ in moved} == {"mini2"}  # 14.00 starts after 13.00
+
+
+def test_a_move_does_not_depend_on_which_organisations_are_planned() -> None:
+    from services.plan import PlanContext, plan_years
+
+    both = pair()
+    alone = plan_years([both[1]], [YEAR], PlanContext(tuple(both)))
+    together = {d.organisation.slug: p for d, p in plan_years(both, [YEAR])}
+    assert alone == [(both[1], together["mini2"])]
+    assert any(m.moved_because for m in together["mini2"].meetings)
+
+
+def test_a_move_stays_off_the_days_the_series_avoids() -> None:
+    # the whole week after the collision is busy in a calendar the series avoids
+    week = BusyPeriod(
+        "skollov",
+        "Sportlov",
+        dt.datetime(YEAR, 3, 5, tzinfo=STOCKHOLM),
+        dt.datetime(YEAR, 3, 13, tzinfo=STOCKHOLM),
+    )
+    council, other = pair()
+    other = dataclasses.replace(
+        other, series=tuple(dataclasses.replace(s, avoid=("skollov",)) for s in other.series)
+    )
+    calendar = swedish_calendar([YEAR - 1, YEAR, YEAR + 1])
+    busy = {"mini2": BusyTime({"skollov": "Skollov"}, (week,))}
+    plans = [
+        (d, plan_year(d, YEAR, calendar, busy.get(d.organisation.slug, NO_BUSY_TIME)))
+        for d in (council, other)
+    ]
+    moved = dict(move_double_bookings(plans, calendar, busy))[other]
+    march = next(m for m in moved.meetings if m.original_date == dt.date(YEAR, 3, 4))
+    assert march.start.date() == dt.date(YEAR, 3, 15)  # Monday after the sportlov week

@@ -214,3 +214,23 @@ def test_a_travel_margin_is_read_in_minutes_and_a_bad_one_named() -> None:
         with pytest.raises(DefinitionError) as caught:
             parse_cycle(with_margin(bad), "mini.toml")
         assert caught.value.field is not None and "travel_margin_minutes" in caught.value.field
+
+
+def test_calendars_to_avoid_and_the_conflict_policy_are_read_and_bad_ones_named() -> None:
+    busy = '\n[[busy]]\nid = "lov"\nname = "Skollov"\nsource = "lov.ics"\n'
+    d = parse_cycle(mini_text(avoid='["lov"]', on_conflict='"flytta"') + busy, "mini.toml")
+    assert d.busy[0].source == "lov.ics" and d.busy[0].example is False
+    assert d.series[0].avoid == ("lov",) and d.series[0].on_conflict.value == "flytta"
+    plain = parse_cycle(mini_text(), "mini.toml").series[0]
+    assert plain.avoid == () and plain.on_conflict.value == "varna"
+    cases = {
+        mini_text(avoid='["lovv"]') + busy: ("series[0].avoid", "menade du lov? (kända: lov)"),
+        mini_text(on_conflict='"flyt"') + busy: ("series[0].on_conflict", "flytta"),
+        mini_text() + busy.replace("lov.ics", "ftp://x/lov.ics"): ("busy[0].source", "https"),
+        mini_text() + busy + busy: ("busy[1].id", "finns redan"),
+    }
+    for text, (field, words) in cases.items():
+        with pytest.raises(DefinitionError) as caught:
+            parse_cycle(text, "mini.toml")
+        assert caught.value.field == field, str(caught.value)
+        assert words in str(caught.value) and caught.value.line is not None
