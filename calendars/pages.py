@@ -1,4 +1,5 @@
-"""The wheel pages: one per organisation and year (with its SVG), one per public meeting.
+"""The wheel pages: one per organisation and year (with its SVG and its load page), one
+per public meeting.
 
 Rendered to bytes at export time like the feeds, so the folder works on any static host;
 the feed server maps ``/o/<org>/<year>`` and ``/m/<id>`` to these files. Only public
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from cycle.definitions import Role
+from cycle.load import DEFAULT_DEADLINE_LIMIT, Load, Tally, by_role, loads, week_label, weeks_of
 from cycle.published import (
     Published,
     PublishedBody,
@@ -83,6 +85,9 @@ def render_pages(
     tasks: dict[str, list[PublishedTask]] = defaultdict(list)
     for t in published.tasks:
         tasks[t.meeting].append(t)
+    every: dict[tuple[str, int], list[PublishedMeeting]] = defaultdict(list)  # all bodies
+    for m in published.meetings:
+        every[(m.organisation, m.start.astimezone(STOCKHOLM).year)].append(m)
     linked = years_with_meetings(published)
     series = {s.key: s for s in published.series}
     for slug, name in published.organisations.items():
@@ -117,6 +122,25 @@ def render_pages(
                 [f"o/{slug}/{year}.pdf"],
                 ("poster", *wheel),
                 partial(_poster, *wheel, base_url),
+                slug,
+            )
+            # what the year asks of each group and role (every body's meetings count
+            # towards a role's load; only public bodies are named)
+            whole = tuple(every[(slug, year)])
+            load = (
+                name,
+                slug,
+                year,
+                tuple(bodies),
+                whole,
+                tuple(t for m in whole for t in tasks[m.id]),
+            )
+            _cached(
+                pages,
+                cache,
+                [f"o/{slug}/{year}/belastning.html"],
+                ("load", *load, linked[slug]),
+                partial(_load_page, *load, linked[slug]),
                 slug,
             )
             for m in meetings:
@@ -210,6 +234,93 @@ def _wheel_pages(
         f"o/{slug}/{year}.html": page.encode(),
         f"o/{slug}/{year}/inbaddning.html": embed.encode(),
     }
+
+
+def _load_page(
+    name: str,
+    slug: str,
+    year: int,
+    bodies: tuple[PublishedBody, ...],
+    meetings: tuple[PublishedMeeting, ...],
+    tasks: tuple[PublishedTask, ...],
+    linked: list[int],
+) -> dict[str, bytes]:
+    """The year's load: per public group and per role (the heaviest holder of it, never
+    a name), a heatmap of deadlines per week and a table per month."""
+    people, groups = loads(meetings, tasks, year)
+    held: dict[str, list[Role]] = defaultdict(list)
+    for m in meetings:
+        for person, role in m.invitations:
+            held[person].append(role)
+    rows = [(b.name, "", groups.get(b.key, Load())) for b in bodies] + [
+        (
+            role.role.value.capitalize(),
+            f"den mest belastade av {role.holders}" if role.holders > 1 else "en person",
+            role.load,
+        )
+        for role in by_role(people, held)
+    ]
+    weeks = weeks_of(year)
+    limit = DEFAULT_DEADLINE_LIMIT
+    top = max((t.deadlines for _, _, load in rows for t in load.weeks.values()), default=0)
+
+    def cell(tally: Tally, heavy: bool) -> dict[str, object]:
+        return {
+            "deadlines": tally.deadlines,
+            "meetings": tally.meetings,
+            "hours": _hours(tally),
+            "level": 0 if not tally.deadlines else min(4, 1 + 4 * tally.deadlines // (top + 1)),
+            "heavy": heavy,
+        }
+
+    table = [
+        {
+            "label": label,
+            "note": note,
+            "role": bool(note),
+            "weeks": [
+                cell(
+                    load.weeks.get(w, Tally()),
+                    bool(note) and load.weeks.get(w, Tally()).deadlines > limit,
+                )
+                for w in weeks
+            ],
+            "months": [load.months.get(month, Tally()) for month in range(1, 13)],
+            "total": load.total(),
+            "heavy": len(load.heavy_weeks(limit)) if note else 0,
+        }
+        for label, note, load in rows
+    ]
+    page = ENV.get_template("load.html").render(
+        organisation=name,
+        slug=slug,
+        year=year,
+        years=linked,
+        weeks=[(w, week_label(w), format_date(w)) for w in weeks],
+        months=MONTHS,
+        rows=table,
+        limit=limit,
+        counts=_counts,
+    )
+    return {f"o/{slug}/{year}/belastning.html": page.encode()}
+
+
+def _counts(tally: Tally) -> str:
+    """ "2 möten, 5 h; 4 uppg." – what a month asks, in words short enough for a cell."""
+    parts = []
+    if tally.meetings:
+        parts.append(
+            f"{tally.meetings} {'möte' if tally.meetings == 1 else 'möten'}, {_hours(tally)}"
+        )
+    if tally.deadlines:
+        parts.append(f"{tally.deadlines} uppg.")
+    return "; ".join(parts) or "–"
+
+
+def _hours(tally: Tally) -> str:
+    """ "7,5 h" as Swedes write it."""
+    text = f"{tally.hours:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text} h"
 
 
 def _meeting_pages(
