@@ -99,6 +99,7 @@ def render_pages(
             and any(m.body == b.key for y in years for m in by_org_year[(slug, y)])
         ]
         own_series = tuple(s for s in published.series if s.key.startswith(f"{slug}/"))
+        kinds = {b.key: b.kind for b in published.bodies if b.organisation == slug}
         for year in years:
             meetings = by_org_year[(slug, year)]
             year_tasks = [t for m in meetings for t in tasks[m.id]]
@@ -127,6 +128,12 @@ def render_pages(
             # what the year asks of each group and role (every body's meetings count
             # towards a role's load; only public bodies are named)
             whole = tuple(every[(slug, year)])
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            roles = tuple(
+                (ms.person, ms.role, kinds[ms.body])
+                for ms in published.memberships
+                if ms.body in kinds and ms.overlaps(first, last)
+            )
             load = (
                 name,
                 slug,
@@ -134,6 +141,7 @@ def render_pages(
                 tuple(bodies),
                 whole,
                 tuple(t for m in whole for t in tasks[m.id]),
+                roles,
             )
             _cached(
                 pages,
@@ -243,18 +251,19 @@ def _load_page(
     bodies: tuple[PublishedBody, ...],
     meetings: tuple[PublishedMeeting, ...],
     tasks: tuple[PublishedTask, ...],
+    roles: tuple[tuple[str, Role, str], ...],
     linked: list[int],
 ) -> dict[str, bytes]:
-    """The year's load: per public group and per role (the heaviest holder of it, never
-    a name), a heatmap of deadlines per week and a table per month."""
+    """The year's load: per public group and per role in a kind of body (the heaviest
+    holder of it, never a name), a heatmap of deadlines per week and a table per month;
+    ``roles``: (person key, role, body kind) for every mandate held in the year."""
     people, groups = loads(meetings, tasks, year)
-    held: dict[str, list[Role]] = defaultdict(list)
-    for m in meetings:
-        for person, role in m.invitations:
-            held[person].append(role)
+    held: dict[str, list[tuple[Role, str]]] = defaultdict(list)
+    for person, role, kind in roles:
+        held[person].append((role, kind))
     rows = [(b.name, "", groups.get(b.key, Load())) for b in bodies] + [
         (
-            role.role.value.capitalize(),
+            f"{role.role.value.capitalize()} i {role.kind}",
             f"den mest belastade av {role.holders}" if role.holders > 1 else "en person",
             role.load,
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .definitions import Role
@@ -126,33 +126,44 @@ def loads(
 
 @dataclass(frozen=True, slots=True)
 class RoleLoad:
-    """The heaviest load among the people who hold a role: what the year asks of, say, a
-    sammankallande, without saying who."""
+    """The heaviest load among the people who hold a role in a kind of body: what the
+    year asks of, say, the sammankallande of a beredningsgrupp, without saying who."""
 
     role: Role
+    kind: str  # the kind of body ("beredningsgrupp"), not its name
     holders: int
     load: Load
 
 
-def by_role(people: Mapping[str, Load], roles: Mapping[str, Sequence[Role]]) -> list[RoleLoad]:
-    """Per role (in the order roles are declared), week by week the most any holder of it
-    carries; ``roles``: person key -> the roles they hold in the year."""
-    holders: dict[Role, list[Load]] = defaultdict(list)
+def by_role(
+    people: Mapping[str, Load], roles: Mapping[str, Iterable[tuple[Role, str]]]
+) -> list[RoleLoad]:
+    """Per role and kind of body (roles in the order they are declared), week by week
+    and month by month the most any holder of it carries; ``roles``: person key -> the
+    (role, body kind) pairs they hold in the year.
+
+    Example:
+        >>> busy, idle = Load(), Load()
+        >>> busy.weeks[dt.date(2027, 3, 8)].deadlines = 4
+        >>> [(r.role.value, r.kind, r.holders, r.load.weeks[dt.date(2027, 3, 8)].deadlines)
+        ...  for r in by_role({"a": busy, "b": idle},
+        ...                   {"a": [(Role.LEDAMOT, "råd")], "b": [(Role.LEDAMOT, "råd")]})]
+        [('ledamot', 'råd', 2, 4)]
+    """
+    holders: dict[tuple[Role, str], list[Load]] = defaultdict(list)
     for person, held in roles.items():
-        if person in people:
-            for role in dict.fromkeys(held):
-                holders[role].append(people[person])
+        for pair in dict.fromkeys(held):
+            holders[pair].append(people.get(person, Load()))
+    order = list(Role)
     found = []
-    for role in Role:
-        if not holders[role]:
-            continue
+    for role, kind in sorted(holders, key=lambda pair: (order.index(pair[0]), pair[1])):
         heaviest = Load()
-        for load in holders[role]:
+        for load in holders[(role, kind)]:
             for week, tally in load.weeks.items():
                 heaviest.weeks[week] = heaviest.weeks[week].at_least(tally)
             for month, tally in load.months.items():
                 heaviest.months[month] = heaviest.months[month].at_least(tally)
-        found.append(RoleLoad(role, len(holders[role]), heaviest))
+        found.append(RoleLoad(role, kind, len(holders[(role, kind)]), heaviest))
     return found
 
 

@@ -35,6 +35,24 @@ class PublishedPerson:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedMembership:
+    """A person's role in a body over a mandate (inclusive dates), for counting what a
+    role asks (``cycle.load``); never rendered with the person's name on a public page."""
+
+    person: str  # person key
+    body: str  # body key
+    role: Role
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def overlaps(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the mandate holds on some day of ``first``..``last``."""
+        return (self.valid_from is None or self.valid_from <= last) and (
+            self.valid_to is None or self.valid_to >= first
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class PublishedMeeting:
     """A meeting with what a subscriber needs: time, place, status and change count."""
 
@@ -144,6 +162,7 @@ class Published:
     tasks: tuple[PublishedTask, ...] = ()
     items: tuple[PublishedItem, ...] = ()  # items people sent in, for their answers
     series: tuple[PublishedSeries, ...] = ()
+    memberships: tuple[PublishedMembership, ...] = ()
 
 
 def publication_window(today: dt.date) -> tuple[dt.date, dt.date]:

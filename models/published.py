@@ -23,6 +23,7 @@ from cycle.published import (
     PublishedBody,
     PublishedItem,
     PublishedMeeting,
+    PublishedMembership,
     PublishedPerson,
     PublishedSeries,
     PublishedTask,
@@ -44,6 +45,7 @@ from .tables import (
     Body,
     Invitation,
     Meeting,
+    Membership,
     Organisation,
     Person,
     Series,
@@ -253,6 +255,12 @@ def load_published(
         ),
         meetings=tuple(meetings),
         tasks=tuple(tasks),
+        memberships=tuple(
+            PublishedMembership(m.person, m.body, ROLES[m.role], m.valid_from, m.valid_to)
+            for m in session.exec(
+                scoped(select(Membership), Membership.organisation).order_by(col(Membership.key))
+            )
+        ),
         items=tuple(_sent_items(session, [m.id for m in meetings])),
         series=tuple(
             PublishedSeries(
