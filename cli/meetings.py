@@ -33,7 +33,8 @@ def meetings(call: Invocation) -> int:
         local = m.start.astimezone(STOCKHOLM)
         call.say(
             f"{m.id}  {format_date(local.date())} kl. {format_time(local)}  {m.title}  "
-            f"[{m.status.label}, sekvens {m.sequence}]" + (f"  – {m.note}" if m.note else "")
+            f"[{m.status.label}, sekvens {m.sequence}]"
+            + "".join(f"  – {why}" for why in (m.moved_because, m.note) if why)
         )
     return 0
 

@@ -135,6 +135,12 @@ def demo(call: Invocation) -> int:
         f"E-post: {sent} meddelanden till demons lokala e-postmottagare, sparade i {mail}/"
         + ("" if call.args.no_serve else f" och att läsa på {call.settings.public_url}/_/post/")
     )
+    base = call.settings.public_url.rstrip("/")
+    for d in load_cycles(call.settings.cycles_dir):
+        call.say(
+            f"Belastning {call.today.year}, {d.organisation.name}: "
+            f"{base}/o/{d.organisation.slug}/{call.today.year}/belastning"
+        )
     return 0 if call.args.no_serve else serve_web(call, mail_dir=mail)
 
 

@@ -32,6 +32,7 @@ from calendars.site import subscribe_links
 from cycle import CycleError
 from cycle.agenda import check_item
 from cycle.links import LinkError, verify_link
+from cycle.load import DEFAULT_DEADLINE_LIMIT, coming_weeks, week_label
 from cycle.status import ItemStatus, TaskGroup, task_group
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM, local_date
@@ -100,6 +101,9 @@ class Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
+
+
+COMING_WEEKS = 8  # the weeks of a person's own load their page shows
 
 
 def create_app(
@@ -271,6 +275,17 @@ def create_app(
             for v in view.meetings
         ]
         rotate = f"{base}ny-lank"
+        called = [v.meeting for v in view.meetings if v.role]
+        weeks = coming_weeks(called, [t for t, _ in view.tasks], today, COMING_WEEKS)
+        load = [
+            {
+                "week": week_label(monday),
+                "from": format_date(monday),
+                "tally": tally,
+                "heavy": tally.deadlines > DEFAULT_DEADLINE_LIMIT,
+            }
+            for monday, tally in weeks
+        ]
         body = (
             ENV.get_template("person.html")
             .render(
@@ -283,9 +298,12 @@ def create_app(
                 csrf_rotate=csrf(rotate),
                 notice=notice,
                 later=max(0, later),
+                load=load,
+                limit=DEFAULT_DEADLINE_LIMIT,
             )
             .encode()
         )
+        # a new day is a new page (changes_at), so the weeks shown move with the calendar
         kept.put(
             (token, notice), body, version=view.version, now=moment, until=view.changes_at(moment)
         )

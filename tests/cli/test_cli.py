@@ -78,6 +78,12 @@ def test_demo_plans_this_year_and_next_and_exports_the_feeds(
     assert "årsplan 2026" in out and "årsplan 2027" in out
     assert "Exporterade " in out and (out_dir / "index.json").exists()
     assert (out_dir / "feeds" / "mini" / "radet.ics").exists()
+    # it says whether anyone is double-booked, and where the load page is
+    assert "Inga dubbelbokningar: ingen är kallad till två möten samtidigt." in out
+    (line,) = [x for x in out.splitlines() if x.startswith("Belastning ")]
+    address = line.split(": ", 1)[1]
+    assert address.endswith(f"/o/mini/{TODAY.year}/belastning")
+    assert (out_dir / "o" / "mini" / str(TODAY.year) / "belastning.html").exists()
 
 
 def test_check_reads_files_and_never_the_database(
@@ -221,3 +227,65 @@ def test_the_data_follows_the_home_not_the_working_directory(
         == (f"arshjul: datamapp {home}\narshjul: databas sqlite:///{home}/arshjul.db\n")
     )
     assert (home / "arshjul.db").exists()
+
+
+def test_a_series_that_may_move_leaves_no_double_booking_and_a_lost_calendar_is_said(
+    cycles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = (cycles / "mini.toml").read_text(encoding="utf-8")
+    other = (
+        text.replace('slug = "mini"', 'slug = "andra"', 1).replace(
+            'name = "Testregionen"', 'name = "Andra regionen"', 1
+        )
+        + 'on_conflict = "flytta"\navoid = ["lov"]\n'
+    )  # the series block ends the file
+    other += '\n[[busy]]\nid = "lov"\nname = "Skollov"\nsource = "saknas/lov.ics"\n'
+    (cycles / "andra.toml").write_text(other, encoding="utf-8")
+    code, out, _ = run("check", "--cycles", str(cycles), "--year", "2027")
+    assert code == 0 and "Inga dubbelbokningar" in out
+    (lost,) = [line for line in out.splitlines() if line.startswith("Varning, kalender")]
+    assert "”Skollov” (saknas/lov.ics) lästes inte – filen kan inte läsas" in lost
+    db = f"sqlite:///{tmp_path / 'plan.db'}"
+    code, out, _ = run("plan", "--year", "2027", "--cycles", str(cycles), "--db", db)
+    assert code == 0 and "Inga dubbelbokningar" in out and lost in out
+    code, out, _ = run(
+        "meetings", "--org", "andra", "--year", "2027", "--db", db, "--cycles", str(cycles)
+    )
+    moved = [line for line in out.splitlines() if "dubbelbokning" in line]
+    assert len(moved) == 11, out  # every council meeting of the year, not one more
+    assert "flyttat från torsdag 4 mars 2027 (dubbelbokning: kallade även till " in out
+
+
+def test_load_names_people_and_their_heavy_weeks(cycles: Path, db: str) -> None:
+    text = (cycles / "mini.toml").read_text(encoding="utf-8")
+    (cycles / "mini.toml").write_text(
+        text.replace("FREQ=MONTHLY;BYDAY=1TH", "FREQ=WEEKLY;BYDAY=TU,TH"), encoding="utf-8"
+    )
+    assert run("plan", "--year", "2027", "--db", db, "--cycles", str(cycles))[0] == 0
+    code, out, _ = run(
+        "load", "--org", "mini", "--year", "2027", "--db", db, "--cycles", str(cycles)
+    )
+    assert code == 0 and out.startswith("Belastning 2027 – Testregionen")
+    people = out.split("\nPerson ")[1]
+    assert people.index("Lena Sjö") < people.index("Anna Berg")  # most deadlines first
+    heavy = out.split("Tunga veckor – fler än 3 uppgifter med sista dag samma vecka:\n")[1]
+    assert heavy.startswith("  Lena Sjö: v. 1 (") and "Anna Berg" not in heavy
+    code, out, _ = run(
+        "load",
+        "--org",
+        "mini",
+        "--year",
+        "2027",
+        "--grans",
+        "20",
+        "--db",
+        db,
+        "--cycles",
+        str(cycles),
+    )
+    assert "Ingen har fler än 20 uppgifter med sista dag samma vecka." in out
+    code, _, err = run(
+        "load", "--org", "minni", "--year", "2027", "--db", db, "--cycles", str(cycles)
+    )
+    assert code == 2 and "okänd organisation; menade du mini?" in err

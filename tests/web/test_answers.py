@@ -423,3 +423,49 @@ def test_the_secret_file_is_made_private(tmp_path: Path) -> None:
     first = link_key(settings)
     assert (tmp_path / "k.secret").stat().st_mode & 0o777 == 0o600
     assert link_key(settings) == first and len(first) >= 32
+
+
+def test_the_person_page_shows_their_coming_weeks_of_work(site: Site) -> None:
+    from models.tables import TaskAssignee
+
+    with reading(site.settings) as s:
+        lena = live_token(s, LENA)
+        due = [
+            t.due
+            for t in s.exec(
+                select(Task)
+                .join(TaskAssignee, TaskAssignee.task == Task.id)  # type: ignore[arg-type]
+                .where(TaskAssignee.person == LENA, Task.status == "open")
+            )
+        ]
+    monday = dt.date(2026, 11, 30)  # the week of 3 December 2026
+    expected = [
+        sum(
+            1
+            for d in due
+            if monday + dt.timedelta(weeks=w) <= d < monday + dt.timedelta(weeks=w + 1)
+        )
+        for w in range(8)
+    ]
+    assert sum(expected) >= 3  # the January meeting's chain falls in these weeks
+
+    def shown(page: str) -> list[tuple[str, int]]:
+        part = page.split('id="belastning"')[1].split("</table>")[0]
+        return [
+            (week, int(n))
+            for week, n in re.findall(r'<th scope="row">(v\. \d+) .*?</td>\s*<td>(\d+)', part, re.S)
+        ]
+
+    with site.client() as c:
+        page = c.get(f"/p/{lena}/").text
+        assert "Din belastning de kommande veckorna" in page
+        weeks = shown(page)
+        assert [w for w, _ in weeks] == [
+            f"v. {49 + i if 49 + i <= 53 else 49 + i - 53}" for i in range(8)
+        ]
+        assert [n for _, n in weeks] == expected
+        # done work is no longer load
+        task = task_row(site, "Begär in ärenden till dagordningen")
+        post_form(c, f"/p/{lena}/", f"/p/{lena}/uppgifter/{task.id}/klar")
+        after = [n for _, n in shown(c.get(f"/p/{lena}/").text)]
+        assert sum(after) == sum(expected) - 1
