@@ -9,7 +9,7 @@ from cycle.conflicts import Conflict
 from cycle.times import STOCKHOLM
 from models.database import describe_url
 from models.plan import planned_years
-from services.conflicts import find_double_bookings
+from services.conflicts import added, find_double_bookings, stored_double_bookings
 from services.cyclefiles import load_cycles
 from services.plan import PlanContext, YearOutcome, plan_and_store, plan_context, plan_years
 from services.storage import engine_for, reading
@@ -50,6 +50,10 @@ def _plan(
     definitions = load_cycles(call.settings.cycles_dir, organisation)
     context = plan_context(call.settings, years)
     _unread(call, context)
+    # what the stored plan already has, so the warnings can say what the change adds
+    before = stored_double_bookings(
+        call.settings, context.everyone, years, now=call.now, involving=organisation
+    )
     # a step for planning them all, then one per organisation and year saved
     total = 1 + len(definitions) * len(years)
     with steps(call.err, "Planerar", total) as progress:
@@ -65,10 +69,8 @@ def _plan(
     for outcome in outcomes:
         call.say(render_summary(outcome))
     # a person may sit in other files too
-    _warn(
-        call,
-        find_double_bookings(context.everyone, years, involving=organisation, context=context),
-    )
+    after = find_double_bookings(context.everyone, years, involving=organisation, context=context)
+    _warn(call, after, new=None if before is None else added(before, after))
     call.say(f"Databas: {describe_url(call.settings.database_url)}")
 
 
@@ -78,12 +80,21 @@ def _unread(call: Invocation, context: PlanContext) -> None:
         call.say(f"Varning, kalender: {line}.")
 
 
-def _warn(call: Invocation, conflicts: Sequence[Conflict]) -> None:
-    """Say each double booking, or that there is none."""
+def _warn(
+    call: Invocation, conflicts: Sequence[Conflict], *, new: Sequence[Conflict] | None = None
+) -> None:
+    """Say each double booking, or that there is none; with ``new`` (a plan was stored
+    before), those the change adds are said as new, first."""
     if not conflicts:
         call.say("Inga dubbelbokningar: ingen är kallad till två möten samtidigt.")
+    fresh = list(new or ())
+    for conflict in fresh:
+        call.say(f"Varning, ny dubbelbokning: {conflict.message}.")
     for conflict in conflicts:
-        call.say(f"Varning, dubbelbokning: {conflict.message}.")
+        if conflict not in fresh:
+            call.say(f"Varning, dubbelbokning: {conflict.message}.")
+    if new is not None and conflicts and not fresh:
+        call.say("Ändringen lägger inte till någon dubbelbokning.")
 
 
 def check(call: Invocation) -> int:

@@ -34,6 +34,7 @@ from .runtime.prefect_tasks import (
     publish,
     read_context,
     read_cycles,
+    read_double_bookings,
     read_meeting,
     read_meetings,
     read_process_tasks,
@@ -228,8 +229,14 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> ChangeResu
         "reschedule-meeting", {"meeting": meeting, "start": start, "reason": reason}, settings
     ) as record:
         record.rows_changed = store_move(settings, stored.organisation, move, now)
+        # who the new time calls to two meetings at once, said with the result
+        warnings = read_double_bookings(settings, stored.id, local_date(move.start).year, now)
         result = ChangeResult(
-            stored.id, bool(record.rows_changed), move.note, "redan flyttat dit; inget ändrat"
+            stored.id,
+            bool(record.rows_changed),
+            move.note,
+            "redan flyttat dit; inget ändrat",
+            warnings,
         )
         record.message = result.summary
         # render: the feeds of the meeting's organisation follow

@@ -39,6 +39,7 @@ from models.yearly import (
     open_assignments,
     save_assignment_drafts,
 )
+from services.conflicts import stored_double_bookings
 from services.cyclefiles import load_cycles
 from services.feeds import publish_feeds
 from services.plan import PlanContext, YearOutcome, plan_context, store_plans
@@ -114,6 +115,19 @@ def read_context(settings: Settings, years: Sequence[int]) -> PlanContext:
     for line in context.busy.unread:
         get_run_logger().warning("Kalender: %s", line)
     return context
+
+
+@io_task("läs-dubbelbokningar")
+def read_double_bookings(
+    settings: Settings, meeting: str, year: int, now: dt.datetime
+) -> tuple[str, ...]:
+    """The stored double bookings of ``meeting`` in its year, as Swedish warnings."""
+    found = stored_double_bookings(settings, load_cycles(settings.cycles_dir), [year], now=now)
+    return tuple(
+        f"Varning, dubbelbokning: {c.message}."
+        for c in found or ()
+        if meeting in (c.first.id, c.second.id)
+    )
 
 
 @io_task("läs-möten")

@@ -289,3 +289,35 @@ def test_load_names_people_and_their_heavy_weeks(cycles: Path, db: str) -> None:
         "load", "--org", "minni", "--year", "2027", "--db", db, "--cycles", str(cycles)
     )
     assert code == 2 and "okänd organisation; menade du mini?" in err
+
+
+def test_a_dry_run_says_which_double_bookings_a_change_would_add(
+    cycles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = (cycles / "mini.toml").read_text(encoding="utf-8")
+    other = text.replace('slug = "mini"', 'slug = "andra"', 1).replace(
+        'name = "Testregionen"', 'name = "Andra regionen"', 1
+    )
+    friday = other.replace("FREQ=MONTHLY;BYDAY=1TH", "FREQ=MONTHLY;BYDAY=2TU")
+    (cycles / "andra.toml").write_text(friday, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'plan.db'}"
+    plan = ("plan", "--year", "2027", "--cycles", str(cycles), "--db", db)
+    code, out, _ = run(*plan)
+    assert code == 0 and "Inga dubbelbokningar" in out
+    # the second council moves to Thursdays, the first council's day: a what-if first
+    (cycles / "andra.toml").write_text(other, encoding="utf-8")
+    code, out, _ = run(*plan, "--dry-run")
+    new = [line for line in out.splitlines() if line.startswith("Varning, ny dubbelbokning: ")]
+    assert code == 0 and len(new) == 11  # Anna (Karin has no address: two people), each month
+    assert "Provkörning: inget sparades" in out
+    code, out, _ = run(
+        "meetings", "--org", "andra", "--year", "2027", "--db", db, "--cycles", str(cycles)
+    )
+    assert "torsdag" not in out and "tisdag 9 mars 2027" in out  # nothing was saved
+    # saved, the next plan of the same files adds nothing and says so
+    assert run(*plan)[0] == 0
+    code, out, _ = run(*plan)
+    assert "Varning, ny dubbelbokning" not in out
+    assert len([x for x in out.splitlines() if x.startswith("Varning, dubbelbokning: ")]) == 11
+    assert "Ändringen lägger inte till någon dubbelbokning." in out

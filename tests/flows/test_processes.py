@@ -217,7 +217,7 @@ def test_reschedule_moves_the_chain_bumps_sequence_and_survives_a_replan(
     result = reschedule_meeting_flow(
         meeting=meeting.id, start="2027-03-11T10:00", reason="Krockar med länsstyrelsens dialogdag"
     )
-    assert result.changed
+    assert result.changed and result.details == ()  # nobody is double-booked by it
     with read_session(make_engine(run_settings().database_url)) as s:
         moved = s.get(Meeting, meeting.id)
         new_due = {t.step: t.due for t in s.exec(select(Task).where(Task.meeting == meeting.id))}
@@ -256,3 +256,27 @@ def test_cancel_meeting_cancels_its_open_tasks_once(workspace: Path) -> None:
     before = state()
     assert cancel_meeting_flow(meeting=meeting.id, reason="Extra val").changed is False
     assert state() == before
+
+
+def test_a_move_onto_another_meeting_of_someone_called_says_so(workspace: Path) -> None:
+    text = (workspace / "cycles" / "mini.toml").read_text(encoding="utf-8")
+    (workspace / "cycles" / "andra.toml").write_text(
+        text.replace('slug = "mini"', 'slug = "andra"', 1)
+        .replace('name = "Testregionen"', 'name = "Andra regionen"', 1)
+        .replace("FREQ=MONTHLY;BYDAY=1TH", "FREQ=MONTHLY;BYDAY=2TU"),
+        encoding="utf-8",
+    )
+    plan_year_flow(org="mini", year=2027)
+    plan_year_flow(org="andra", year=2027)
+    with read_session(make_engine(run_settings().database_url)) as s:
+        meeting = s.exec(
+            select(Meeting).where(Meeting.organisation == "mini").order_by(Meeting.start)
+        ).all()[2]  # 4 March 2027
+    # Anna Berg (the same address in both files) chairs the other council on 9 March
+    result = reschedule_meeting_flow(meeting=meeting.id, start="2027-03-09T14:00", reason="lokal")
+    assert result.changed
+    assert result.details == (
+        "Varning, dubbelbokning: Anna Berg är kallad till både Samverkansrådet (andra) "
+        "tisdag 9 mars 2027 kl. 13.00–16.00 och Samverkansrådet (mini) tisdag 9 mars 2027 "
+        "kl. 14.00–17.00.",
+    )
