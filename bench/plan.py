@@ -44,10 +44,14 @@ def _seconds(action: Callable[[], object]) -> float:
 
 def measure(scale: int, regions: int) -> dict[str, float]:
     """One scale, in this process."""
+    from dataclasses import replace
+
     from sqlalchemy import text
 
     from calendars.messages import Sender
+    from cycle import CycleDefinition, YearPlan
     from cycle.conflicts import double_bookings, person_identities
+    from cycle.definitions import ConflictPolicy
     from models.database import StorageError, make_engine
     from models.schema import upgrade_schema
     from services.cyclefiles import load_cycles
@@ -77,6 +81,51 @@ def measure(scale: int, regions: int) -> dict[str, float]:
             lambda: conflicts.extend(double_bookings(meetings, identities, names))
         )
         result["conflicts"] = len(conflicts)
+        # every series asks to be moved off a double booking: plan-year's cost then
+        movable = [
+            replace(
+                d, series=tuple(replace(x, on_conflict=ConflictPolicy.FLYTTA) for x in d.series)
+            )
+            for d in definitions
+        ]
+        # …and a crowded country: the n-th person of every organisation is one person (one
+        # address), so the regions' meetings collide for many
+        movable = [
+            replace(
+                d,
+                people=tuple(
+                    replace(p, email=f"person{i}@samma.example") for i, p in enumerate(d.people)
+                ),
+            )
+            for d in movable
+        ]
+        crowded = [
+            m
+            for _, plan in plan_years(
+                [
+                    replace(
+                        d,
+                        series=tuple(
+                            replace(x, on_conflict=ConflictPolicy.VARNA) for x in d.series
+                        ),
+                    )
+                    for d in movable
+                ],
+                [YEAR],
+            )
+            for m in plan.meetings
+        ]
+        result["crowded"] = len(double_bookings(crowded, person_identities(movable), names))
+        moved: list[tuple[CycleDefinition, YearPlan]] = []
+        result["flytta_s"] = _seconds(lambda: moved.extend(plan_years(movable, [YEAR])))
+        left = [m for _, year_plan in moved for m in year_plan.meetings]
+        result["left"] = len(double_bookings(left, person_identities(movable), names))
+        result["moved"] = sum(
+            1
+            for _, year_plan in moved
+            for m in year_plan.meetings
+            if m.moved_because and "dubbelbokning" in m.moved_because
+        )
         engine = make_engine(f"sqlite:///{work / 'arshjul.db'}")
         upgrade_schema(engine)
         outcomes: list[object] = []
@@ -135,6 +184,10 @@ ROWS = (  # (label, key, format)
     ("plan one year (pure), s", "plan_s", "{:.2f}"),
     ("find double bookings (pure), s (< 2)", "conflicts_s", "{:.2f}"),
     ("  double bookings found", "conflicts", "{:.0f}"),
+    ("crowded country (the n-th person of each file is one): double bookings", "crowded", "{:.0f}"),
+    ('  plan it with every series on_conflict = "flytta", s', "flytta_s", "{:.2f}"),
+    ("  meetings moved off a double booking", "moved", "{:.0f}"),
+    ("  double bookings left (no free day within 30)", "left", "{:.0f}"),
     ("store it, SQLite, s", "sqlite_s", "{:.2f}"),
     ("store it, PostgreSQL, s", "postgres_s", "{:.2f}"),
     ("store again unchanged, SQLite, s", "sqlite_again_s", "{:.2f}"),

@@ -193,6 +193,11 @@ def move_double_bookings(
     moved: dict[str, tuple[PlannedMeeting, tuple[PlannedTask, ...]]] = {}
     for year in years:
         current = {m.id: m for _, plan in plans if plan.year == year for m in plan.meetings}
+        # each person's meetings, so a move looks at theirs, not at the whole year
+        attending: dict[str, set[str]] = defaultdict(set)
+        for m in current.values():
+            for who in _called(m, identities):
+                attending[who].add(m.id)
         done: set[str] = set()
         while True:
             changed = False
@@ -213,17 +218,26 @@ def move_double_bookings(
                 if mover is None or other is None:
                     continue
                 done.add(mover.id)
+                theirs = [
+                    current[i]
+                    for who in _called(mover, identities)
+                    for i in attending[who]
+                    if i != mover.id
+                ]
                 placed = _move(
                     definitions[mover.organisation],
                     mover,
                     other,
-                    current,
-                    identities,
+                    theirs,
                     margins,
                     calendar,
                     busy.get(mover.organisation, NO_BUSY_TIME),
                 )
                 if placed is not None:
+                    for who in _called(mover, identities):
+                        attending[who].discard(mover.id)
+                    for who in _called(placed[0], identities):  # those called on the new day
+                        attending[who].add(mover.id)
                     current[mover.id] = placed[0]
                     moved[mover.id] = placed
                     changed = True
@@ -251,31 +265,26 @@ def move_double_bookings(
     return result
 
 
+def _called(meeting: PlannedMeeting, identities: Mapping[str, str]) -> set[str]:
+    """The identities of the people called to ``meeting``."""
+    org = meeting.organisation
+    return {identities.get(f"{org}/{i.person}", f"{org}/{i.person}") for i in meeting.invitations}
+
+
 def _move(
     definition: CycleDefinition,
     meeting: PlannedMeeting,
     other: PlannedMeeting,
-    current: Mapping[str, PlannedMeeting],
-    identities: Mapping[str, str],
+    theirs: Sequence[PlannedMeeting],
     margins: Mapping[str, dt.timedelta],
     calendar: WorkCalendar,
     busy: BusyTime,
 ) -> tuple[PlannedMeeting, tuple[PlannedTask, ...]] | None:
-    """``meeting`` on the nearest free day of its year with its chain, or None."""
+    """``meeting`` on the nearest free day of its year with its chain, or None;
+    ``theirs``: the other meetings of the people called to it."""
     series = next(s for s in definition.series if s.id == meeting.series).on(meeting.original_date)
     org = definition.organisation.slug
     avoid = definition.organisation.avoid_klamdagar
-    called = {identities.get(f"{org}/{i.person}", f"{org}/{i.person}") for i in meeting.invitations}
-    # everyone else's meetings that could collide: those of the people called to this one
-    theirs = [
-        m
-        for m in current.values()
-        if m.id != meeting.id
-        and any(
-            identities.get(f"{m.organisation}/{i.person}", f"{m.organisation}/{i.person}") in called
-            for i in m.invitations
-        )
-    ]
     length = meeting.end - meeting.start
     clock = meeting.start.astimezone(STOCKHOLM).timetz().replace(tzinfo=None)
 
