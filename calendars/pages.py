@@ -23,6 +23,7 @@ from cycle.published import (
     PublishedSeries,
     PublishedTask,
 )
+from cycle.status import TaskStatus
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 
@@ -147,7 +148,9 @@ def render_pages(
                 pages,
                 cache,
                 [f"o/{slug}/{year}/belastning.html"],
-                ("load", *load, linked[slug]),
+                # only what the counts read: a task falling late or a meeting being
+                # held changes no count, so the page is kept from day to day
+                ("load", *_counted(*load), linked[slug]),
                 partial(_load_page, *load, linked[slug]),
                 slug,
             )
@@ -312,6 +315,31 @@ def _load_page(
         counts=_counts,
     )
     return {f"o/{slug}/{year}/belastning.html": page.encode()}
+
+
+def _counted(
+    name: str,
+    slug: str,
+    year: int,
+    bodies: tuple[PublishedBody, ...],
+    meetings: tuple[PublishedMeeting, ...],
+    tasks: tuple[PublishedTask, ...],
+    roles: tuple[tuple[str, Role, str], ...],
+) -> tuple[object, ...]:
+    """The load page's inputs as the counts read them (``cycle.load``), for its
+    fingerprint."""
+    return (
+        name,
+        slug,
+        year,
+        tuple((b.key, b.name) for b in bodies),
+        tuple(
+            (m.id, m.body, m.start, m.end, m.cancelled, tuple(p for p, _ in m.invitations))
+            for m in meetings
+        ),
+        tuple((t.meeting, t.due, t.status is TaskStatus.CANCELLED, t.assignees) for t in tasks),
+        roles,
+    )
 
 
 def _counts(tally: Tally) -> str:
