@@ -48,8 +48,8 @@ class BusyTime:
         object.__setattr__(self, "_by_day", dict(index))
 
     def reason(self, calendars: Iterable[str], start: dt.datetime, end: dt.datetime) -> str | None:
-        """Why ``start``–``end`` is busy in one of ``calendars`` ("Sportlov (Skollov i
-        Jämtlands län)"), or ``None`` when it is free."""
+        """Why ``start``–``end`` is busy in one of ``calendars`` ("Sportlov i kalendern
+        Skollov i Jämtlands län"), or ``None`` when it is free."""
         day = start.astimezone(STOCKHOLM).date()
         last = (end - dt.timedelta(microseconds=1)).astimezone(STOCKHOLM).date()
         for calendar in calendars:
@@ -57,7 +57,7 @@ class BusyTime:
             while d <= last:
                 for p in self._by_day.get((calendar, d), ()):
                     if p.start < end and start < p.end:
-                        return f"{p.title} ({self.names.get(calendar, calendar)})"
+                        return f"{p.title} i kalendern {self.names.get(calendar, calendar)}"
                 d += dt.timedelta(days=1)
         return None
 
