@@ -20,16 +20,34 @@ owner = "Region Jämtland Härjedalen"
 title = "Kompetensförsörjning"
 status = "enligt plan"               # enligt plan | försenad | avslutad | avbruten
 comment = "…"
+
+[[decision]]                         # a decision taken at a meeting (docs/decisions.md)
+meeting = 2027-01-15                 # the day of the meeting
+title = "…"
+
+[[decision.assignment]]              # an uppdrag it gives
+title = "…"
+owner = "person:sara-nyberg"         # or body:<slug>
+due = 2027-04-30
 ```
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from .decisions import (
+    CommissionSpec,
+    DecisionKind,
+    DecisionSpec,
+    Publicity,
+    check_publicity,
+    parse_owner,
+)
 from .errors import PlanError
 from .times import check_year
-from .tomlreader import load_toml, values
+from .tomlreader import Table, load_toml, values
 from .yearly import REPORTABLE, ItemStatus
 
 
@@ -63,6 +81,7 @@ class Decisions:
     priorities: tuple[DecidedPriority, ...]
     initiatives: tuple[DecidedInitiative, ...]
     statuses: tuple[ReportedStatus, ...]
+    decisions: tuple[DecisionSpec, ...] = ()
 
 
 def reported_status(text: str) -> ItemStatus:
@@ -123,5 +142,76 @@ def parse_decisions(text: str, source: str) -> Decisions:
             )
         )
         t.done()
+    decisions = tuple(_decision(t) for t in root.tables("decision"))
+    for spec, t in zip(decisions, root.tables("decision"), strict=True):
+        if spec.meeting.year != year:
+            raise t.error("meeting", f"mötet ska ligga i år {year}", spec.meeting.isoformat())
     root.done()
-    return Decisions(organisation, year, tuple(priorities), tuple(initiatives), tuple(statuses))
+    return Decisions(
+        organisation, year, tuple(priorities), tuple(initiatives), tuple(statuses), decisions
+    )
+
+
+def _publicity(t: Table) -> tuple[Publicity, str]:
+    publicity = (
+        t.choice("publicity", Publicity, values(Publicity), required=False) or Publicity.OFFENTLIG
+    )
+    try:
+        return publicity, check_publicity(publicity, t.text("reason", required=False))
+    except PlanError as error:
+        raise t.error("reason", error.message) from None
+
+
+def _decision(t: Table) -> DecisionSpec:
+    meeting = t.date("meeting")
+    if meeting is None:
+        raise t.error("meeting", "ange mötets dag: meeting = ÅÅÅÅ-MM-DD")
+    publicity, reason = _publicity(t)
+    spec = DecisionSpec(
+        meeting=meeting,
+        title=t.text("title"),
+        kind=t.choice("kind", DecisionKind, values(DecisionKind), required=False)
+        or DecisionKind.BESLUT,
+        text=t.text("text", required=False, lines=True),
+        series=t.optional_text("series"),
+        item=t.text("item", required=False),
+        publicity=publicity,
+        reason=reason,
+        commissions=tuple(_commission(c, meeting) for c in t.tables("assignment")),
+    )
+    titles = [c.title for c in spec.commissions]
+    for index, title in enumerate(titles):
+        if title in titles[:index]:
+            raise t.tables("assignment")[index].error(
+                "title", "beslutet har redan ett uppdrag med den rubriken", title
+            )
+    t.done()
+    return spec
+
+
+def _commission(t: Table, decided: dt.date) -> CommissionSpec:
+    due = t.date("due")
+    if due is None:
+        raise t.error("due", "ett uppdrag behöver en tidsram: due = ÅÅÅÅ-MM-DD")
+    if due < decided:
+        raise t.error("due", "uppdraget ska vara klart efter beslutet, inte före", due.isoformat())
+    report_to = t.date("report_to")
+    if report_to is not None and report_to < decided:
+        raise t.error("report_to", "återrapporteringen ligger före beslutet", report_to.isoformat())
+    owner_text = t.text("owner")
+    try:
+        owner = parse_owner(owner_text)
+    except PlanError as error:
+        raise t.error("owner", error.message, owner_text) from None
+    publicity, reason = _publicity(t)
+    spec = CommissionSpec(
+        title=t.text("title"),
+        owner=owner,
+        due=due,
+        description=t.text("description", required=False, lines=True),
+        report_to=report_to,
+        publicity=publicity,
+        reason=reason,
+    )
+    t.done()
+    return spec

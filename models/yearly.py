@@ -28,6 +28,7 @@ from cycle.yearly import (
     YearItem,
 )
 
+from .decisions import record_decision
 from .revisions import save_changes, upsert
 from .tables import new_id, stamp_column
 
@@ -314,8 +315,9 @@ def open_assignments(session: Session, organisation: str, year: int) -> list[Ope
 
 
 def record_decisions(session: Session, decisions: Decisions, *, now: dt.datetime) -> int:
-    """Store decided priorities, initiatives and statuses (the organisation's definitions
-    must be saved first); returns how many rows were new or changed.
+    """Store decided priorities, initiatives, statuses, and decisions with the
+    assignments they give (the organisation's definitions and plan must be saved
+    first); returns how many rows were new or changed.
 
     Raises:
         DefinitionError: an initiative under an unknown priority, or a status for a title
@@ -364,4 +366,6 @@ def record_decisions(session: Session, decisions: Decisions, *, now: dt.datetime
                 field="status.title",
                 value=s.title,
             ) from None
+    for decision in decisions.decisions:
+        changed += record_decision(session, org, decision, now=now)
     return changed

@@ -1,0 +1,164 @@
+"""Decisions and the assignments (uppdrag) they give, as pure values and rules.
+
+A decision (beslut, or a body's ställningstagande) belongs to a meeting and, when it was
+taken on one, an agenda item. It may give assignments: each has an owner (a person or a
+body), a due date and, optionally, the meeting it reports back to. Municipal audits ask
+the same of decision follow-up every year – a time frame for every assignment, a status
+system, a report of what is still open – so the statuses are few and one is never
+stored: an assignment not finished by its due date *is* late (``försenat``), derived
+from the day, the way tasks are.
+
+Every decision and assignment is public (``offentlig``) unless a reason is given to
+restrict it (a secrecy provision, say); a restricted one is never published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import PlanError
+from .ids import stable_id
+
+
+class DecisionKind(StrEnum):
+    """What was decided: a decision, or a position a body takes (ställningstagande)."""
+
+    BESLUT = "beslut"
+    STALLNINGSTAGANDE = "ställningstagande"
+
+
+class Publicity(StrEnum):
+    """Whether a decision or assignment may be published."""
+
+    OFFENTLIG = "offentlig"
+    BEGRANSAD = "begränsad"  # needs a reason
+
+
+class CommissionStatus(StrEnum):
+    """Where an assignment stands; the value is the Swedish word users see. ``försenat``
+    is derived (:func:`status_on`), never stored or reported."""
+
+    EJ_PABORJAT = "ej påbörjat"
+    PAGAR = "pågår"
+    KLART = "klart"
+    AVBRUTET = "avbrutet"
+    FORSENAT = "försenat"
+
+
+# what an owner or admin may report; "försenat" is what the calendar says, not a report
+REPORTABLE = (
+    CommissionStatus.EJ_PABORJAT,
+    CommissionStatus.PAGAR,
+    CommissionStatus.KLART,
+    CommissionStatus.AVBRUTET,
+)
+# work with these statuses is over; anything else is open and may go late
+CLOSED = frozenset({CommissionStatus.KLART, CommissionStatus.AVBRUTET})
+
+
+def status_on(stored: CommissionStatus, due: dt.date, today: dt.date) -> CommissionStatus:
+    """The status people see on ``today``: an open assignment past its due date is late.
+
+    Example:
+        >>> status_on(CommissionStatus.PAGAR, dt.date(2027, 4, 30), dt.date(2027, 5, 1))
+        <CommissionStatus.FORSENAT: 'försenat'>
+        >>> status_on(CommissionStatus.KLART, dt.date(2027, 4, 30), dt.date(2027, 5, 1))
+        <CommissionStatus.KLART: 'klart'>
+    """
+    if stored not in CLOSED and due < today:
+        return CommissionStatus.FORSENAT
+    return stored
+
+
+def reportable(text: str) -> CommissionStatus:
+    """A status an owner may report, from its Swedish word.
+
+    Raises:
+        ValueError: not a reportable status (``försenat`` included: it is derived).
+    """
+    status = CommissionStatus(text)
+    if status not in REPORTABLE:
+        raise ValueError(text)
+    return status
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who carries an assignment: a person (``person:<id>``) or a body (``body:<slug>``)."""
+
+    kind: str  # "person" | "body"
+    ref: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref}"
+
+
+def parse_owner(text: str) -> Owner:
+    """``person:<id>`` or ``body:<slug>``.
+
+    Raises:
+        PlanError: anything else.
+
+    Example:
+        >>> parse_owner("body:direktorsberedningen")
+        Owner(kind='body', ref='direktorsberedningen')
+    """
+    kind, _, ref = text.partition(":")
+    if kind not in ("person", "body") or not ref.strip():
+        raise PlanError("ange ägaren som person:<id> eller body:<slug>", field="owner", value=text)
+    return Owner(kind, ref.strip())
+
+
+def check_publicity(publicity: Publicity, reason: str) -> str:
+    """The reason to keep, checked: a restricted item needs one, a public one has none.
+
+    Raises:
+        PlanError: a restriction without a reason.
+    """
+    if publicity is Publicity.BEGRANSAD and not reason.strip():
+        raise PlanError(
+            "en begränsad uppgift behöver ett skäl (t.ex. en bestämmelse i OSL)", field="reason"
+        )
+    return reason.strip() if publicity is Publicity.BEGRANSAD else ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionSpec:
+    """An assignment as a decisions file gives it."""
+
+    title: str
+    owner: Owner
+    due: dt.date
+    description: str = ""
+    report_to: dt.date | None = None  # the day of the meeting it reports back to
+    publicity: Publicity = Publicity.OFFENTLIG
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSpec:
+    """A decision as a decisions file gives it: taken at the meeting held on ``meeting``
+    (of ``series`` when the organisation met more than once that day)."""
+
+    meeting: dt.date
+    title: str
+    kind: DecisionKind = DecisionKind.BESLUT
+    text: str = ""
+    series: str | None = None
+    item: str = ""  # the agenda item's title, when it was taken on one
+    publicity: Publicity = Publicity.OFFENTLIG
+    reason: str = ""
+    commissions: tuple[CommissionSpec, ...] = ()
+
+
+def decision_id(meeting: str, title: str) -> str:
+    """The stable id of the decision ``title`` taken at ``meeting``: recording it again
+    finds the same row."""
+    return stable_id(meeting, "beslut", title)
+
+
+def commission_id(decision: str, title: str) -> str:
+    """The stable id of the assignment ``title`` given by ``decision``."""
+    return stable_id(decision, "uppdrag", title)

@@ -1,0 +1,322 @@
+"""Stored decisions, the assignments (uppdrag) they give, and every status report on
+them – the history an auditor asks for: who said what, when.
+
+A decision is keyed by its meeting and title and an assignment by its decision and
+title (``cycle.decisions``), so recording the same file twice changes nothing. An
+assignment's status changes only through a report (:func:`report_commission`), which
+is kept; the stored status is the last report's, and late is derived when read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from cycle.decisions import (
+    CLOSED,
+    CommissionStatus,
+    DecisionSpec,
+    Owner,
+    Publicity,
+    commission_id,
+    decision_id,
+    status_on,
+)
+from cycle.errors import DefinitionError, PlanError
+from cycle.ids import stable_id
+from cycle.swedish import format_date
+from cycle.times import STOCKHOLM, local_date
+
+from .revisions import upsert
+from .tables import Body, Meeting, Person, stamp_column
+
+
+class Decision(SQLModel, table=True):
+    """A decision (or position) taken at a meeting, on an agenda item when there was one."""
+
+    id: str = Field(primary_key=True)
+    organisation: str = Field(foreign_key="organisation.slug", index=True)
+    meeting: str = Field(foreign_key="meeting.id", index=True)
+    item: str = ""  # the agenda item's title
+    title: str
+    kind: str
+    text: str = ""
+    publicity: str = Publicity.OFFENTLIG.value
+    reason: str = ""  # why it is restricted
+    created_at: dt.datetime = Field(sa_column=stamp_column())
+    updated_at: dt.datetime = Field(sa_column=stamp_column())
+
+
+class Commission(SQLModel, table=True):
+    """An assignment (uppdrag) a decision gives: an owner, a time frame, a status."""
+
+    id: str = Field(primary_key=True)
+    organisation: str = Field(foreign_key="organisation.slug", index=True)
+    decision: str = Field(foreign_key="decision.id", index=True)
+    title: str
+    description: str = ""
+    owner_person: str | None = Field(default=None, foreign_key="person.key", index=True)
+    owner_body: str | None = Field(default=None, foreign_key="body.key", index=True)
+    due: dt.date = Field(index=True)
+    report_meeting: str | None = Field(default=None, foreign_key="meeting.id")
+    status: str = CommissionStatus.EJ_PABORJAT.value  # the last report's
+    publicity: str = Publicity.OFFENTLIG.value
+    reason: str = ""
+    created_at: dt.datetime = Field(sa_column=stamp_column())
+    updated_at: dt.datetime = Field(sa_column=stamp_column())
+
+
+class CommissionReport(SQLModel, table=True):
+    """One status report on an assignment: kept, never changed."""
+
+    id: str = Field(primary_key=True)
+    commission: str = Field(foreign_key="commission.id", index=True)
+    at: dt.datetime = Field(sa_column=stamp_column())
+    by: str  # a person key, or "admin:<user>"
+    status: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionView:
+    """An assignment as people see it on a day: its derived status and its names."""
+
+    id: str
+    organisation: str
+    title: str
+    description: str
+    owner: str  # the person's or body's name
+    owner_key: str  # "person:<key>" / "body:<key>"
+    due: dt.date
+    status: CommissionStatus
+    decision: str  # the decision's title
+    decided_on: dt.date
+    body: str  # the body whose meeting decided it
+    report_meeting: str | None
+    publicity: Publicity
+    last_report: str = ""
+
+
+def record_decision(
+    session: Session, organisation: str, spec: DecisionSpec, *, now: dt.datetime
+) -> int:
+    """Store ``spec`` and its assignments for ``organisation``; returns the rows that
+    were new or changed (a status is never changed here: reports change it).
+
+    Raises:
+        DefinitionError: no stored meeting that day (or more than one, without
+            ``series``), an owner or report-back meeting that is not there.
+    """
+    meeting = _meeting_on(session, organisation, spec.meeting, spec.series, "decision.meeting")
+    did = decision_id(meeting.id, spec.title)
+    changed = int(
+        upsert(
+            session,
+            Decision,
+            {"id": did},
+            {
+                "organisation": organisation,
+                "meeting": meeting.id,
+                "item": spec.item,
+                "title": spec.title,
+                "kind": spec.kind.value,
+                "text": spec.text,
+                "publicity": spec.publicity.value,
+                "reason": spec.reason,
+            },
+            now=now,
+        )
+    )
+    session.flush()
+    for c in spec.commissions:
+        person, body = _owner(session, organisation, c.owner)
+        report = (
+            _meeting_on(session, organisation, c.report_to, None, "assignment.report_to").id
+            if c.report_to
+            else None
+        )
+        changed += upsert(
+            session,
+            Commission,
+            {"id": commission_id(did, c.title)},
+            {
+                "organisation": organisation,
+                "decision": did,
+                "title": c.title,
+                "description": c.description,
+                "owner_person": person,
+                "owner_body": body,
+                "due": c.due,
+                "report_meeting": report,
+                "publicity": c.publicity.value,
+                "reason": c.reason,
+            },
+            now=now,
+        )
+    return changed
+
+
+def _meeting_on(
+    session: Session, organisation: str, day: dt.date, series: str | None, field: str
+) -> Meeting:
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=STOCKHOLM)
+    query = select(Meeting).where(
+        Meeting.organisation == organisation,
+        col(Meeting.start) >= start,
+        col(Meeting.start) < start + dt.timedelta(days=1),
+    )
+    if series is not None:
+        query = query.where(Meeting.series == f"{organisation}/{series}")
+    found = list(session.exec(query.order_by(col(Meeting.start))))
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise DefinitionError(
+            f"{organisation} har inget sparat möte {format_date(day)}", field=field, value=str(day)
+        )
+    names = ", ".join(sorted({m.series.partition("/")[2] for m in found}))
+    raise DefinitionError(
+        f"{organisation} har flera möten {format_date(day)}; ange series = en av {names}",
+        field=field,
+        value=str(day),
+    )
+
+
+def _owner(session: Session, organisation: str, owner: Owner) -> tuple[str | None, str | None]:
+    key = f"{organisation}/{owner.ref}"
+    model = Person if owner.kind == "person" else Body
+    if session.get(model, key) is None:
+        what = "ingen person" if owner.kind == "person" else "inget organ"
+        raise DefinitionError(
+            f"{what} med det id:t i {organisation}", field="assignment.owner", value=str(owner)
+        )
+    return (key, None) if owner.kind == "person" else (None, key)
+
+
+def report_commission(
+    session: Session,
+    commission: str,
+    status: CommissionStatus,
+    text: str,
+    *,
+    by: str,
+    now: dt.datetime,
+) -> bool:
+    """Record a status report; returns False when it says what the last one said.
+
+    Raises:
+        PlanError: an unknown assignment, or one that was cancelled (avbrutet is final).
+    """
+    row = session.get(Commission, commission)
+    if row is None:
+        raise PlanError("okänt uppdrag", field="ID", value=commission)
+    last = session.exec(
+        select(CommissionReport)
+        .where(CommissionReport.commission == commission)
+        .order_by(col(CommissionReport.at).desc())
+    ).first()
+    if last is not None and (last.status, last.text) == (status.value, text.strip()):
+        return False
+    if row.status == CommissionStatus.AVBRUTET.value and status is not CommissionStatus.AVBRUTET:
+        raise PlanError("uppdraget är avbrutet och kan inte tas upp igen", field="status")
+    number = 0 if last is None else _count(session, commission)
+    session.add(
+        CommissionReport(
+            id=stable_id(commission, "rapport", number),
+            commission=commission,
+            at=now,
+            by=by,
+            status=status.value,
+            text=text.strip(),
+        )
+    )
+    row.status = status.value
+    row.updated_at = now
+    session.add(row)
+    return True
+
+
+def _count(session: Session, commission: str) -> int:
+    return len(
+        session.exec(
+            select(CommissionReport.id).where(CommissionReport.commission == commission)
+        ).all()
+    )
+
+
+def commissions_of(
+    session: Session,
+    organisation: str,
+    *,
+    now: dt.datetime,
+    year: int | None = None,
+    include_restricted: bool = True,
+) -> list[CommissionView]:
+    """The organisation's assignments (given in ``year``, if named) as they stand at
+    ``now``, by due date."""
+    today = local_date(now)
+    rows = session.exec(
+        select(Commission, Decision, Meeting)
+        .join(Decision, col(Decision.id) == col(Commission.decision))
+        .join(Meeting, col(Meeting.id) == col(Decision.meeting))
+        .where(Commission.organisation == organisation)
+        .order_by(col(Commission.due), col(Commission.title))
+    ).all()
+    people = {p.key: p.name for p in session.exec(select(Person))}
+    bodies = {b.key: b.name for b in session.exec(select(Body))}
+    reports: dict[str, str] = {}
+    for r in session.exec(select(CommissionReport).order_by(col(CommissionReport.at))):
+        reports[r.commission] = r.text
+    found = []
+    for c, d, m in rows:
+        decided = m.start.astimezone(STOCKHOLM).date()
+        if year is not None and decided.year != year:
+            continue
+        if not include_restricted and Publicity.BEGRANSAD.value in (c.publicity, d.publicity):
+            continue
+        owner_key = f"person:{c.owner_person}" if c.owner_person else f"body:{c.owner_body}"
+        owner = people.get(c.owner_person or "", "") or bodies.get(c.owner_body or "", "")
+        found.append(
+            CommissionView(
+                id=c.id,
+                organisation=c.organisation,
+                title=c.title,
+                description=c.description,
+                owner=owner,
+                owner_key=owner_key,
+                due=c.due,
+                status=status_on(CommissionStatus(c.status), c.due, today),
+                decision=d.title,
+                decided_on=decided,
+                body=bodies.get(m.body, m.body),
+                report_meeting=c.report_meeting,
+                publicity=Publicity(c.publicity if d.publicity == "offentlig" else d.publicity),
+                last_report=reports.get(c.id, ""),
+            )
+        )
+    return found
+
+
+def is_open(view: CommissionView) -> bool:
+    """Whether work on the assignment goes on (late ones included)."""
+    return view.status not in CLOSED
+
+
+def filter_commissions(
+    views: Sequence[CommissionView],
+    *,
+    status: CommissionStatus | None = None,
+    owner: str | None = None,
+    body: str | None = None,
+) -> list[CommissionView]:
+    """The views with that status, owner name (or key) and deciding body's name."""
+    return [
+        v
+        for v in views
+        if (status is None or v.status is status)
+        and (owner is None or owner in (v.owner, v.owner_key))
+        and (body is None or v.body == body)
+    ]
