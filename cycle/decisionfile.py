@@ -142,10 +142,7 @@ def parse_decisions(text: str, source: str) -> Decisions:
             )
         )
         t.done()
-    decisions = tuple(_decision(t) for t in root.tables("decision"))
-    for spec, t in zip(decisions, root.tables("decision"), strict=True):
-        if spec.meeting.year != year:
-            raise t.error("meeting", f"mötet ska ligga i år {year}", spec.meeting.isoformat())
+    decisions = tuple(_decision(t, year) for t in root.tables("decision"))
     root.done()
     return Decisions(
         organisation, year, tuple(priorities), tuple(initiatives), tuple(statuses), decisions
@@ -162,10 +159,12 @@ def _publicity(t: Table) -> tuple[Publicity, str]:
         raise t.error("reason", error.message) from None
 
 
-def _decision(t: Table) -> DecisionSpec:
+def _decision(t: Table, year: int) -> DecisionSpec:
     meeting = t.date("meeting")
     if meeting is None:
         raise t.error("meeting", "ange mötets dag: meeting = ÅÅÅÅ-MM-DD")
+    if meeting.year != year:
+        raise t.error("meeting", f"mötet ska ligga i år {year}", meeting.isoformat())
     publicity, reason = _publicity(t)
     spec = DecisionSpec(
         meeting=meeting,

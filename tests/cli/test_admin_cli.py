@@ -178,3 +178,88 @@ def test_meetings_lists_ids_and_history_starts_empty(workspace: Path) -> None:
     engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
     with read_session(engine) as s:
         assert s.exec(select(func.count()).select_from(FlowRunLog)).one() == 0
+
+
+def _at(day: str) -> tuple[dt.date, dt.datetime]:
+    moment = dt.datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=dt.UTC)
+    return moment.date(), moment
+
+
+def run_on(day: str, *argv: str) -> tuple[int, str, str]:
+    today, now = _at(day)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), today=today, now=now, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
+    workspace: Path,
+) -> None:
+    from models.decisions import Commission, CommissionReport, Decision
+    from tests.cycle.test_decisionfile import DECIDED
+
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    file = workspace / "beslut.toml"
+    file.write_text(DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10"))
+    assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 3 nya")
+    assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 0 nya")
+    code, out, _ = run_on("2027-02-01", "assignments", "--org", "mini")
+    lines = out.splitlines()
+    assert code == 0 and lines[-1] == "2 uppdrag, varav 0 försenade."
+    assert "Ta fram underlag  – Lena Sjö, senast fredag 30 april 2027  [ej påbörjat]" in lines[0]
+    assert "Samordna remissvaren (begränsad)  – Beredningsgruppen" in lines[1]
+    first = lines[0].split()[0]
+    # the owner reports; the report is kept; the same report again changes nothing
+    args = ("report-assignment", first, "--status", "pågår", "--text", "Enkät skickad")
+    assert run_on("2027-02-02", *args)[1] == "Rapporten är sparad.\n"
+    assert run_on("2027-02-03", *args)[1].startswith("Samma status som senast")
+    # past its time frame and not done: late, in the list and in the filter
+    code, out, _ = run_on("2027-05-03", "assignments", "--org", "mini", "--status", "försenat")
+    assert "Ta fram underlag" in out and "[försenat]" in out and "Senaste rapport: Enkät" in out
+    assert out.splitlines()[-1] == "1 uppdrag, varav 1 försenade."
+    assert run_on("2027-05-04", "report-assignment", first, "--status", "klart")[0] == 0
+    code, out, _ = run_on("2027-05-05", "assignments", "--org", "mini", "--owner", "Lena Sjö")
+    assert "[klart]" in out and "0 försenade" in out
+    with pytest.raises(SystemExit):  # argparse: late is not a choice, it is derived
+        run("report-assignment", first, "--status", "försenat")
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Decision)).one() == 1
+        assert s.exec(select(func.count()).select_from(Commission)).one() == 2
+        reports = s.exec(select(CommissionReport).order_by(CommissionReport.at)).all()
+        assert [(r.status, r.text) for r in reports] == [("pågår", "Enkät skickad"), ("klart", "")]
+        assert all(r.by.startswith("admin:") for r in reports)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("meeting = 2027-01-07", "meeting = 2027-01-08"),
+            "mini har inget sparat möte fredag 8 januari 2027",
+        ),
+        (
+            ('owner = "person:lena-sjo"', 'owner = "person:lena"'),
+            "ingen person med det id:t i mini",
+        ),
+        (
+            ("report_to = 2027-05-06", "report_to = 2027-05-07"),
+            "fält assignment.report_to: mini har inget sparat möte fredag 7 maj 2027",
+        ),
+    ],
+)
+def test_a_decision_that_does_not_match_the_stored_year_writes_nothing(
+    workspace: Path, change: tuple[str, str], message: str
+) -> None:
+    from models.decisions import Commission, Decision
+    from tests.cycle.test_decisionfile import DECIDED
+
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    file = workspace / "beslut.toml"
+    file.write_text(DECIDED.replace(*change, 1))
+    code, _, err = run("decisions", "import", str(file))
+    assert code == 2 and message in err, err
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Decision)).one() == 0
+        assert s.exec(select(func.count()).select_from(Commission)).one() == 0

@@ -82,3 +82,78 @@ def test_only_real_reports_are_statuses() -> None:
         reported_status("ej rapporterad")
     with pytest.raises(ValueError):
         reported_status("klart")
+
+
+DECIDED = """\
+organisation = "mini"
+year = 2027
+
+[[decision]]
+meeting = 2027-01-07
+title = "Gemensam hållning om kompetensförsörjning"
+kind = "ställningstagande"
+item = "Kompetensförsörjning"
+
+[[decision.assignment]]
+title = "Ta fram underlag"
+owner = "person:lena-sjo"
+due = 2027-04-30
+report_to = 2027-05-06
+
+[[decision.assignment]]
+title = "Samordna remissvaren"
+owner = "body:beredningsgrupp"
+due = 2027-09-30
+publicity = "begränsad"
+reason = "OSL 18 kap. 13 §"
+"""
+
+
+def test_decisions_with_assignments_read_into_values() -> None:
+    from cycle.decisions import DecisionKind, Owner, Publicity
+
+    (decision,) = parse_decisions(DECIDED, "beslut.toml").decisions
+    assert decision.meeting.isoformat() == "2027-01-07"
+    assert decision.kind is DecisionKind.STALLNINGSTAGANDE and decision.item
+    first, second = decision.commissions
+    assert first.owner == Owner("person", "lena-sjo") and first.due.isoformat() == "2027-04-30"
+    assert first.report_to is not None and first.publicity is Publicity.OFFENTLIG
+    assert second.publicity is Publicity.BEGRANSAD and second.reason == "OSL 18 kap. 13 §"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("due = 2027-04-30", "due = 2026-12-01"),
+            "rad 13, fält decision[0].assignment[0].due: uppdraget ska vara klart efter beslutet",
+        ),
+        (
+            ("due = 2027-04-30\n", ""),
+            "fält decision[0].assignment[0].due: ett uppdrag behöver en tidsram",
+        ),
+        (
+            ('owner = "person:lena-sjo"', 'owner = "lena-sjo"'),
+            "fält decision[0].assignment[0].owner: ange ägaren som person:<id> eller body:<slug>",
+        ),
+        (
+            ('reason = "OSL 18 kap. 13 §"\n', ""),
+            "fält decision[0].assignment[1].reason: en begränsad uppgift behöver ett skäl",
+        ),
+        (
+            ("meeting = 2027-01-07", "meeting = 2028-01-07"),
+            "fält decision[0].meeting: mötet ska ligga i år 2027",
+        ),
+        (
+            ('title = "Samordna remissvaren"', 'title = "Ta fram underlag"'),
+            "fält decision[0].assignment[1].title: beslutet har redan ett uppdrag med den rubriken",
+        ),
+        (("report_to = 2027-05-06", "report_to = 2026-05-06"), "återrapporteringen ligger före"),
+    ],
+)
+def test_a_bad_decision_names_line_and_field(change: tuple[str, str], message: str) -> None:
+    text = DECIDED.replace(*change, 1)
+    assert text != DECIDED
+    with pytest.raises(DefinitionError) as caught:
+        parse_decisions(text, "beslut.toml")
+    assert message in str(caught.value)
