@@ -9,8 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from cycle.decisions import CommissionStatus, CommissionView, Publicity
 from cycle.swedish import format_date
 from cycle.yearly import AssignmentDraft, ItemKind, ItemStatus, YearItem
+
+# the order a follow-up lists assignments in: what needs attention first
+_ORDER = (
+    CommissionStatus.FORSENAT,
+    CommissionStatus.PAGAR,
+    CommissionStatus.EJ_PABORJAT,
+    CommissionStatus.KLART,
+    CommissionStatus.AVBRUTET,
+)
 
 
 def render_follow_up_report(
@@ -19,8 +29,11 @@ def render_follow_up_report(
     items: Sequence[YearItem],
     drafts: Sequence[AssignmentDraft],
     meeting_day: dt.date | None,
+    commissions: Sequence[CommissionView] = (),
 ) -> str:
-    """The Swedish follow-up report (Markdown) that closes the year."""
+    """The Swedish follow-up report (Markdown) that closes the year: the priorities and
+    initiatives with their statuses, the assignments decisions gave (late ones first;
+    restricted ones counted, not shown) and next year's drafts."""
     counts = {s: sum(1 for i in items if i.status is s) for s in ItemStatus}
     out = [f"# Uppföljning {year} – {organisation}", ""]
     if meeting_day is not None:
@@ -38,8 +51,29 @@ def render_follow_up_report(
         if not rows:
             out.append(f"Inga {heading.lower()} beslutades för {year}.")
             continue
-        out += ["| Rubrik | ItemStatus | Kommentar |", "| --- | --- | --- |"]
+        out += ["| Rubrik | Status | Kommentar |", "| --- | --- | --- |"]
         out += [f"| {_cell(i.title)} | {i.status} | {_cell(i.comment)} |" for i in rows]
+    out += ["", "## Uppdrag från besluten", ""]
+    shown = sorted(
+        (c for c in commissions if c.publicity is Publicity.OFFENTLIG),
+        key=lambda c: (_ORDER.index(c.status), c.due, c.title),
+    )
+    if shown:
+        out += [
+            "| Uppdrag | Ägare | Beslut | Tidsram | Status | Senaste rapport |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {_cell(c.title)} | {_cell(c.owner)} | {_cell(c.body)} "
+            f"{format_date(c.decided_on)}: {_cell(c.decision)} | {format_date(c.due)} | "
+            f"{c.status.value} | {_cell(c.last_report)} |"
+            for c in shown
+        ]
+    else:
+        out.append(f"Inga uppdrag från beslut att följa upp {year}.")
+    hidden = len(commissions) - len(shown)
+    if hidden:
+        out += ["", f"{hidden} uppdrag med begränsad offentlighet redovisas inte här."]
     out += ["", f"## Uppdrag inför {year + 1}", ""]
     out += [f"- **{d.title}** – {d.description}" for d in drafts] or ["Inga nya uppdrag."]
     return "\n".join(out) + "\n"

@@ -162,3 +162,23 @@ def decision_id(meeting: str, title: str) -> str:
 def commission_id(decision: str, title: str) -> str:
     """The stable id of the assignment ``title`` given by ``decision``."""
     return stable_id(decision, "uppdrag", title)
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionView:
+    """An assignment as people see it on a day: its derived status and its names."""
+
+    id: str
+    organisation: str
+    title: str
+    description: str
+    owner: str  # the person's or body's name
+    owner_key: str  # "person:<key>" / "body:<key>"
+    due: dt.date
+    status: CommissionStatus
+    decision: str  # the decision's title
+    decided_on: dt.date
+    body: str  # the body whose meeting decided it
+    report_meeting: str | None
+    publicity: Publicity
+    last_report: str = ""

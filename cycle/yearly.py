@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .decisions import CLOSED, CommissionView, Publicity
 from .definitions import CycleDefinition
 from .ids import stable_id, task_id
 from .plan import PlannedTask, resolve_assignees
 from .published import PublishedMeeting
+from .swedish import format_date
 from .times import local_date
 from .workdays import WorkCalendar
 
@@ -152,9 +154,13 @@ def prioritisation_year(today: dt.date) -> int:
 
 
 def draft_assignments(
-    organisation: str, year: int, items: Sequence[YearItem]
+    organisation: str,
+    year: int,
+    items: Sequence[YearItem],
+    commissions: Sequence[CommissionView] = (),
 ) -> tuple[AssignmentDraft, ...]:
-    """Assignments for ``year + 1``: continue what is unfinished, chase what is unreported.
+    """Assignments for ``year + 1``: continue what is unfinished, chase what is unreported,
+    and finish the assignments decisions gave that are still open.
 
     Example:
         >>> item = YearItem("p1", ItemKind.PRIORITERING, "Kompetensförsörjning",
@@ -174,13 +180,30 @@ def draft_assignments(
             )
         else:
             title = f"Fortsätt arbetet med {item.title}"
-            text = f"ItemStatus vid uppföljningen {year}: {item.status}."
+            text = f"Status vid uppföljningen {year}: {item.status}."
             if item.comment:
                 text += f" {item.comment}"
         drafts.append(
             AssignmentDraft(
                 stable_id(organisation, year + 1, item.id), year + 1, title, text, item.id
             )
+        )
+    for c in commissions:
+        if c.status in CLOSED:
+            continue
+        if c.publicity is Publicity.BEGRANSAD:  # drafts become agenda items: no details
+            title = f"Slutför uppdrag {c.id[:8]} (begränsad offentlighet)"
+            text = f"Uppdraget var {c.status.value} vid uppföljningen {year}."
+        else:
+            title = f"Slutför uppdraget: {c.title}"
+            text = (
+                f"Uppdraget från {c.body} {format_date(c.decided_on)} ({c.decision}) var "
+                f"{c.status.value} vid uppföljningen {year}; tidsramen var {format_date(c.due)}."
+            )
+            if c.last_report:
+                text += f" Senaste rapport: {c.last_report}"
+        drafts.append(
+            AssignmentDraft(stable_id(organisation, year + 1, c.id), year + 1, title, text, c.id)
         )
     return tuple(drafts)
 

@@ -27,6 +27,7 @@ from services.reports import report_path
 from .runtime.context import audited, run_moment, run_name, run_settings
 from .runtime.prefect_tasks import (
     publish,
+    read_commissions,
     read_context,
     read_cycles,
     read_meetings,
@@ -120,12 +121,14 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
             meeting = meetings[0] if meetings else None
             day = local_date(meeting.start) if meeting else None
             tasks = plan_status_tasks(d, meeting, items, calendar) if meeting else ()
-            drafts = draft_assignments(slug, year, items)
+            commissions = read_commissions(settings, slug, year, now)
+            drafts = draft_assignments(slug, year, items, commissions)
             record.rows_changed += store_follow_up(settings, slug, year, items, tasks, drafts, now)
             items, _ = read_year(settings, slug, year)
             path = report_path(settings, slug, "uppfoljning", year)
             store_report(
-                path, render_follow_up_report(d.organisation.name, year, items, drafts, day)
+                path,
+                render_follow_up_report(d.organisation.name, year, items, drafts, day, commissions),
             )
             reports.append(path)
         record.message = f"rapporter: {', '.join(map(str, reports))}"

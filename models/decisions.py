@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from cycle.decisions import (
     CLOSED,
     CommissionStatus,
+    CommissionView,
     DecisionSpec,
     Owner,
     Publicity,
@@ -78,26 +78,6 @@ class CommissionReport(SQLModel, table=True):
     by: str  # a person key, or "admin:<user>"
     status: str
     text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CommissionView:
-    """An assignment as people see it on a day: its derived status and its names."""
-
-    id: str
-    organisation: str
-    title: str
-    description: str
-    owner: str  # the person's or body's name
-    owner_key: str  # "person:<key>" / "body:<key>"
-    due: dt.date
-    status: CommissionStatus
-    decision: str  # the decision's title
-    decided_on: dt.date
-    body: str  # the body whose meeting decided it
-    report_meeting: str | None
-    publicity: Publicity
-    last_report: str = ""
 
 
 def record_decision(

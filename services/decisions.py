@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cycle.decisions import CommissionStatus
-from models.decisions import CommissionView, commissions_of, filter_commissions, report_commission
+from cycle.decisions import CommissionStatus, CommissionView
+from models.decisions import commissions_of, filter_commissions, is_open, report_commission
 
 from .cyclefiles import load_cycles
 from .settings import Settings
@@ -50,3 +50,15 @@ def report(
     """
     with writing(settings) as session:
         return report_commission(session, commission, status, text, by=by, now=now)
+
+
+def commissions_to_follow_up(
+    settings: Settings, organisation: str, year: int, *, now: dt.datetime
+) -> list[CommissionView]:
+    """What the year-end follow-up of ``year`` reports on: the assignments given that
+    year, and those given earlier that are still open."""
+    with reading(settings) as session:
+        views = commissions_of(session, organisation, now=now)
+    return [
+        v for v in views if v.decided_on.year == year or (v.decided_on.year < year and is_open(v))
+    ]

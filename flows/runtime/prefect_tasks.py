@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from calendars.messages import Sender
 from cycle import CycleDefinition, PlanError, YearPlan
+from cycle.decisions import CommissionView
 from cycle.definitions import SeriesKind
 from cycle.meetings import Move
 from cycle.plan import PlannedTask
@@ -41,6 +42,7 @@ from models.yearly import (
 )
 from services.conflicts import stored_double_bookings
 from services.cyclefiles import load_cycles
+from services.decisions import commissions_to_follow_up
 from services.feeds import publish_feeds
 from services.plan import PlanContext, YearOutcome, plan_context, store_plans
 from services.reminders import Preview, Queued, Sent, preview_reminders, queue_reminders, send_due
@@ -128,6 +130,14 @@ def read_double_bookings(
         for c in found or ()
         if meeting in (c.first.id, c.second.id)
     )
+
+
+@io_task("läs-uppdrag")
+def read_commissions(
+    settings: Settings, org: str, year: int, now: dt.datetime
+) -> list[CommissionView]:
+    """The assignments the year-end follow-up of ``year`` reports on, as at ``now``."""
+    return commissions_to_follow_up(settings, org, year, now=now)
 
 
 @io_task("läs-möten")

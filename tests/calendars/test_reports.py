@@ -30,7 +30,7 @@ def test_the_follow_up_report_counts_lists_and_drafts() -> None:
     # a table cell keeps its row: pipes escaped, line breaks flattened
     assert "| Vård \\| omsorg | försenad | Brist på sjuksköterskor |" in text
     assert "| Tågtrafik | ej rapporterad |  |" in text
-    assert "- **Fortsätt arbetet med Vård | omsorg** – ItemStatus vid uppföljningen" in text
+    assert "- **Fortsätt arbetet med Vård | omsorg** – Status vid uppföljningen" in text
     assert "Infrastruktur" not in text.split("## Uppdrag inför 2027")[1]
 
 

@@ -40,13 +40,13 @@ INIT = YearItem("i1", ItemKind.SATSNING, "Kompetensplattform", parent="Kompetens
             ItemStatus.FORSENAD,
             "Upphandlingen drog ut",
             "Fortsätt arbetet med Kompetensförsörjning",
-            "ItemStatus vid uppföljningen 2026: försenad. Upphandlingen drog ut",
+            "Status vid uppföljningen 2026: försenad. Upphandlingen drog ut",
         ),
         (
             ItemStatus.ENLIGT_PLAN,
             "",
             "Fortsätt arbetet med Kompetensförsörjning",
-            "ItemStatus vid uppföljningen 2026: enligt plan.",
+            "Status vid uppföljningen 2026: enligt plan.",
         ),
     ],
 )

@@ -30,6 +30,7 @@ from models.audit import FlowRunLog, Outcome
 from models.database import make_engine, read_session
 from models.tables import AgendaItem, Guest, Meeting, Task
 from models.yearly import Assignment, FollowUp
+from services.settings import Settings
 from services.yearly import store_decisions
 from tests.conftest import NOW
 
@@ -280,3 +281,80 @@ def test_a_move_onto_another_meeting_of_someone_called_says_so(workspace: Path) 
         "tisdag 9 mars 2027 kl. 13.00–16.00 och Samverkansrådet (mini) tisdag 9 mars 2027 "
         "kl. 14.00–17.00.",
     )
+
+
+def test_the_follow_up_reports_the_years_assignments_and_drafts_the_open_ones(
+    workspace: Path, settings: Settings
+) -> None:
+    from cycle.decisions import CommissionSpec, CommissionStatus, DecisionSpec, Owner, Publicity
+    from flows.runtime.context import using
+    from models.decisions import Commission, report_commission
+    from services.storage import writing
+
+    plan_year_flow(org=JH, year=2027)
+    january = dt.date(2027, 1, 21)  # the third Thursday: the prioritisation meeting
+    spec = DecisionSpec(
+        january,
+        "Satsning på kompetensförsörjning",
+        commissions=(
+            CommissionSpec(
+                "Kartlägg behoven", Owner("person", "lena-hellstrom"), dt.date(2027, 3, 31)
+            ),
+            CommissionSpec(
+                "Ta fram en plattform", Owner("body", "beredningsgrupp"), dt.date(2027, 6, 30)
+            ),
+            CommissionSpec("Utvärdera", Owner("body", "ledningsgrupp"), dt.date(2027, 12, 31)),
+            CommissionSpec(
+                "Förhandla avtal",
+                Owner("body", "ledningsgrupp"),
+                dt.date(2027, 5, 31),
+                publicity=Publicity.BEGRANSAD,
+                reason="OSL 19 kap. 1 §",
+            ),
+        ),
+    )
+    _decide(workspace, Decisions(JH, 2027, (), (), (), (spec,)))
+    with writing(settings) as s:
+        ids = {c.title: c.id for c in s.exec(select(Commission))}
+        report_commission(
+            s,
+            ids["Kartlägg behoven"],
+            CommissionStatus.KLART,
+            "Klar i mars",
+            by="jamtland-harjedalen/lena-hellstrom",
+            now=NOW,
+        )
+        report_commission(
+            s,
+            ids["Ta fram en plattform"],
+            CommissionStatus.PAGAR,
+            "Upphandling",
+            by="admin:test",
+            now=NOW,
+        )
+    with using(settings, now=dt.datetime(2027, 11, 1, 8, 0, tzinfo=dt.UTC)):
+        result = year_end_follow_up_flow(org=JH, year=2027)
+        text = Path(result.reports[0]).read_text(encoding="utf-8")
+        rows = text.split("## Uppdrag från besluten\n\n")[1].split("\n\n")[0].splitlines()[2:]
+        assert [r.split(" | ")[0].lstrip("| ") for r in rows] == [
+            "Ta fram en plattform",  # late first
+            "Utvärdera",
+            "Kartlägg behoven",
+        ]
+        assert "| försenat | Upphandling |" in rows[0] and "| klart | Klar i mars |" in rows[2]
+        assert "1 uppdrag med begränsad offentlighet redovisas inte här." in text
+        assert "Förhandla avtal" not in text
+        drafts = text.split("## Uppdrag inför 2028\n\n")[1]
+        assert "Slutför uppdraget: Ta fram en plattform" in drafts
+        assert "Slutför uppdraget: Utvärdera" in drafts and "Kartlägg" not in drafts
+        assert "(begränsad offentlighet)" in drafts  # drafted, without its details
+        assert year_end_follow_up_flow(org=JH, year=2027).rows_changed == 0  # idempotent
+        january_prioritisation_flow(org=JH, year=2028)
+    with read_session(make_engine(run_settings().database_url)) as s:
+        meeting = s.exec(
+            select(Meeting).where(Meeting.kind == "prioritering", Meeting.year == 2028)
+        ).one()
+        titles = [
+            a.title for a in s.exec(select(AgendaItem).where(AgendaItem.meeting == meeting.id))
+        ]
+    assert "Uppdrag inför 2028: Slutför uppdraget: Ta fram en plattform" in titles
