@@ -15,11 +15,13 @@ restrict it (a secrecy provision, say); a restricted one is never published.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import PlanError
 from .ids import stable_id
+from .swedish import format_date
 
 
 class DecisionKind(StrEnum):
@@ -182,3 +184,32 @@ class CommissionView:
     report_meeting: str | None
     publicity: Publicity
     last_report: str = ""
+
+
+REPORT_BACK_POSITION = 900  # report-back items follow what the processes put first
+
+
+def report_back_agenda(
+    commissions: Sequence[tuple[str, str, str, dt.date, Publicity]],
+) -> list[tuple[str, int, str, str]]:
+    """The agenda items of a report-back meeting: one per assignment reporting to it, by
+    due date – (key, position, title, description); ``commissions``: (id, title, owner's
+    name, due, publicity). A restricted assignment's item names no details.
+
+    Example:
+        >>> report_back_agenda([("c1", "Kartlägg", "Lena Sjö", dt.date(2027, 3, 31),
+        ...                      Publicity.OFFENTLIG)])[0][2]
+        'Återrapportering: Kartlägg'
+    """
+    items = []
+    ordered = sorted(commissions, key=lambda c: (c[3], c[1], c[0]))
+    for n, (cid, title, owner, due, publicity) in enumerate(ordered, start=1):
+        if publicity is Publicity.BEGRANSAD:
+            line = ("Återrapportering av uppdrag (begränsad offentlighet)", "")
+        else:
+            line = (
+                f"Återrapportering: {title}",
+                f"{owner} redovisar uppdraget; tidsram {format_date(due)}.",
+            )
+        items.append((f"aterrapportering-{cid}", REPORT_BACK_POSITION + n, *line))
+    return items

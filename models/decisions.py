@@ -23,13 +23,16 @@ from cycle.decisions import (
     Publicity,
     commission_id,
     decision_id,
+    report_back_agenda,
     status_on,
 )
 from cycle.errors import DefinitionError, PlanError
 from cycle.ids import stable_id
 from cycle.swedish import format_date
 from cycle.times import STOCKHOLM, local_date
+from cycle.yearly import AgendaDraft
 
+from .meetings import save_agenda
 from .revisions import upsert
 from .tables import Body, Meeting, Person, stamp_column
 
@@ -111,6 +114,7 @@ def record_decision(
         )
     )
     session.flush()
+    reporting_to: set[str] = set()
     for c in spec.commissions:
         person, body = _owner(session, organisation, c.owner)
         report = (
@@ -118,6 +122,8 @@ def record_decision(
             if c.report_to
             else None
         )
+        if report is not None:
+            reporting_to.add(report)
         changed += upsert(
             session,
             Commission,
@@ -136,7 +142,34 @@ def record_decision(
             },
             now=now,
         )
+    session.flush()
+    for meeting_id in sorted(reporting_to):
+        changed += _report_back(session, meeting_id, now)
     return changed
+
+
+def _report_back(session: Session, meeting: str, now: dt.datetime) -> int:
+    """Put an item per assignment reporting back to ``meeting`` on its agenda (not once
+    the meeting has begun: its agenda is history then)."""
+    rows = session.exec(select(Commission).where(Commission.report_meeting == meeting)).all()
+    people = {p.key: p.name for p in session.exec(select(Person))}
+    bodies = {b.key: b.name for b in session.exec(select(Body))}
+    drafts = [
+        AgendaDraft(key, position, title, description, "återrapportering")
+        for key, position, title, description in report_back_agenda(
+            [
+                (
+                    c.id,
+                    c.title,
+                    people.get(c.owner_person or "", "") or bodies.get(c.owner_body or "", ""),
+                    c.due,
+                    Publicity(c.publicity),
+                )
+                for c in rows
+            ]
+        )
+    ]
+    return save_agenda(session, meeting=meeting, drafts=drafts, now=now)
 
 
 def _meeting_on(

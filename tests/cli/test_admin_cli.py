@@ -201,7 +201,7 @@ def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     file = workspace / "beslut.toml"
     file.write_text(DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10"))
-    assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 3 nya")
+    assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 4 nya")
     assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 0 nya")
     code, out, _ = run_on("2027-02-01", "assignments", "--org", "mini")
     lines = out.splitlines()
@@ -229,6 +229,23 @@ def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
         reports = s.exec(select(CommissionReport).order_by(CommissionReport.at)).all()
         assert [(r.status, r.text) for r in reports] == [("pågår", "Enkät skickad"), ("klart", "")]
         assert all(r.by.startswith("admin:") for r in reports)
+        # the report-back meeting has an item for it on its agenda (and the meeting, its
+        # agenda in its description, shows as changed: LAST-MODIFIED, not SEQUENCE, before
+        # the kallelse has gone out)
+        from models.tables import AgendaItem, Meeting
+
+        (commission,) = [c for c in s.exec(select(Commission)) if c.report_meeting]
+        meeting = s.get(Meeting, commission.report_meeting)
+        assert meeting is not None and meeting.start.date() == dt.date(2027, 5, 10)
+        items = s.exec(select(AgendaItem).where(AgendaItem.meeting == meeting.id)).all()
+        assert [(i.title, i.description, i.source) for i in items] == [
+            (
+                "Återrapportering: Ta fram underlag",
+                "Lena Sjö redovisar uppdraget; tidsram fredag 30 april 2027.",
+                "återrapportering",
+            )
+        ]
+        assert meeting.updated_at == NOW
 
 
 @pytest.mark.parametrize(
