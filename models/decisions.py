@@ -34,7 +34,7 @@ from cycle.yearly import AgendaDraft
 
 from .meetings import save_agenda
 from .revisions import upsert
-from .tables import Body, Meeting, Person, stamp_column
+from .tables import Body, Meeting, Membership, Person, stamp_column
 
 
 class Decision(SQLModel, table=True):
@@ -333,3 +333,16 @@ def filter_commissions(
         and (owner is None or owner in (v.owner, v.owner_key))
         and (body is None or v.body == body)
     ]
+
+
+def member_bodies(session: Session, person: str, day: dt.date) -> list[str]:
+    """The keys of the bodies ``person`` is a member of on ``day``."""
+    rows = session.exec(select(Membership).where(Membership.person == person))
+    return sorted(
+        {
+            m.body
+            for m in rows
+            if (m.valid_from is None or m.valid_from <= day)
+            and (m.valid_to is None or m.valid_to >= day)
+        }
+    )

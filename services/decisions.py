@@ -6,7 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from cycle.decisions import CommissionStatus, CommissionView
-from models.decisions import commissions_of, filter_commissions, is_open, report_commission
+from cycle.times import local_date
+from models.decisions import (
+    commissions_of,
+    filter_commissions,
+    is_open,
+    member_bodies,
+    report_commission,
+)
 
 from .cyclefiles import load_cycles
 from .settings import Settings
@@ -62,3 +69,36 @@ def commissions_to_follow_up(
     return [
         v for v in views if v.decided_on.year == year or (v.decided_on.year < year and is_open(v))
     ]
+
+
+def commissions_of_person(
+    settings: Settings, person: str, *, now: dt.datetime
+) -> list[CommissionView]:
+    """The assignments ``person`` (a key) carries on ``now``: their own, and those of the
+    bodies they are a member of that day."""
+    organisation = person.partition("/")[0]
+    with reading(settings) as session:
+        views = commissions_of(session, organisation, now=now)
+        bodies = member_bodies(session, person, local_date(now))
+    mine = {f"person:{person}", *(f"body:{b}" for b in bodies)}
+    return [v for v in views if v.owner_key in mine]
+
+
+def report_as_owner(
+    settings: Settings,
+    person: str,
+    commission: str,
+    status: CommissionStatus,
+    text: str,
+    *,
+    now: dt.datetime,
+) -> bool:
+    """An owner's report from their page; False when it repeats the last one.
+
+    Raises:
+        LookupError: the assignment is not one ``person`` carries.
+        PlanError: a cancelled assignment.
+    """
+    if commission not in {v.id for v in commissions_of_person(settings, person, now=now)}:
+        raise LookupError(commission)
+    return report(settings, commission, status, text, by=person, now=now)

@@ -31,6 +31,7 @@ from calendars.server import create_app as feed_app
 from calendars.site import subscribe_links
 from cycle import CycleError
 from cycle.agenda import check_item
+from cycle.decisions import REPORTABLE, reportable
 from cycle.links import LinkError, verify_link
 from cycle.load import DEFAULT_DEADLINE_LIMIT, coming_weeks, week_label
 from cycle.status import ItemStatus, TaskGroup, task_group
@@ -54,6 +55,7 @@ from services.answers import (
     visitor,
     visitor_for_token,
 )
+from services.decisions import commissions_of_person, report_as_owner
 from services.mailsink import read_message
 from services.secret import link_key
 from services.settings import Settings
@@ -275,6 +277,14 @@ def create_app(
             for v in view.meetings
         ]
         rotate = f"{base}ny-lank"
+        commissions = [
+            {
+                "view": c,
+                "path": f"{base}uppdrag/{c.id}/rapport",
+                "csrf": csrf(f"{base}uppdrag/{c.id}/rapport"),
+            }
+            for c in commissions_of_person(settings, person.key, now=moment)
+        ]
         called = [v.meeting for v in view.meetings if v.role]
         weeks = coming_weeks(called, [t for t, _ in view.tasks], today, COMING_WEEKS)
         load = [
@@ -300,6 +310,8 @@ def create_app(
                 later=max(0, later),
                 load=load,
                 limit=DEFAULT_DEADLINE_LIMIT,
+                commissions=commissions,
+                statuses=[st.value for st in REPORTABLE],
             )
             .encode()
         )
@@ -332,6 +344,37 @@ def create_app(
         if outcome is Undone.NOT_YOURS:
             raise Refused(404, "Uppgiften finns inte bland dina uppgifter.")
         return RedirectResponse(f"/p/{token}/?klart={outcome.name.lower()}", status_code=303)
+
+    async def person_report(request: Request) -> Response:
+        token, person = await off_loop(person_of, request)
+        fields = await form(request)
+        try:
+            status = reportable(fields.get("status", ""))
+        except ValueError:
+            raise Refused(
+                422, "Välj en status: ej påbörjat, pågår, klart eller avbrutet."
+            ) from None
+        text = fields.get("text", "").strip()
+        if len(text) > 2000:
+            raise Refused(422, "Redovisningen får vara högst 2 000 tecken.")
+        try:
+            saved = await off_loop(
+                report_as_owner,
+                settings,
+                person.key,
+                request.path_params["commission"],
+                status,
+                text,
+                now=now(),
+            )
+        except LookupError:
+            raise Refused(404, "Uppdraget finns inte bland dina uppdrag.") from None
+        except CycleError as error:
+            raise Refused(409, error.message) from None
+        if saved:
+            changed()
+        notice = "rapporterat" if saved else "samma_rapport"
+        return RedirectResponse(f"/p/{token}/?klart={notice}#uppdrag", status_code=303)
 
     async def person_rotate(request: Request) -> Response:
         _, person = await off_loop(person_of, request)
@@ -522,6 +565,7 @@ def create_app(
         Route("/p/{token}/uppgifter/{task}/klar", person_done, methods=["POST"]),
         Route("/p/{token}/uppgifter/{task}/angra", person_undo, methods=["POST"]),
         Route("/p/{token}/ny-lank", person_rotate, methods=["POST"]),
+        Route("/p/{token}/uppdrag/{commission}/rapport", person_report, methods=["POST"]),
         Route("/p/{token}/moten/{meeting}/arende", off_loop_page(_item_form)),
         Route("/p/{token}/moten/{meeting}/arende", item_send, methods=["POST"]),
         Route("/p/{token}/moten/{meeting}/dagordning", off_loop_page(_agenda_page_of)),

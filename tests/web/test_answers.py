@@ -469,3 +469,59 @@ def test_the_person_page_shows_their_coming_weeks_of_work(site: Site) -> None:
         post_form(c, f"/p/{lena}/", f"/p/{lena}/uppgifter/{task.id}/klar")
         after = [n for _, n in shown(c.get(f"/p/{lena}/").text)]
         assert sum(after) == sum(expected) - 1
+
+
+def decided(site: Site) -> dict[str, str]:
+    """A decision at the January council with assignments to Lena, to her group and to
+    Anna; returns the assignments' ids by title."""
+    from cycle.decisionfile import parse_decisions
+    from models.decisions import Commission
+    from services.yearly import store_decisions
+    from tests.cycle.test_decisionfile import DECIDED
+
+    text = DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10") + (
+        '\n[[decision.assignment]]\ntitle = "Bjud in regionerna"\nowner = "person:anna-berg"\n'
+        "due = 2027-02-26\n"
+    )
+    store_decisions(site.settings, parse_decisions(text, "beslut.toml"), now=site.clock[0])
+    with reading(site.settings) as s:
+        return {c.title: c.id for c in s.exec(select(Commission))}
+
+
+def test_owners_report_on_their_assignments_from_their_page(site: Site) -> None:
+    from models.decisions import CommissionReport
+
+    ids = decided(site)
+    with reading(site.settings) as s:
+        lena, anna = live_token(s, LENA), live_token(s, ANNA)
+    with site.client() as c:
+        page = c.get(f"/p/{lena}/").text
+        assert "Dina uppdrag" in page
+        assert "Ta fram underlag" in page and "Samordna remissvaren" in page  # hers, her group's
+        assert "Bjud in regionerna" not in page  # Anna's
+        action = f"/p/{lena}/uppdrag/{ids['Ta fram underlag']}/rapport"
+        answer = post_form(c, f"/p/{lena}/", action, status="pågår", text="Enkät skickad")
+        assert answer.status_code == 200 and "Din rapport om uppdraget är sparad." in answer.text
+        assert "senaste rapport: Enkät skickad" in answer.text
+        again = post_form(c, f"/p/{lena}/", action, status="pågår", text="Enkät skickad")
+        assert "Rapporten var densamma som förra gången" in again.text
+        # someone else's assignment, a derived status, another person's page: refused
+        assert (
+            post_form(
+                c,
+                f"/p/{anna}/",
+                f"/p/{anna}/uppdrag/{ids['Bjud in regionerna']}/rapport",
+                status="försenat",
+            ).status_code
+            == 422
+        )
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get(f"/p/{anna}/").text)
+        assert token is not None
+        refused = c.post(
+            f"/p/{anna}/uppdrag/{ids['Ta fram underlag']}/rapport",
+            data={"csrf": token.group(1), "status": "klart"},
+        )
+        assert refused.status_code in (403, 404)
+    with reading(site.settings) as s:
+        reports = s.exec(select(CommissionReport)).all()
+    assert [(r.by, r.status, r.text) for r in reports] == [(LENA, "pågår", "Enkät skickad")]

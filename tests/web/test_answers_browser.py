@@ -87,3 +87,42 @@ def test_done_from_the_message_in_a_browser(
                 "return document.documentElement.scrollWidth <= window.innerWidth"
             ), (path, width)
             browser.save_screenshot(str(ARTIFACTS / f"{name}-{width}.png"))
+
+
+def test_an_owner_reports_an_assignment_in_a_browser(site: Site, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from models.decisions import Commission
+    from tests.web.test_answers import decided
+
+    ids = decided(site)
+    with reading(site.settings) as s:
+        token = live_token(s, LENA)
+    browser.set_window_size(1100, 1500)
+    browser.get(f"{site.url}/p/{token}/#uppdrag")
+    form = browser.find_element(
+        By.CSS_SELECTOR, f"form[action$='/uppdrag/{ids['Ta fram underlag']}/rapport']"
+    )
+    Select(form.find_element(By.TAG_NAME, "select")).select_by_visible_text("klart")
+    form.find_element(By.TAG_NAME, "textarea").send_keys("Underlaget är lämnat till rådet")
+    before = browser.find_element(By.TAG_NAME, "html")
+    form.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(before))
+    status = WebDriverWait(browser, 20).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[role=status]"))
+    )
+    assert status.text == "Din rapport om uppdraget är sparad."
+    assert serious(browser) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (1100, 420):
+        browser.set_window_size(width, 1500)
+        browser.get(f"{site.url}/p/{token}/#uppdrag")
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth"
+        )
+        browser.save_screenshot(str(ARTIFACTS / f"uppdrag-{width}.png"))
+    with reading(site.settings) as s:
+        row = s.get(Commission, ids["Ta fram underlag"])
+        assert row is not None and row.status == "klart"
