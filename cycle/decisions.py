@@ -186,6 +186,9 @@ class CommissionView:
     last_report: str = ""
 
 
+# the chain steps that write a meeting's minutes: done once its decisions are recorded
+MINUTES_STEPS = frozenset({"minnesanteckningar", "protokoll"})
+
 REPORT_BACK_POSITION = 900  # report-back items follow what the processes put first
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from cycle.decisions import (
     CLOSED,
+    MINUTES_STEPS,
     CommissionStatus,
     CommissionView,
     DecisionSpec,
@@ -28,13 +29,15 @@ from cycle.decisions import (
 )
 from cycle.errors import DefinitionError, PlanError
 from cycle.ids import stable_id
+from cycle.status import TaskStatus
 from cycle.swedish import format_date
 from cycle.times import STOCKHOLM, local_date
 from cycle.yearly import AgendaDraft
 
 from .meetings import save_agenda
 from .revisions import upsert
-from .tables import Body, Meeting, Membership, Person, stamp_column
+from .tables import Body, Meeting, Membership, Person, Task, stamp_column
+from .tasks import complete_task
 
 
 class Decision(SQLModel, table=True):
@@ -114,6 +117,16 @@ def record_decision(
         )
     )
     session.flush()
+    # the minutes are written once the decisions are recorded: their task is done
+    for task in session.exec(
+        select(Task).where(
+            Task.meeting == meeting.id,
+            col(Task.step).in_(MINUTES_STEPS),
+            Task.status == TaskStatus.OPEN,
+        )
+    ).all():
+        complete_task(session, task.id, now=now)
+        changed += 1
     reporting_to: set[str] = set()
     for c in spec.commissions:
         person, body = _owner(session, organisation, c.owner)

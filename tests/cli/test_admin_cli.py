@@ -201,7 +201,8 @@ def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     file = workspace / "beslut.toml"
     file.write_text(DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10"))
-    assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 4 nya")
+    # the decision, two assignments, the report-back item, and the minutes task done
+    assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 5 nya")
     assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 0 nya")
     code, out, _ = run_on("2027-02-01", "assignments", "--org", "mini")
     lines = out.splitlines()
@@ -232,7 +233,7 @@ def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
         # the report-back meeting has an item for it on its agenda (and the meeting, its
         # agenda in its description, shows as changed: LAST-MODIFIED, not SEQUENCE, before
         # the kallelse has gone out)
-        from models.tables import AgendaItem, Meeting
+        from models.tables import AgendaItem, Meeting, Task
 
         (commission,) = [c for c in s.exec(select(Commission)) if c.report_meeting]
         meeting = s.get(Meeting, commission.report_meeting)
@@ -246,6 +247,12 @@ def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
             )
         ]
         assert meeting.updated_at == NOW
+        # the January council's minutes are written: its decisions are recorded
+        (decision,) = s.exec(select(Decision)).all()
+        minutes = s.exec(
+            select(Task).where(Task.meeting == decision.meeting, Task.step == "minnesanteckningar")
+        ).one()
+        assert minutes.status == "done" and minutes.done_at == NOW
 
 
 @pytest.mark.parametrize(
