@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from cycle.decisions import CommissionStatus, CommissionView, is_open
 from cycle.definitions import Role
 from cycle.load import DEFAULT_DEADLINE_LIMIT, Load, Tally, by_role, loads, week_label, weeks_of
 from cycle.published import (
@@ -101,6 +102,15 @@ def render_pages(
         ]
         own_series = tuple(s for s in published.series if s.key.startswith(f"{slug}/"))
         kinds = {b.key: b.kind for b in published.bodies if b.organisation == slug}
+        own = tuple(c for c in published.commissions if c.organisation == slug and is_open(c))
+        _cached(
+            pages,
+            cache,
+            [f"o/{slug}/uppdrag.html"],
+            ("commissions", name, slug, own, linked[slug], published.as_of.date()),
+            partial(_commissions_page, name, slug, own, linked[slug], published.as_of.date()),
+            slug,
+        )
         for year in years:
             meetings = by_org_year[(slug, year)]
             year_tasks = [t for m in meetings for t in tasks[m.id]]
@@ -315,6 +325,44 @@ def _load_page(
         counts=_counts,
     )
     return {f"o/{slug}/{year}/belastning.html": page.encode()}
+
+
+def _commissions_page(
+    name: str,
+    slug: str,
+    commissions: tuple[CommissionView, ...],
+    linked: list[int],
+    as_of: dt.date,
+) -> dict[str, bytes]:
+    """The organisation's open assignments, with filters by body, owner and status; a
+    person is shown by title, never by name (a public page)."""
+    rows = [
+        {
+            "title": c.title,
+            "description": c.description,
+            "owner": c.owner_public,
+            "due": format_date(c.due),
+            "status": c.status.value,
+            "late": c.status is CommissionStatus.FORSENAT,
+            "body": c.body,
+            "decided_on": format_date(c.decided_on),
+            "decision": c.decision,
+            "last_report": c.last_report,
+        }
+        for c in sorted(commissions, key=lambda c: (c.due, c.title))
+    ]
+    page = ENV.get_template("commissions.html").render(
+        organisation=name,
+        slug=slug,
+        years=linked,
+        rows=rows,
+        late=sum(1 for r in rows if r["late"]),
+        bodies=sorted({r["body"] for r in rows}),
+        owners=sorted({r["owner"] for r in rows}),
+        statuses=sorted({r["status"] for r in rows}),
+        as_of=format_date(as_of),
+    )
+    return {f"o/{slug}/uppdrag.html": page.encode()}
 
 
 def _counted(

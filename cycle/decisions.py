@@ -175,6 +175,7 @@ class CommissionView:
     title: str
     description: str
     owner: str  # the person's or body's name
+    owner_public: str  # what a public page says: the body's name, or the person's title
     owner_key: str  # "person:<key>" / "body:<key>"
     due: dt.date
     status: CommissionStatus
@@ -216,3 +217,8 @@ def report_back_agenda(
             )
         items.append((f"aterrapportering-{cid}", REPORT_BACK_POSITION + n, *line))
     return items
+
+
+def is_open(view: CommissionView) -> bool:
+    """Whether work on the assignment goes on (late ones included)."""
+    return view.status not in CLOSED

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .decisions import CommissionView
 from .definitions import Role, SeriesKind, SummerBreak
 from .status import ItemStatus, MeetingStatus, TaskStatus
 from .times import STOCKHOLM
@@ -163,6 +164,8 @@ class Published:
     items: tuple[PublishedItem, ...] = ()  # items people sent in, for their answers
     series: tuple[PublishedSeries, ...] = ()
     memberships: tuple[PublishedMembership, ...] = ()
+    # public assignments (uppdrag) from decisions, as they stand at ``as_of``
+    commissions: tuple[CommissionView, ...] = ()
 
 
 def publication_window(today: dt.date) -> tuple[dt.date, dt.date]:

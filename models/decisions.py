@@ -10,12 +10,13 @@ is kept; the stored status is the last report's, and late is derived when read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
+from sqlalchemy import true
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from cycle.decisions import (
-    CLOSED,
     MINUTES_STEPS,
     CommissionStatus,
     CommissionView,
@@ -165,7 +166,9 @@ def _report_back(session: Session, meeting: str, now: dt.datetime) -> int:
     """Put an item per assignment reporting back to ``meeting`` on its agenda (not once
     the meeting has begun: its agenda is history then)."""
     rows = session.exec(select(Commission).where(Commission.report_meeting == meeting)).all()
-    people = {p.key: p.name for p in session.exec(select(Person))}
+    people, titles = {}, {}
+    for p in session.exec(select(Person)):
+        people[p.key], titles[p.key] = p.name, p.title or "en person"
     bodies = {b.key: b.name for b in session.exec(select(Body))}
     drafts = [
         AgendaDraft(key, position, title, description, "återrapportering")
@@ -275,23 +278,27 @@ def _count(session: Session, commission: str) -> int:
 
 def commissions_of(
     session: Session,
-    organisation: str,
+    organisation: str | Collection[str] | None,
     *,
     now: dt.datetime,
     year: int | None = None,
     include_restricted: bool = True,
 ) -> list[CommissionView]:
-    """The organisation's assignments (given in ``year``, if named) as they stand at
-    ``now``, by due date."""
+    """The organisation's assignments – or those of several, or of all with None –
+    (given in ``year``, if named) as they stand at ``now``, by due date."""
     today = local_date(now)
     rows = session.exec(
         select(Commission, Decision, Meeting)
         .join(Decision, col(Decision.id) == col(Commission.decision))
         .join(Meeting, col(Meeting.id) == col(Decision.meeting))
-        .where(Commission.organisation == organisation)
+        .where(_scope(organisation))
         .order_by(col(Commission.due), col(Commission.title))
     ).all()
-    people = {p.key: p.name for p in session.exec(select(Person))}
+    if not rows:
+        return []
+    people, titles = {}, {}
+    for p in session.exec(select(Person)):
+        people[p.key], titles[p.key] = p.name, p.title or "en person"
     bodies = {b.key: b.name for b in session.exec(select(Body))}
     reports: dict[str, str] = {}
     for r in session.exec(select(CommissionReport).order_by(col(CommissionReport.at))):
@@ -312,6 +319,9 @@ def commissions_of(
                 title=c.title,
                 description=c.description,
                 owner=owner,
+                owner_public=titles.get(c.owner_person, "")
+                if c.owner_person
+                else bodies.get(c.owner_body or "", ""),
                 owner_key=owner_key,
                 due=c.due,
                 status=status_on(CommissionStatus(c.status), c.due, today),
@@ -326,9 +336,12 @@ def commissions_of(
     return found
 
 
-def is_open(view: CommissionView) -> bool:
-    """Whether work on the assignment goes on (late ones included)."""
-    return view.status not in CLOSED
+def _scope(organisation: str | Collection[str] | None) -> Any:
+    if organisation is None:
+        return true()
+    if isinstance(organisation, str):
+        return Commission.organisation == organisation
+    return col(Commission.organisation).in_(organisation)
 
 
 def filter_commissions(

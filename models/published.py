@@ -39,6 +39,7 @@ from cycle.times import STOCKHOLM, local_date
 
 from .agenda import agenda_lines
 from .database import chunked
+from .decisions import commissions_of
 from .revisions import columns_of
 from .tables import (
     AgendaItem,
@@ -260,6 +261,9 @@ def load_published(
             for m in session.exec(
                 scoped(select(Membership), Membership.organisation).order_by(col(Membership.key))
             )
+        ),
+        commissions=tuple(
+            commissions_of(session, organisations, now=now, include_restricted=False)
         ),
         items=tuple(_sent_items(session, [m.id for m in meetings])),
         series=tuple(

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cycle.decisions import CommissionStatus, CommissionView
+from cycle.decisions import CommissionStatus, CommissionView, is_open
 from cycle.times import local_date
 from models.decisions import (
     commissions_of,
     filter_commissions,
-    is_open,
     member_bodies,
     report_commission,
 )
