@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cycle.decisions import CommissionView
 from cycle.definitions import Role
 from cycle.published import Published, PublishedMeeting, PublishedPerson, PublishedTask
 from cycle.text import printable
+from cycle.times import STOCKHOLM
 
 from .ical import (
     MeetingContext,
@@ -24,6 +26,7 @@ from .ical import (
     calendar_frame,
     calendar_frame_tail,
     compose,
+    render_commission,
     render_meeting,
     render_task,
     wants_alarm,
@@ -102,6 +105,10 @@ def _task_key(t: PublishedTask) -> str:
     return f"task {t.id}"
 
 
+def _commission_key(c: CommissionView) -> str:
+    return f"uppdrag {c.id}"
+
+
 def _frame_key(name: str, description: str) -> str:
     return f"frame {name}\n{description}"
 
@@ -125,6 +132,7 @@ class _Renderer:
         self._task_bytes: dict[str, bytes] = {}
         self._meeting_prints: dict[str, str] = {}
         self._task_prints: dict[tuple[str, bool], str] = {}
+        self._commission_bytes: dict[str, bytes] = {}
         # when each item last changed, as its feeds' Last-Modified takes it
         self._changed = {m.id: m.last_changed for m in published.meetings} | {
             t.id: t.last_changed for t in published.tasks
@@ -189,6 +197,25 @@ class _Renderer:
         plain = self._task_bytes[t.id]
         return add_alarms(plain) if alarm and wants_alarm(t, self.meetings[t.meeting]) else plain
 
+    def commission_print(self, c: CommissionView) -> str:
+        """The fingerprint of an assignment's to-do (only with a cache)."""
+        assert self.cache is not None
+        return self.cache.fingerprint("commission", c)
+
+    def commission(self, c: CommissionView) -> bytes:
+        """An assignment's to-do and time-frame event, rendered once."""
+        if c.id not in self._commission_bytes:
+
+            def render() -> bytes:
+                return _alone(lambda: render_commission(c), "uppdraget", c.id, c.title)
+
+            self._commission_bytes[c.id] = (
+                render()
+                if self.cache is None
+                else self.cache.piece(_commission_key(c), self.commission_print(c), render)
+            )
+        return self._commission_bytes[c.id]
+
     def frame(self, name: str, description: str) -> tuple[bytes, bytes]:
         """A feed's frame; with a cache, rendered once for each name and description."""
         if self.cache is None:
@@ -212,25 +239,33 @@ class _Renderer:
         meetings: Iterable[PublishedMeeting],
         tasks: Iterable[PublishedTask] = (),
         alarms: bool = False,
+        commissions: Iterable[CommissionView] = (),
     ) -> Feed:
-        meetings, tasks = list(meetings), list(tasks)
+        meetings, tasks, commissions = list(meetings), list(tasks), list(commissions)
         stamps = [self._changed[m.id] for m in meetings] + [self._changed[t.id] for t in tasks]
+        stamps += [c.updated_at for c in commissions if c.updated_at is not None]
         empty = dt.datetime.combine(self.published.first_day, dt.time(0), tzinfo=dt.UTC)
         modified = max(stamps, default=empty)
         if self.cache is not None:
             parts = [self.meeting_print(m) for m in meetings]
             parts += [self.task_print(t, alarms) for t in tasks]
+            parts += [self.commission_print(c) for c in commissions]
             # the pieces stay stored while a feed that holds them is kept
             self.cache.use(_frame_key(name, description))
             self.cache.use(*map(_meeting_key, meetings))
             self.cache.use(*map(_task_key, tasks))
+            self.cache.use(*map(_commission_key, commissions))
             print_ = self.cache.fingerprint("feed", name, description, modified, " ".join(parts))
             kept = self.cache.kept(path, print_, organisation)
             if kept is not None:
                 return Feed(kind, name, path, audience, organisation, None, modified, kept.digest)
         content = compose(
             self.frame(name, description),
-            [*map(self.meeting, meetings), *(self.task(t, alarms) for t in tasks)],
+            [
+                *map(self.meeting, meetings),
+                *(self.task(t, alarms) for t in tasks),
+                *map(self.commission, commissions),
+            ],
         )
         return Feed(kind, name, path, audience, organisation, content, modified)
 
@@ -362,7 +397,8 @@ def person_feed(published: Published, person: str, *, base_url: str = "") -> Fee
     p = next(x for x in published.people if x.key == person and x.token)
     meetings = [m for m in published.meetings if any(k == person for k, _ in m.invitations)]
     tasks = [t for t in published.tasks if person in t.assignees]
-    return _personal(_Renderer(published, base_url), p, meetings, tasks)
+    owned = _owned(published)[person]
+    return _personal(_Renderer(published, base_url), p, meetings, tasks, owned)
 
 
 def _role_feeds(
@@ -390,13 +426,34 @@ def _person_feeds(r: _Renderer, published: Published) -> Iterable[Feed]:
     for t in published.tasks:
         for person in t.assignees:
             assigned[person].append(t)
+    owned = _owned(published)
     for p in published.people:
         if p.token is not None:
-            yield _personal(r, p, invited[p.key], assigned[p.key])
+            yield _personal(r, p, invited[p.key], assigned[p.key], owned[p.key])
+
+
+def _owned(published: Published) -> dict[str, list[CommissionView]]:
+    """Each person's assignments: their own, and their bodies' (members on the day the
+    statuses are for)."""
+    today = published.as_of.astimezone(STOCKHOLM).date()
+    members: dict[str, list[str]] = defaultdict(list)
+    for ms in published.memberships:
+        if ms.overlaps(today, today):
+            members[ms.body].append(ms.person)
+    owned: dict[str, list[CommissionView]] = defaultdict(list)
+    for c in published.commissions:
+        kind, _, key = c.owner_key.partition(":")
+        for person in dict.fromkeys([key] if kind == "person" else members[key]):
+            owned[person].append(c)
+    return owned
 
 
 def _personal(
-    r: _Renderer, p: PublishedPerson, meetings: list[PublishedMeeting], tasks: list[PublishedTask]
+    r: _Renderer,
+    p: PublishedPerson,
+    meetings: list[PublishedMeeting],
+    tasks: list[PublishedTask],
+    commissions: list[CommissionView] | None = None,
 ) -> Feed:
     return r.feed(
         kind=FeedKind.PERSON,
@@ -404,8 +461,9 @@ def _personal(
         path=f"p/{p.token}.ics",
         audience=Audience.PERSONAL,
         organisation=p.organisation,
-        description="Dina möten och förberedelseuppgifter.",
+        description="Dina möten, förberedelseuppgifter och uppdrag.",
         meetings=meetings,
         tasks=tasks,
         alarms=True,
+        commissions=commissions or (),
     )

@@ -16,6 +16,7 @@ from typing import Any
 import icalendar
 from icalendar import Alarm, Calendar, Event, Todo
 
+from cycle.decisions import CommissionStatus, CommissionView
 from cycle.published import PublishedMeeting, PublishedTask
 from cycle.status import TaskStatus
 from cycle.swedish import format_date
@@ -39,6 +40,14 @@ def task_uid(task_id: str) -> str:
 
 def deadline_uid(task_id: str) -> str:
     return f"deadline-{task_id}@{UID_DOMAIN}"
+
+
+def commission_uid(commission_id: str) -> str:
+    return f"uppdrag-{commission_id}@{UID_DOMAIN}"
+
+
+def commission_deadline_uid(commission_id: str) -> str:
+    return f"tidsram-{commission_id}@{UID_DOMAIN}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +168,55 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     )
     rendered = bytes(todo.to_ical()) + bytes(deadline.to_ical())
     return add_alarms(rendered) if alarm and wants_alarm(t, meeting) else rendered
+
+
+def render_commission(c: CommissionView) -> bytes:
+    """An assignment (uppdrag) as a VTODO due on its time frame, and – since Google and
+    iOS ignore VTODO – an all-day "Tidsram:" event that day; its SEQUENCE counts the
+    status reports, its stamps are when it last changed."""
+    title = printable(c.title) or "Uppdrag"
+    late = c.status is CommissionStatus.FORSENAT
+    done, cancelled = c.status is CommissionStatus.KLART, c.status is CommissionStatus.AVBRUTET
+    changed = c.updated_at or dt.datetime.combine(c.decided_on, dt.time(0), tzinfo=STOCKHOLM)
+    report = f"\nSenaste rapport: {printable(c.last_report)}" if c.last_report else ""
+    common: dict[str, Any] = {
+        "sequence": c.reports,
+        "stamp": changed.astimezone(dt.UTC),
+        "last_modified": changed.astimezone(dt.UTC),
+        "categories": ["uppdrag"],
+        "description": (
+            f"Uppdrag från {printable(c.body)} {format_date(c.decided_on)}: "
+            f"{printable(c.decision)}.\nÄgare: {printable(c.owner)}.\n"
+            f"Tidsram: {format_date(c.due)}.\nStatus: {c.status.value}.{report}"
+        ),
+    }
+    todo = Todo.new(
+        uid=commission_uid(c.id),
+        summary=f"{'Försenat: ' if late else ''}Uppdrag: {title}",
+        status=(
+            icalendar.STATUS.CANCELLED
+            if cancelled
+            else icalendar.STATUS.COMPLETED
+            if done
+            else icalendar.STATUS.IN_PROCESS
+            if c.status is CommissionStatus.PAGAR
+            else icalendar.STATUS.NEEDS_ACTION
+        ),
+        **common,
+    )
+    todo.add("due", c.due)
+    if done:
+        todo.add("percent-complete", 100)
+    deadline = Event.new(
+        uid=commission_deadline_uid(c.id),
+        summary=f"{'Avbrutet: ' if cancelled else 'Försenat: ' if late else ''}Tidsram: {title}",
+        start=c.due,
+        end=c.due + dt.timedelta(days=1),
+        status=icalendar.STATUS.CANCELLED if cancelled else icalendar.STATUS.CONFIRMED,
+        transparency=icalendar.TRANSP.TRANSPARENT,
+        **common,
+    )
+    return bytes(todo.to_ical()) + bytes(deadline.to_ical())
 
 
 def wants_alarm(t: PublishedTask, meeting: PublishedMeeting) -> bool:

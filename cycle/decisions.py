@@ -185,6 +185,8 @@ class CommissionView:
     report_meeting: str | None
     publicity: Publicity
     last_report: str = ""
+    updated_at: dt.datetime | None = None  # the last import or report that changed it
+    reports: int = 0  # how many status reports it has had (its feeds' SEQUENCE)
 
 
 # the chain steps that write a meeting's minutes: done once its decisions are recorded

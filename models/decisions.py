@@ -301,8 +301,10 @@ def commissions_of(
         people[p.key], titles[p.key] = p.name, p.title or "en person"
     bodies = {b.key: b.name for b in session.exec(select(Body))}
     reports: dict[str, str] = {}
+    counts: dict[str, int] = {}
     for r in session.exec(select(CommissionReport).order_by(col(CommissionReport.at))):
         reports[r.commission] = r.text
+        counts[r.commission] = counts.get(r.commission, 0) + 1
     found = []
     for c, d, m in rows:
         decided = m.start.astimezone(STOCKHOLM).date()
@@ -331,6 +333,8 @@ def commissions_of(
                 report_meeting=c.report_meeting,
                 publicity=Publicity(c.publicity if d.publicity == "offentlig" else d.publicity),
                 last_report=reports.get(c.id, ""),
+                updated_at=c.updated_at,
+                reports=counts.get(c.id, 0),
             )
         )
     return found

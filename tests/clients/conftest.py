@@ -77,6 +77,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with write_session(engine) as s:
         ensure_tokens(s, now=PLANNED)
     engine.dispose()
+    # decisions with assignments, one in progress: their to-dos are in the owners' feeds
+    from cycle.decisionfile import parse_decisions
+    from cycle.decisions import CommissionStatus
+    from services.decisions import report
+    from services.yearly import store_decisions
+    from tests.cycle.test_decisionfile import DECIDED
+
+    text = DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10")
+    store_decisions(settings, parse_decisions(text, "beslut.toml"), now=PLANNED)
+    from sqlmodel import select
+
+    from models.decisions import Commission
+    from services.storage import reading
+
+    with reading(settings) as s:
+        first = s.exec(select(Commission).where(Commission.title == "Ta fram underlag")).one()
+    report(settings, first.id, CommissionStatus.PAGAR, "Enkät ute", by="admin:t", now=PLANNED)
     publish_feeds(settings, today=TODAY, now=NOW)
     port = free_port()
     argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(settings.publish_dir)]

@@ -209,3 +209,23 @@ def test_vdirsyncer_keeps_every_item_and_khal_shows_them(site: Site, tmp_path: P
         assert sorted(i for f in kept for i in _items(f.read_bytes())) == ours, path
         first, last = dt.date(2027, 1, 1), dt.date(2027, 12, 31)
         assert _khal(local, work, first, last) == _expected(content, first, last), path
+
+
+def test_an_owners_assignment_is_a_to_do_in_their_feed(site: Site, ical_lib: object) -> None:
+    """Lena's feed holds her assignment as a VTODO due on its time frame, in progress, and
+    as an all-day "Tidsram" event; libical keeps both; the restricted one is not there."""
+    lena = next(
+        p
+        for p in site.feeds()
+        if p.parent.name == "p" and b"Uppdrag: Ta fram underlag" in p.read_bytes()
+    )
+    content = lena.read_bytes()
+    calendar = Calendar.from_ical(content)
+    (todo,) = [t for t in calendar.walk("VTODO") if str(t["SUMMARY"]).startswith("Uppdrag:")]
+    assert todo["DUE"].dt == dt.date(2027, 4, 30) and str(todo["STATUS"]) == "IN-PROCESS"
+    assert int(todo["SEQUENCE"]) == 1 and "Senaste rapport: Enkät ute" in str(todo["DESCRIPTION"])
+    events = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("Tidsram:")]
+    assert [e["DTSTART"].dt for e in events] == [dt.date(2027, 4, 30)]
+    assert b"Samordna remissvaren" not in content  # restricted: never in a feed
+    checked = libical.check(ical_lib, content)  # type: ignore[arg-type]
+    assert checked.errors == [] and checked.text.count("Uppdrag: Ta fram underlag") == 1
