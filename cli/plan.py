@@ -139,6 +139,17 @@ def demo(call: Invocation) -> int:
     new_year = dt.datetime.combine(dt.date(call.today.year, 1, 1), dt.time(0), tzinfo=STOCKHOLM)
     planned_at = new_year if fresh else None
     _plan(call, [call.today.year, call.today.year + 1], None, planned_at=planned_at)
+    if fresh:  # example decisions with assignments, marked as examples (never on live data)
+        from services.decisions import record_example_decisions
+
+        record_example_decisions(call.settings, call.today, now=call.now)
+        call.say(
+            "Exempelbeslut med uppdrag (märkta ”Exempel”) finns på "
+            + ", ".join(
+                f"{call.settings.public_url.rstrip('/')}/o/{d.organisation.slug}/uppdrag"
+                for d in load_cycles(call.settings.cycles_dir)
+            )
+        )
     export_feeds(call)
     mail = call.settings.home / DEMO_MAIL
     sent = send_demo_mail(call, mail)

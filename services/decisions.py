@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlmodel import col, select
+
+from cycle import CycleDefinition
 from cycle.decisions import CommissionStatus, CommissionView, is_open
+from cycle.definitions import Role
 from cycle.times import local_date
 from models.decisions import (
     commissions_of,
@@ -101,3 +105,89 @@ def report_as_owner(
     if commission not in {v.id for v in commissions_of_person(settings, person, now=now)}:
         raise LookupError(commission)
     return report(settings, commission, status, text, by=person, now=now)
+
+
+def record_example_decisions(settings: Settings, today: dt.date, *, now: dt.datetime) -> int:
+    """For the demo: in each organisation, an example decision at the first meeting this
+    year that has been held, with two assignments – one past its time frame (late, with
+    a report), one still running and reporting back to a later meeting. Titled and
+    described as example data; returns the rows written."""
+    from cycle.decisionfile import Decisions
+    from cycle.decisions import CommissionSpec, DecisionSpec, Owner
+    from models.tables import Meeting
+
+    from .yearly import store_decisions
+
+    written = 0
+    for d in load_cycles(settings.cycles_dir):
+        slug = d.organisation.slug
+        with reading(settings) as session:
+            meetings = [
+                m
+                for m in session.exec(
+                    select(Meeting).where(
+                        Meeting.organisation == slug,
+                        col(Meeting.year).in_([today.year, today.year + 1]),
+                    )
+                ).all()
+                if m.status != "cancelled"
+            ]
+        meetings.sort(key=lambda m: m.start)
+        held = [m for m in meetings if local_date(m.start) < today and m.start.year == today.year]
+        if not held or not d.people:
+            continue
+        first = held[0]
+        chosen = _example_owner(d)
+        day = local_date(first.start)
+        running = _weekday(max(today + dt.timedelta(days=30), day + dt.timedelta(days=60)))
+        later = [m for m in meetings if m.series == first.series and local_date(m.start) > running]
+        spec = DecisionSpec(
+            day,
+            "Exempel: gemensam kartläggning av kompetensbehoven",
+            text="Exempeldata i demon – inget verkligt beslut.",
+            series=first.series.partition("/")[2],
+            commissions=(
+                CommissionSpec(
+                    "Exempel: kartlägg kommunernas behov",
+                    Owner("person", chosen),
+                    _weekday(day + dt.timedelta(days=45)),
+                    description="Exempeldata i demon.",
+                ),
+                CommissionSpec(
+                    "Exempel: föreslå gemensamma insatser",
+                    Owner("body", first.body.partition("/")[2]),
+                    running,
+                    description="Exempeldata i demon.",
+                    report_to=local_date(later[0].start) if later else None,
+                ),
+            ),
+        )
+        written += store_decisions(
+            settings, Decisions(slug, today.year, (), (), (), (spec,)), now=now
+        )
+        with reading(settings) as session:
+            late = commissions_of(session, slug, now=now)
+        for v in late:
+            if v.title == "Exempel: kartlägg kommunernas behov" and not v.last_report:
+                written += report(
+                    settings,
+                    v.id,
+                    CommissionStatus.PAGAR,
+                    "Exempel: enkäten är ute, svaren dröjer.",
+                    by=f"{slug}/{chosen}",
+                    now=now,
+                )
+    return written
+
+
+def _weekday(day: dt.date) -> dt.date:
+    """The day itself, or the Friday before when it falls on a weekend."""
+    return day - dt.timedelta(days=max(0, day.weekday() - 4))
+
+
+def _example_owner(definition: CycleDefinition) -> str:
+    """A person to own the example: a sammankallande if there is one, else the first."""
+    for m in definition.memberships:
+        if m.role is Role.SAMMANKALLANDE:
+            return m.person
+    return definition.people[0].id

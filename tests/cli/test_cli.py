@@ -84,6 +84,11 @@ def test_demo_plans_this_year_and_next_and_exports_the_feeds(
     address = line.split(": ", 1)[1]
     assert address.endswith(f"/o/mini/{TODAY.year}/belastning")
     assert (out_dir / "o" / "mini" / str(TODAY.year) / "belastning.html").exists()
+    # example decisions with assignments, said to be examples, on the open-assignment page
+    assert "Exempelbeslut med uppdrag (märkta ”Exempel”) finns på " in out
+    page = (out_dir / "o" / "mini" / "uppdrag.html").read_text(encoding="utf-8")
+    assert "Exempel: föreslå gemensamma insatser" in page
+    assert "Exempel: kartlägg kommunernas behov" in page and "försenat" in page
 
 
 def test_check_reads_files_and_never_the_database(
