@@ -166,9 +166,7 @@ def _report_back(session: Session, meeting: str, now: dt.datetime) -> int:
     """Put an item per assignment reporting back to ``meeting`` on its agenda (not once
     the meeting has begun: its agenda is history then)."""
     rows = session.exec(select(Commission).where(Commission.report_meeting == meeting)).all()
-    people, titles = {}, {}
-    for p in session.exec(select(Person)):
-        people[p.key], titles[p.key] = p.name, p.title or "en person"
+    people = {p.key: p.name for p in session.exec(select(Person))}
     bodies = {b.key: b.name for b in session.exec(select(Body))}
     drafts = [
         AgendaDraft(key, position, title, description, "återrapportering")
