@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import cache, partial
+
+from markupsafe import Markup
 
 from cycle.decisions import CommissionStatus, CommissionView, is_open
 from cycle.definitions import Role
@@ -286,27 +288,31 @@ def _load_page(
     limit = DEFAULT_DEADLINE_LIMIT
     top = max((t.deadlines for _, _, load in rows for t in load.weeks.values()), default=0)
 
-    def cell(tally: Tally, heavy: bool) -> dict[str, object]:
-        return {
-            "deadlines": tally.deadlines,
-            "meetings": tally.meetings,
-            "hours": _hours(tally),
-            "level": 0 if not tally.deadlines else min(4, 1 + 4 * tally.deadlines // (top + 1)),
-            "heavy": heavy,
-        }
+    labels = [week_label(w) for w in weeks]
+    empty = Tally()
+
+    def cells(load: Load, role: bool) -> Markup:
+        """A row's week cells as HTML, built here: 53 cells a row, hundreds of pages an
+        export, are too many for the template to loop over (only numbers and our own
+        week labels go in, nothing to escape)."""
+        out = []
+        for w, label in zip(weeks, labels, strict=True):
+            t = load.weeks.get(w, empty)
+            heavy = role and t.deadlines > limit
+            level = 0 if not t.deadlines else min(4, 1 + 4 * t.deadlines // (top + 1))
+            out.append(
+                f'<td class="l{level}{" heavy" if heavy else ""}" title="{label}: '
+                f'{t.deadlines} uppgifter, {t.meetings} möten ({_hours(t)})">'
+                f"{t.deadlines}{'!' if heavy else ''}</td>"
+            )
+        return Markup("".join(out))
 
     table = [
         {
             "label": label,
             "note": note,
             "role": bool(note),
-            "weeks": [
-                cell(
-                    load.weeks.get(w, Tally()),
-                    bool(note) and load.weeks.get(w, Tally()).deadlines > limit,
-                )
-                for w in weeks
-            ],
+            "cells": cells(load, bool(note)),
             "months": [load.months.get(month, Tally()) for month in range(1, 13)],
             "total": load.total(),
             "heavy": len(load.heavy_weeks(limit)) if note else 0,
@@ -404,7 +410,12 @@ def _counts(tally: Tally) -> str:
 
 def _hours(tally: Tally) -> str:
     """ "7,5 h" as Swedes write it."""
-    text = f"{tally.hours:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return _hours_of(tally.minutes)
+
+
+@cache
+def _hours_of(minutes: int) -> str:
+    text = f"{minutes / 60:.1f}".rstrip("0").rstrip(".").replace(".", ",")
     return f"{text} h"
 
 

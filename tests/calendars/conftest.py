@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
@@ -41,6 +42,17 @@ def stored(tmp_path: Path, mini: Callable[..., CycleDefinition], calendar: WorkC
             save_plan(s, plan_year(d, year, calendar), now=PLANNED)
         ensure_tokens(s, now=PLANNED)
     return engine
+
+
+@contextlib.contextmanager
+def pages_served(engine: Engine, root: Path) -> Iterator[int]:
+    """The stored pages exported to ``root`` and served by ``arshjul feeds serve`` until
+    the block ends; yields the port."""
+    export(root, [], render_pages(publish(engine), today=TODAY, base_url=BASE))
+    port = free_port()
+    argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
+    with listening(argv, port):
+        yield port
 
 
 def publish(engine: Engine) -> Published:

@@ -11,17 +11,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from calendars.export import export
 from calendars.pages import render_pages
 from cycle.decisionfile import parse_decisions
 from cycle.decisions import CommissionStatus
 from models.database import write_session
 from models.decisions import record_decision, report_commission
-from tests.calendars.conftest import BASE, TODAY, publish
+from tests.calendars.conftest import BASE, TODAY, pages_served, publish
 from tests.calendars.test_wheel_browser import ARTIFACTS, AXE, browser  # noqa: F401
 from tests.conftest import PLANNED
 from tests.cycle.test_decisionfile import DECIDED
-from tests.servers import free_port, listening
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 MORE = """
@@ -72,11 +70,7 @@ def test_open_public_assignments_are_listed_without_names(decided: Engine) -> No
 
 @pytest.fixture
 def served(decided: Engine, tmp_path: Path) -> Iterator[int]:
-    root = tmp_path / "publicerat"
-    export(root, [], render_pages(publish(decided), today=TODAY, base_url=BASE))
-    port = free_port()
-    argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
-    with listening(argv, port):
+    with pages_served(decided, tmp_path / "publicerat") as port:
         yield port
 
 

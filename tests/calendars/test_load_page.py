@@ -14,17 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from calendars.export import export
 from calendars.pages import render_pages
 from cycle import CycleDefinition, WorkCalendar, plan_year
 from models.database import make_engine, write_session
 from models.definitions import save_definition
 from models.plan import save_plan
 from models.schema import upgrade_schema
-from tests.calendars.conftest import BASE, TODAY, publish
+from tests.calendars.conftest import BASE, TODAY, pages_served, publish
 from tests.calendars.test_wheel_browser import ARTIFACTS, AXE, browser  # noqa: F401
 from tests.conftest import PLANNED, fresh_database_url
-from tests.servers import free_port, listening
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 
@@ -71,12 +69,7 @@ def test_the_page_shows_groups_and_roles_with_the_heavy_weeks_and_no_names(
 
 @pytest.fixture
 def served(twice_a_week: tuple[Engine, CycleDefinition], tmp_path: Path) -> Iterator[int]:
-    engine, _ = twice_a_week
-    root = tmp_path / "publicerat"
-    export(root, [], render_pages(publish(engine), today=TODAY, base_url=BASE))
-    port = free_port()
-    argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
-    with listening(argv, port):
+    with pages_served(twice_a_week[0], tmp_path / "publicerat") as port:
         yield port
 
 
