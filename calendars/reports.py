@@ -9,18 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from cycle.decisions import CommissionStatus, CommissionView, Publicity
-from cycle.swedish import format_date
-from cycle.yearly import AssignmentDraft, ItemKind, ItemStatus, YearItem
+from cycle.decisions import CommissionView
+from cycle.yearly import AssignmentDraft, ItemKind, YearItem
 
-# the order a follow-up lists assignments in: what needs attention first
-_ORDER = (
-    CommissionStatus.FORSENAT,
-    CommissionStatus.PAGAR,
-    CommissionStatus.EJ_PABORJAT,
-    CommissionStatus.KLART,
-    CommissionStatus.AVBRUTET,
-)
+from .followup import follow_up
 
 
 def render_follow_up_report(
@@ -32,50 +24,28 @@ def render_follow_up_report(
     commissions: Sequence[CommissionView] = (),
 ) -> str:
     """The Swedish follow-up report (Markdown) that closes the year: the priorities and
-    initiatives with their statuses, the assignments decisions gave (late ones first;
-    restricted ones counted, not shown) and next year's drafts."""
-    counts = {s: sum(1 for i in items if i.status is s) for s in ItemStatus}
-    out = [f"# Uppföljning {year} – {organisation}", ""]
-    if meeting_day is not None:
-        out += [f"Behandlas på uppföljningsmötet {format_date(meeting_day)}.", ""]
-    out += ["## Sammanfattning", ""]
-    out += [f"- {s.capitalize()}: {n}" for s, n in counts.items() if n] or [
-        "- Inget att följa upp."
-    ]
-    for kind, heading in (
-        (ItemKind.PRIORITERING, "Prioriterade områden"),
-        (ItemKind.SATSNING, "Gemensamma satsningar"),
-    ):
-        rows = [i for i in items if i.kind is kind]
-        out += ["", f"## {heading}", ""]
-        if not rows:
-            out.append(f"Inga {heading.lower()} beslutades för {year}.")
+    initiatives with their statuses, the assignments decisions gave (late first;
+    restricted ones counted, not shown) and next year's drafts – the same content as its
+    page and PDF (``calendars.followup``)."""
+    report = follow_up(organisation, year, items, drafts, meeting_day, commissions)
+    out = [f"# {report.title}", ""]
+    if report.meeting:
+        out += [report.meeting, ""]
+    out += ["## Sammanfattning", "", *(f"- {line}" for line in report.summary)]
+    for section in report.sections:
+        out += ["", f"## {section.heading}", ""]
+        if not section.rows:
+            out.append(section.empty)
             continue
-        out += ["| Rubrik | Status | Kommentar |", "| --- | --- | --- |"]
-        out += [f"| {_cell(i.title)} | {i.status} | {_cell(i.comment)} |" for i in rows]
-    out += ["", "## Uppdrag från besluten", ""]
-    shown = sorted(
-        (c for c in commissions if c.publicity is Publicity.OFFENTLIG),
-        key=lambda c: (_ORDER.index(c.status), c.due, c.title),
-    )
-    if shown:
         out += [
-            "| Uppdrag | Ägare | Beslut | Tidsram | Status | Senaste rapport |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| " + " | ".join(section.columns) + " |",
+            "| " + " | ".join("---" for _ in section.columns) + " |",
         ]
-        out += [
-            f"| {_cell(c.title)} | {_cell(c.owner)} | {_cell(c.body)} "
-            f"{format_date(c.decided_on)}: {_cell(c.decision)} | {format_date(c.due)} | "
-            f"{c.status.value} | {_cell(c.last_report)} |"
-            for c in shown
-        ]
-    else:
-        out.append(f"Inga uppdrag från beslut att följa upp {year}.")
-    hidden = len(commissions) - len(shown)
-    if hidden:
-        out += ["", f"{hidden} uppdrag med begränsad offentlighet redovisas inte här."]
-    out += ["", f"## Uppdrag inför {year + 1}", ""]
-    out += [f"- **{d.title}** – {d.description}" for d in drafts] or ["Inga nya uppdrag."]
+        out += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in section.rows]
+    if report.hidden:
+        out += ["", report.hidden]
+    out += ["", f"## {report.drafts_heading}", ""]
+    out += [f"- **{t}** – {d}" for t, d in report.drafts] or ["Inga nya uppdrag."]
     return "\n".join(out) + "\n"
 
 

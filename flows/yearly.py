@@ -11,6 +11,7 @@ from pathlib import Path
 
 from prefect import flow
 
+from calendars.followup import follow_up, render_follow_up_html, render_follow_up_pdf
 from calendars.reports import render_follow_up_report, render_priorities
 from cycle import swedish_calendar
 from cycle.definitions import SeriesKind, with_series
@@ -126,10 +127,14 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
             record.rows_changed += store_follow_up(settings, slug, year, items, tasks, drafts, now)
             items, _ = read_year(settings, slug, year)
             path = report_path(settings, slug, "uppfoljning", year)
+            # the report as Markdown, an accessible page and a PDF to file, side by side
+            report = follow_up(d.organisation.name, year, items, drafts, day, commissions)
             store_report(
                 path,
                 render_follow_up_report(d.organisation.name, year, items, drafts, day, commissions),
             )
+            store_report(path.with_suffix(".html"), render_follow_up_html(report))
+            store_report(path.with_suffix(".pdf"), render_follow_up_pdf(report))
             reports.append(path)
         record.message = f"rapporter: {', '.join(map(str, reports))}"
         record.feed_files = publish(settings, now)  # render: the feeds follow

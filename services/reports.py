@@ -18,6 +18,7 @@ def report_path(settings: Settings, organisation: str, name: str, year: int) -> 
     return settings.reports_dir / organisation / f"{name}-{year}.md"
 
 
-def write_report(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` (a reader never sees half a file); True when written."""
-    return write_atomically(path, text.encode("utf-8"))
+def write_report(path: Path, text: str | bytes) -> bool:
+    """Write ``text`` (or a PDF's bytes) to ``path`` (a reader never sees half a file);
+    True when written."""
+    return write_atomically(path, text.encode("utf-8") if isinstance(text, str) else text)

@@ -268,7 +268,7 @@ def store_cancel(settings: Settings, org: str, meeting: str, note: str, now: dt.
 
 
 @io_task("skriv-rapport")
-def store_report(path: Path, text: str) -> bool:
+def store_report(path: Path, text: str | bytes) -> bool:
     """Write a report atomically, and only if it differs; True when written."""
     return write_report(path, text)
 

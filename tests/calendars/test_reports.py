@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from calendars.reports import render_follow_up_report, render_priorities
 from cycle.yearly import ItemKind, ItemStatus, YearItem, draft_assignments
+from tests.calendars.test_wheel_browser import browser  # noqa: F401
 
 ITEMS = [
     YearItem(
@@ -47,3 +50,36 @@ def test_published_priorities_number_the_areas_and_place_initiatives() -> None:
     assert "1. **Vård | omsorg** – Kortare köer\n2. **Infrastruktur**\n" in text
     assert "- **Tågtrafik** (inom Infrastruktur; ansvarig: Regionen)" in text
     assert render_priorities("Regionen", 2027, []).count("Inga beslutade ännu.") == 2
+
+
+@pytest.mark.browser
+def test_the_follow_up_page_in_a_browser(tmp_path, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The report's page read by a person: Swedish, headings and header cells, and no
+    serious or critical axe finding."""
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    from calendars.followup import follow_up, render_follow_up_html
+    from tests.calendars.test_wheel_browser import ARTIFACTS, AXE
+
+    drafts = draft_assignments("x", 2026, ITEMS)
+    page = tmp_path / "uppfoljning-2026.html"
+    page.write_bytes(
+        render_follow_up_html(follow_up("Regionen", 2026, ITEMS, drafts, dt.date(2026, 12, 3)))
+    )
+    browser.get(page.as_uri())
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Uppföljning 2026 – Regionen"
+    headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "th[scope=col]")]
+    assert headers[:3] == ["Rubrik", "Status", "Kommentar"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "uppfoljning-2026.png"))
+    found = json.loads(
+        browser.execute_async_script(
+            AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+            ".then(r => done(JSON.stringify(r.violations)));"
+        )
+    )
+    assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == []

@@ -348,7 +348,19 @@ def test_the_follow_up_reports_the_years_assignments_and_drafts_the_open_ones(
         assert "Slutför uppdraget: Ta fram en plattform" in drafts
         assert "Slutför uppdraget: Utvärdera" in drafts and "Kartlägg" not in drafts
         assert "(begränsad offentlighet)" in drafts  # drafted, without its details
+        # the same report as a page and a PDF beside it
+        report = Path(result.reports[0])
+        page = report.with_suffix(".html").read_text(encoding="utf-8")
+        assert '<html lang="sv">' in page and "<td>Ta fram en plattform</td>" in page
+        from pypdf import PdfReader
+
+        pdf = " ".join(p.extract_text() for p in PdfReader(report.with_suffix(".pdf")).pages)
+        assert "Ta fram en plattform" in pdf and "försenat" in pdf
+        assert "Förhandla avtal" not in page + pdf
+        stamps = {p: p.stat().st_mtime_ns for p in report.parent.glob("uppfoljning-2027.*")}
+        assert len(stamps) == 3
         assert year_end_follow_up_flow(org=JH, year=2027).rows_changed == 0  # idempotent
+        assert {p: p.stat().st_mtime_ns for p in stamps} == stamps  # not even the PDF
         january_prioritisation_flow(org=JH, year=2028)
     with read_session(make_engine(run_settings().database_url)) as s:
         meeting = s.exec(
