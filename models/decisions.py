@@ -166,6 +166,13 @@ def _report_back(session: Session, meeting: str, now: dt.datetime) -> int:
     """Put an item per assignment reporting back to ``meeting`` on its agenda (not once
     the meeting has begun: its agenda is history then)."""
     rows = session.exec(select(Commission).where(Commission.report_meeting == meeting)).all()
+    restricted = {  # a restricted decision restricts what it gives
+        d.id
+        for d in session.exec(
+            select(Decision).where(col(Decision.id).in_({c.decision for c in rows}))
+        )
+        if d.publicity == Publicity.BEGRANSAD.value
+    }
     people = {p.key: p.name for p in session.exec(select(Person))}
     bodies = {b.key: b.name for b in session.exec(select(Body))}
     drafts = [
@@ -177,7 +184,7 @@ def _report_back(session: Session, meeting: str, now: dt.datetime) -> int:
                     c.title,
                     people.get(c.owner_person or "", "") or bodies.get(c.owner_body or "", ""),
                     c.due,
-                    Publicity(c.publicity),
+                    Publicity.BEGRANSAD if c.decision in restricted else Publicity(c.publicity),
                 )
                 for c in rows
             ]

@@ -287,3 +287,27 @@ def test_a_decision_that_does_not_match_the_stored_year_writes_nothing(
     with read_session(engine) as s:
         assert s.exec(select(func.count()).select_from(Decision)).one() == 0
         assert s.exec(select(func.count()).select_from(Commission)).one() == 0
+
+
+def test_a_restricted_decision_restricts_what_it_gives(workspace: Path) -> None:
+    from models.tables import AgendaItem
+    from tests.cycle.test_decisionfile import DECIDED
+
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    file = workspace / "beslut.toml"
+    file.write_text(
+        DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10").replace(
+            'item = "Kompetensförsörjning"',
+            'item = "Kompetensförsörjning"\npublicity = "begränsad"\nreason = "OSL 19 kap. 1 §"',
+        )
+    )
+    assert run("decisions", "import", str(file))[0] == 0
+    out = run_on("2027-02-01", "assignments", "--org", "mini")[1]
+    assert out.count("(begränsad)") == 2  # both assignments, though one is public itself
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        titles = [
+            i.title
+            for i in s.exec(select(AgendaItem).where(AgendaItem.source == "återrapportering"))
+        ]
+    assert titles == ["Återrapportering av uppdrag (begränsad offentlighet)"]
