@@ -94,6 +94,7 @@ def render_pages(
         every[(m.organisation, m.start.astimezone(STOCKHOLM).year)].append(m)
     linked = years_with_meetings(published)
     series = {s.key: s for s in published.series}
+    as_of = published.as_of.astimezone(STOCKHOLM).date()
     for slug, name in published.organisations.items():
         bodies = [
             b
@@ -104,13 +105,19 @@ def render_pages(
         ]
         own_series = tuple(s for s in published.series if s.key.startswith(f"{slug}/"))
         kinds = {b.key: b.kind for b in published.bodies if b.organisation == slug}
-        own = tuple(c for c in published.commissions if c.organisation == slug and is_open(c))
+        # open assignments decided by the organisation's public bodies
+        public_names = {b.name for b in published.bodies if b.organisation == slug and b.public}
+        own = tuple(
+            c
+            for c in published.commissions
+            if c.organisation == slug and is_open(c) and c.body in public_names
+        )
         _cached(
             pages,
             cache,
             [f"o/{slug}/uppdrag.html"],
-            ("commissions", name, slug, own, linked[slug], published.as_of.date()),
-            partial(_commissions_page, name, slug, own, linked[slug], published.as_of.date()),
+            ("commissions", name, slug, own, linked[slug], as_of),
+            partial(_commissions_page, name, slug, own, linked[slug], as_of),
             slug,
         )
         for year in years:
@@ -302,7 +309,8 @@ def _load_page(
             level = 0 if not t.deadlines else min(4, 1 + 4 * t.deadlines // (top + 1))
             out.append(
                 f'<td class="l{level}{" heavy" if heavy else ""}" title="{label}: '
-                f'{t.deadlines} uppgifter, {t.meetings} möten ({_hours(t)})">'
+                f"{t.deadlines} {'uppgift' if t.deadlines == 1 else 'uppgifter'}, "
+                f'{t.meetings} {"möte" if t.meetings == 1 else "möten"} ({_hours(t)})">'
                 f"{t.deadlines}{'!' if heavy else ''}</td>"
             )
         return Markup("".join(out))
@@ -341,11 +349,11 @@ def _commissions_page(
     as_of: dt.date,
 ) -> dict[str, bytes]:
     """The organisation's open assignments, with filters by body, owner and status; a
-    person is shown by title, never by name (a public page)."""
+    person is shown by title, never by name, and the free texts people write (the
+    description, their reports) stay off this public page."""
     rows = [
         {
             "title": c.title,
-            "description": c.description,
             "owner": c.owner_public,
             "due": format_date(c.due),
             "status": c.status.value,
@@ -353,7 +361,6 @@ def _commissions_page(
             "body": c.body,
             "decided_on": format_date(c.decided_on),
             "decision": c.decision,
-            "last_report": c.last_report,
         }
         for c in sorted(commissions, key=lambda c: (c.due, c.title))
     ]

@@ -142,7 +142,14 @@ def parse_decisions(text: str, source: str) -> Decisions:
             )
         )
         t.done()
-    decisions = tuple(_decision(t, year) for t in root.tables("decision"))
+    tables = root.tables("decision")
+    decisions = tuple(_decision(t, year) for t in tables)
+    seen: set[tuple[dt.date, str | None, str]] = set()
+    for spec, t in zip(decisions, tables, strict=True):
+        key = (spec.meeting, spec.series, spec.title)
+        if key in seen:
+            raise t.error("title", "mötet har redan ett beslut med den rubriken", spec.title)
+        seen.add(key)
     root.done()
     return Decisions(
         organisation, year, tuple(priorities), tuple(initiatives), tuple(statuses), decisions

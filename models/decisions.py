@@ -30,7 +30,7 @@ from cycle.decisions import (
 )
 from cycle.errors import DefinitionError, PlanError
 from cycle.ids import stable_id
-from cycle.status import TaskStatus
+from cycle.status import MeetingStatus, TaskStatus
 from cycle.swedish import format_date
 from cycle.times import STOCKHOLM, local_date
 from cycle.yearly import AgendaDraft
@@ -201,6 +201,7 @@ def _meeting_on(
         Meeting.organisation == organisation,
         col(Meeting.start) >= start,
         col(Meeting.start) < start + dt.timedelta(days=1),
+        Meeting.status != MeetingStatus.CANCELLED,  # decisions are taken at meetings held
     )
     if series is not None:
         query = query.where(Meeting.series == f"{organisation}/{series}")

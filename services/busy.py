@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
 import json
 import os
 import tempfile
@@ -91,8 +92,10 @@ def _read(source: BusySource, cycles_dir: Path, cache_dir: Path) -> tuple[bytes,
     path = path if path.is_absolute() else cycles_dir / path
     try:
         return path.read_bytes(), False, ""
-    except OSError as error:
-        raise PlanError(f"filen kan inte läsas ({error.strerror})") from None
+    except FileNotFoundError:
+        raise PlanError("filen finns inte") from None
+    except OSError:
+        raise PlanError("filen kan inte läsas") from None
 
 
 def _fetch(url: str, cache_dir: Path) -> tuple[bytes, bool, str]:
@@ -101,8 +104,11 @@ def _fetch(url: str, cache_dir: Path) -> tuple[bytes, bool, str]:
     key = hashlib.sha256(url.encode()).hexdigest()
     body_path, meta_path = cache_dir / f"{key}.ics", cache_dir / f"{key}.json"
     meta: dict[str, str] = {}
-    if body_path.exists() and meta_path.exists():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    try:
+        if body_path.exists() and meta_path.exists():
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}  # a damaged copy is no copy: fetched anew
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     if meta.get("etag"):
         request.add_header("If-None-Match", meta["etag"])
@@ -118,17 +124,20 @@ def _fetch(url: str, cache_dir: Path) -> tuple[bytes, bool, str]:
     except urllib.error.HTTPError as error:
         if error.code == 304 and meta:
             return body_path.read_bytes(), False, ""
-        problem = f"adressen svarade {error.code} {error.reason}"
-    except (urllib.error.URLError, OSError) as error:
-        problem = f"adressen kunde inte nås ({getattr(error, 'reason', error)})"
+        problem = f"adressen svarade med felkod {error.code}"
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
+        problem = "adressen kunde inte nås"
     else:
         try:  # only a calendar that parses replaces the kept copy
             busy_periods(body, "prov", dt.date(2000, 1, 1), dt.date(2000, 1, 1), source=url)
         except PlanError as error:
             problem = error.message
         else:
-            _keep(cache_dir, body_path, body)
-            _keep(cache_dir, meta_path, json.dumps(validators).encode())
+            try:
+                _keep(cache_dir, body_path, body)
+                _keep(cache_dir, meta_path, json.dumps(validators).encode())
+            except OSError:
+                pass  # read, but not kept: the next plan fetches it again
             return body, True, ""
     if meta:
         return body_path.read_bytes(), False, problem

@@ -250,7 +250,7 @@ def test_a_series_that_may_move_leaves_no_double_booking_and_a_lost_calendar_is_
     code, out, _ = run("check", "--cycles", str(cycles), "--year", "2027")
     assert code == 0 and "Inga dubbelbokningar" in out
     (lost,) = [line for line in out.splitlines() if line.startswith("Varning, kalender")]
-    assert "”Skollov” (saknas/lov.ics) lästes inte – filen kan inte läsas" in lost
+    assert "”Skollov” (saknas/lov.ics) lästes inte – filen finns inte" in lost
     db = f"sqlite:///{tmp_path / 'plan.db'}"
     code, out, _ = run("plan", "--year", "2027", "--cycles", str(cycles), "--db", db)
     assert code == 0 and "Inga dubbelbokningar" in out and lost in out

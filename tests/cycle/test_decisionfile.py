@@ -149,6 +149,14 @@ def test_decisions_with_assignments_read_into_values() -> None:
             "fält decision[0].assignment[1].title: beslutet har redan ett uppdrag med den rubriken",
         ),
         (("report_to = 2027-05-06", "report_to = 2026-05-06"), "återrapporteringen ligger före"),
+        (
+            (
+                "[[decision.assignment]]",
+                '[[decision]]\nmeeting = 2027-01-07\ntitle = "Gemensam hållning '
+                'om kompetensförsörjning"\n\n[[decision.assignment]]',
+            ),
+            "fält decision[1].title: mötet har redan ett beslut med den rubriken",
+        ),
     ],
 )
 def test_a_bad_decision_names_line_and_field(change: tuple[str, str], message: str) -> None:

@@ -97,8 +97,8 @@ def test_an_unreadable_calendar_is_warned_of_and_the_plan_goes_on(tmp_path: Path
     definition = avoiding("saknas.ics")
     busy = read_busy_calendars([definition], [YEAR], cycles_dir=tmp_path, cache_dir=tmp_path / "c")
     assert busy.unread == (
-        "Testregionen: kalendern ”Skollov i Testlänet” (saknas.ics) lästes inte – filen kan "
-        "inte läsas (No such file or directory); planen görs utan den",
+        "Testregionen: kalendern ”Skollov i Testlänet” (saknas.ics) lästes inte – filen "
+        "finns inte; planen görs utan den",
     )
     ((_, plan),) = plan_years([definition], [YEAR], PlanContext((definition,), busy))
     march = next(m for m in plan.meetings if m.original_date == dt.date(YEAR, 3, 4))
@@ -192,7 +192,7 @@ def test_an_address_that_fails_falls_back_on_the_kept_copy_and_says_so(
     first = read_busy_calendars([definition], [YEAR], cycles_dir=tmp_path, cache_dir=cache)
     assert first.unread == (
         f"Testregionen: kalendern ”Skollov i Testlänet” ({served.url}) lästes inte – "
-        "adressen svarade 503 Service Unavailable; planen görs utan den",
+        "adressen svarade med felkod 503; planen görs utan den",
     )
     assert first.by_organisation["mini"].periods == ()
     served.status = 200
