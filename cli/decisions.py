@@ -1,4 +1,4 @@
-"""``arshjul decisions import`` and ``arshjul assignments [report]``: decisions with the
+"""``arshjul decisions import``, ``assignments`` and ``report-assignment``: decisions with the
 assignments (uppdrag) they give, their statuses and reports (docs/decisions.md)."""
 
 from __future__ import annotations
