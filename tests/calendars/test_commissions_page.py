@@ -4,7 +4,6 @@ and in headless Chromium (the filters, a screenshot, axe)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from cycle.decisions import CommissionStatus
 from models.database import write_session
 from models.decisions import record_decision, report_commission
 from tests.calendars.conftest import BASE, TODAY, pages_served, publish
-from tests.calendars.test_wheel_browser import ARTIFACTS, AXE, browser  # noqa: F401
+from tests.calendars.test_wheel_browser import ARTIFACTS, browser, serious  # noqa: F401
 from tests.conftest import PLANNED
 from tests.cycle.test_decisionfile import DECIDED
 
@@ -74,6 +73,7 @@ def served(decided: Engine, tmp_path: Path) -> Iterator[int]:
         yield port
 
 
+@pytest.mark.browser
 def test_the_filters_in_a_browser(served: int, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -95,11 +95,4 @@ def test_the_filters_in_a_browser(served: int, browser) -> None:  # type: ignore
         assert browser.save_screenshot(str(ARTIFACTS / f"uppdrag-mini-{width}.png"))
         # the filter holds in the phone's stacked layout too
         assert [r for r in rows if r.is_displayed()] == visible
-    found = json.loads(
-        browser.execute_async_script(
-            AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-            ".then(r => done(JSON.stringify(r.violations)));"
-        )
-    )
-    assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == []
+    assert serious(browser) == []

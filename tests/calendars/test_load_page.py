@@ -5,7 +5,6 @@ read as HTML (roles, never names) and in headless Chromium (screenshots, axe).""
 from __future__ import annotations
 
 import html
-import json
 import re
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -21,7 +20,7 @@ from models.definitions import save_definition
 from models.plan import save_plan
 from models.schema import upgrade_schema
 from tests.calendars.conftest import BASE, TODAY, pages_served, publish
-from tests.calendars.test_wheel_browser import ARTIFACTS, AXE, browser  # noqa: F401
+from tests.calendars.test_wheel_browser import ARTIFACTS, browser, serious  # noqa: F401
 from tests.conftest import PLANNED, fresh_database_url
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
@@ -73,6 +72,7 @@ def served(twice_a_week: tuple[Engine, CycleDefinition], tmp_path: Path) -> Iter
         yield port
 
 
+@pytest.mark.browser
 def test_the_load_page_in_a_browser(served: int, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from selenium.webdriver.common.by import By
 
@@ -94,11 +94,4 @@ def test_the_load_page_in_a_browser(served: int, browser) -> None:  # type: igno
         browser.set_window_size(width, 1600)
         assert browser.execute_script("return document.documentElement.scrollWidth") <= width
         assert browser.save_screenshot(str(ARTIFACTS / f"load-mini-2027-{width}.png"))
-    found = json.loads(
-        browser.execute_async_script(
-            AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-            ".then(r => done(JSON.stringify(r.violations)));"
-        )
-    )
-    assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == []
+    assert serious(browser) == []

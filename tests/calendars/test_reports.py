@@ -56,12 +56,10 @@ def test_published_priorities_number_the_areas_and_place_initiatives() -> None:
 def test_the_follow_up_page_in_a_browser(tmp_path, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """The report's page read by a person: Swedish, headings and header cells, and no
     serious or critical axe finding."""
-    import json
-
     from selenium.webdriver.common.by import By
 
     from calendars.followup import follow_up, render_follow_up_html
-    from tests.calendars.test_wheel_browser import ARTIFACTS, AXE
+    from tests.calendars.test_wheel_browser import ARTIFACTS, serious
 
     drafts = draft_assignments("x", 2026, ITEMS)
     page = tmp_path / "uppfoljning-2026.html"
@@ -75,11 +73,4 @@ def test_the_follow_up_page_in_a_browser(tmp_path, browser) -> None:  # type: ig
     assert headers[:3] == ["Rubrik", "Status", "Kommentar"]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "uppfoljning-2026.png"))
-    found = json.loads(
-        browser.execute_async_script(
-            AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-            ".then(r => done(JSON.stringify(r.violations)));"
-        )
-    )
-    assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == []
+    assert serious(browser) == []

@@ -23,6 +23,19 @@ CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def serious(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    """The serious and critical WCAG 2.1 A/AA findings of an axe-core scan of the page
+    the browser shows."""
+    found = json.loads(
+        driver.execute_async_script(
+            AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+            ".then(r => done(JSON.stringify(r.violations)));"
+        )
+    )
+    return [v["id"] for v in found if v["impact"] in ("serious", "critical")]
+
+
 @pytest.fixture
 def browser() -> Iterator[object]:
     missing = [
@@ -105,17 +118,7 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     assert shown[0].size["height"] >= 11  # px on the phone's screen
     browser.set_window_size(1100, 1500)
 
-    def serious_violations() -> list[str]:
-        found = json.loads(
-            browser.execute_async_script(
-                AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
-                "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-                ".then(r => done(JSON.stringify(r.violations)));"
-            )
-        )
-        return [v["id"] for v in found if v["impact"] in ("serious", "critical")]
-
-    assert serious_violations() == []  # the wheel page
+    assert serious(browser) == []  # the wheel page
 
     active.send_keys(Keys.ENTER)  # the mark is a link to the meeting page
     # The key press returns before the new page is there: wait for it, never sleep.
@@ -126,11 +129,11 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Samverkansrådet – ")
     assert browser.find_elements(By.LINK_TEXT, "Lägg till i kalendern")
     assert len(browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 4  # the chain
-    assert serious_violations() == []
+    assert serious(browser) == []
     browser.get(f"http://127.0.0.1:{port}/")  # the start page too
     assert browser.find_elements(By.PARTIAL_LINK_TEXT, "Prenumerera")
     assert browser.find_element(By.TAG_NAME, "h2").text == "Så prenumererar du"  # first
-    assert serious_violations() == []
+    assert serious(browser) == []
 
     # a shared view: a quarter, rings switched off, all from the address
     browser.get(f"http://127.0.0.1:{port}/o/mini/2027?visa=k2&dolda=0")
@@ -140,7 +143,7 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     browser.find_element(By.CSS_SELECTOR, "input[name=ring][value='0']").click()
     assert "dolda" not in browser.current_url and "visa=k2" in browser.current_url
     assert browser.save_screenshot(str(ARTIFACTS / "wheel-mini-2027-kvartal2.png"))
-    assert serious_violations() == []
+    assert serious(browser) == []
     browser.get(f"http://127.0.0.1:{port}/o/mini/2027/inbaddning")  # the embed view
     assert browser.find_elements(By.CSS_SELECTOR, "svg.wheel a.meeting")
-    assert serious_violations() == []
+    assert serious(browser) == []

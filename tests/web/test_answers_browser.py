@@ -4,14 +4,12 @@ button; and an axe-core scan of every page a person meets on the way."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from cycle import CycleDefinition
 from models.tokens import live_token
 from services.storage import reading
-from tests.calendars.test_wheel_browser import ARTIFACTS, AXE, browser  # noqa: F401
+from tests.calendars.test_wheel_browser import ARTIFACTS, browser, serious  # noqa: F401
 from tests.services.test_reminders import Sink
 from tests.web.test_answers import (  # noqa: F401
     LENA,
@@ -25,17 +23,6 @@ from tests.web.test_answers import (  # noqa: F401
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def serious(driver) -> list[str]:  # type: ignore[no-untyped-def]
-    found = json.loads(
-        driver.execute_async_script(
-            AXE.read_text(encoding="utf-8") + ";const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-            ".then(r => done(JSON.stringify(r.violations)));"
-        )
-    )
-    return [v["id"] for v in found if v["impact"] in ("serious", "critical")]
 
 
 def test_done_from_the_message_in_a_browser(
