@@ -6,28 +6,18 @@ Pure: values in, text out. ``services.reports`` writes them to the reports folde
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
-from cycle.decisions import CommissionView
-from cycle.yearly import AssignmentDraft, ItemKind, YearItem
+from cycle.yearly import ItemKind, YearItem
 
-from .followup import follow_up
+from .followup import FollowUp
 
 
-def render_follow_up_report(
-    organisation: str,
-    year: int,
-    items: Sequence[YearItem],
-    drafts: Sequence[AssignmentDraft],
-    meeting_day: dt.date | None,
-    commissions: Sequence[CommissionView] = (),
-) -> str:
+def render_follow_up_report(report: FollowUp) -> str:
     """The Swedish follow-up report (Markdown) that closes the year: the priorities and
     initiatives with their statuses, the assignments decisions gave (late first;
     restricted ones counted, not shown) and next year's drafts – the same content as its
     page and PDF (``calendars.followup``)."""
-    report = follow_up(organisation, year, items, drafts, meeting_day, commissions)
     out = [f"# {report.title}", ""]
     if report.meeting:
         out += [report.meeting, ""]

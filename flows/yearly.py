@@ -129,10 +129,7 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
             path = report_path(settings, slug, "uppfoljning", year)
             # the report as Markdown, an accessible page and a PDF to file, side by side
             report = follow_up(d.organisation.name, year, items, drafts, day, commissions)
-            store_report(
-                path,
-                render_follow_up_report(d.organisation.name, year, items, drafts, day, commissions),
-            )
+            store_report(path, render_follow_up_report(report))
             store_report(path.with_suffix(".html"), render_follow_up_html(report))
             store_report(path.with_suffix(".pdf"), render_follow_up_pdf(report))
             reports.append(path)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from calendars.followup import follow_up
 from calendars.reports import render_follow_up_report, render_priorities
 from cycle.yearly import ItemKind, ItemStatus, YearItem, draft_assignments
 from tests.calendars.test_wheel_browser import browser  # noqa: F401
@@ -26,7 +27,7 @@ ITEMS = [
 
 def test_the_follow_up_report_counts_lists_and_drafts() -> None:
     drafts = draft_assignments("x", 2026, ITEMS)
-    text = render_follow_up_report("Regionen", 2026, ITEMS, drafts, dt.date(2026, 12, 3))
+    text = render_follow_up_report(follow_up("Regionen", 2026, ITEMS, drafts, dt.date(2026, 12, 3)))
     assert text.startswith("# Uppföljning 2026 – Regionen\n\n")
     assert "Behandlas på uppföljningsmötet torsdag 3 december 2026." in text
     assert "- Ej rapporterad: 1\n- Försenad: 1\n- Avslutad: 1\n" in text
@@ -38,7 +39,7 @@ def test_the_follow_up_report_counts_lists_and_drafts() -> None:
 
 
 def test_an_empty_year_says_so() -> None:
-    text = render_follow_up_report("Regionen", 2026, [], [], None)
+    text = render_follow_up_report(follow_up("Regionen", 2026, [], [], None))
     assert "uppföljningsmötet" not in text
     assert "- Inget att följa upp." in text
     assert "Inga prioriterade områden beslutades för 2026." in text
@@ -58,7 +59,7 @@ def test_the_follow_up_page_in_a_browser(tmp_path, browser) -> None:  # type: ig
     serious or critical axe finding."""
     from selenium.webdriver.common.by import By
 
-    from calendars.followup import follow_up, render_follow_up_html
+    from calendars.followup import render_follow_up_html
     from tests.calendars.test_wheel_browser import ARTIFACTS, serious
 
     drafts = draft_assignments("x", 2026, ITEMS)
