@@ -9,7 +9,7 @@ from cycle.conflicts import Conflict
 from cycle.times import STOCKHOLM
 from models.database import describe_url
 from models.plan import planned_years
-from services.conflicts import added, find_double_bookings, stored_double_bookings
+from services.conflicts import added, double_bookings_in, stored_double_bookings
 from services.cyclefiles import load_cycles
 from services.plan import PlanContext, YearOutcome, plan_and_store, plan_context, plan_years
 from services.storage import engine_for, reading
@@ -57,6 +57,9 @@ def _plan(
     # a step for planning them all, then one per organisation and year saved
     total = 1 + len(definitions) * len(years)
     with steps(call.err, "Planerar", total) as progress:
+        # every organisation is planned (a person may sit in another's bodies); those
+        # asked for are saved, and the double bookings are found in the same plans
+        planned = plan_years(context.everyone, years, context)
         outcomes = plan_and_store(
             engine_for(call.settings.database_url),
             definitions,
@@ -64,12 +67,11 @@ def _plan(
             now=planned_at or call.now,
             progress=progress,
             dry_run=dry_run,
-            context=context,
+            planned=planned,
         )
     for outcome in outcomes:
         call.say(render_summary(outcome))
-    # a person may sit in other files too
-    after = find_double_bookings(context.everyone, years, involving=organisation, context=context)
+    after = double_bookings_in(planned, involving=organisation)
     _warn(call, after, new=None if before is None else added(before, after))
     call.say(f"Databas: {describe_url(call.settings.database_url)}")
 
@@ -118,7 +120,7 @@ def check(call: Invocation) -> int:
                     f"  saknar e-postadress (får inga påminnelser): {p.name} "
                     f"[{d.organisation.slug}/{p.id}]"
                 )
-    _warn(call, find_double_bookings(definitions, years, context=context))
+    _warn(call, double_bookings_in(plans))
     return 0
 
 

@@ -8,28 +8,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from cycle import CycleDefinition
+from cycle import CycleDefinition, YearPlan
 from cycle.conflicts import Conflict, double_bookings, person_identities
 from cycle.plan import Invitation, PlannedMeeting
 from cycle.published import PublishedMeeting
 from models.published import load_published
 
-from .plan import NO_CONTEXT, PlanContext, plan_years
 from .settings import Settings
 from .storage import reading
 
 
-def find_double_bookings(
-    definitions: Sequence[CycleDefinition],
-    years: Sequence[int],
-    *,
-    involving: str | None = None,
-    context: PlanContext = NO_CONTEXT,
+def double_bookings_in(
+    plans: Sequence[tuple[CycleDefinition, YearPlan]], *, involving: str | None = None
 ) -> list[Conflict]:
-    """Every double booking left in ``years`` of the organisations of ``definitions``
-    (all of them: a person may sit in two) once the meetings that may move have moved,
-    or only those with a meeting of ``involving``."""
-    meetings = [m for _, plan in plan_years(definitions, years, context) for m in plan.meetings]
+    """Every double booking left in ``plans`` (of every organisation a person may sit in,
+    made by ``services.plan.plan_years``: the meetings that may move have moved), or only
+    those with a meeting of ``involving``."""
+    definitions = list({d.organisation.slug: d for d, _ in plans}.values())
+    meetings = [m for _, plan in plans for m in plan.meetings]
     return _involving(_collisions(definitions, meetings), involving)
 
 

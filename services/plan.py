@@ -151,6 +151,7 @@ def plan_and_store(
     progress: Progress = lambda _message: None,
     dry_run: bool = False,
     context: PlanContext = NO_CONTEXT,
+    planned: Sequence[tuple[CycleDefinition, YearPlan]] | None = None,
 ) -> list[YearOutcome]:
     """Plan ``years`` for ``definitions`` and upsert the result in one transaction.
 
@@ -163,12 +164,18 @@ def plan_and_store(
         progress: receives one Swedish line per step, for long runs.
         dry_run: report what the save would do, and write nothing.
         context: the other organisations and the calendars avoided (:func:`plan_context`).
+        planned: the plans already made (by :func:`plan_years`, of these organisations
+            or more): those of ``definitions`` are stored, none is made again.
 
     Returns:
         One outcome per organisation and year, in the order planned.
     """
     progress(f"Planerar {len(definitions)} organisation(er) för {', '.join(map(str, years))} …")
-    plans = plan_years(definitions, years, context)
+    if planned is None:
+        plans = plan_years(definitions, years, context)
+    else:
+        wanted = {d.organisation.slug for d in definitions}
+        plans = [(d, plan) for d, plan in planned if d.organisation.slug in wanted]
     return store_plans(engine, plans, now=now, progress=progress, dry_run=dry_run)
 
 
