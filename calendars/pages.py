@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache, partial
 
 from markupsafe import Markup
@@ -154,7 +155,7 @@ def render_pages(
                 for ms in published.memberships
                 if ms.body in kinds and ms.overlaps(first, last)
             )
-            load = (
+            load = _LoadInputs(
                 name,
                 slug,
                 year,
@@ -169,8 +170,8 @@ def render_pages(
                 [f"o/{slug}/{year}/belastning.html"],
                 # only what the counts read: a task falling late or a meeting being
                 # held changes no count, so the page is kept from day to day
-                ("load", *_counted(*load), linked[slug]),
-                partial(_load_page, *load, linked[slug]),
+                ("load", *load.counted(), linked[slug]),
+                partial(_load_page, load, linked[slug]),
                 slug,
             )
             for m in meetings:
@@ -266,22 +267,45 @@ def _wheel_pages(
     }
 
 
-def _load_page(
-    name: str,
-    slug: str,
-    year: int,
-    bodies: tuple[PublishedBody, ...],
-    meetings: tuple[PublishedMeeting, ...],
-    tasks: tuple[PublishedTask, ...],
-    roles: tuple[tuple[str, Role, str], ...],
-    linked: list[int],
-) -> dict[str, bytes]:
+@dataclass(frozen=True, slots=True)
+class _LoadInputs:
+    """What an organisation-year's load page is made from."""
+
+    name: str
+    slug: str
+    year: int
+    bodies: tuple[PublishedBody, ...]  # the public ones, named on the page
+    meetings: tuple[PublishedMeeting, ...]  # of every body
+    tasks: tuple[PublishedTask, ...]
+    roles: tuple[tuple[str, Role, str], ...]  # (person key, role, body kind) held that year
+
+    def counted(self) -> tuple[object, ...]:
+        """The inputs as the counts read them (``cycle.load``), for the fingerprint: a
+        task falling late or a meeting being held changes no count."""
+        return (
+            self.name,
+            self.slug,
+            self.year,
+            tuple((b.key, b.name) for b in self.bodies),
+            tuple(
+                (m.id, m.body, m.start, m.end, m.cancelled, tuple(p for p, _ in m.invitations))
+                for m in self.meetings
+            ),
+            tuple(
+                (t.meeting, t.due, t.status is TaskStatus.CANCELLED, t.assignees)
+                for t in self.tasks
+            ),
+            self.roles,
+        )
+
+
+def _load_page(inputs: _LoadInputs, linked: list[int]) -> dict[str, bytes]:
     """The year's load: per public group and per role in a kind of body (the heaviest
-    holder of it, never a name), a heatmap of deadlines per week and a table per month;
-    ``roles``: (person key, role, body kind) for every mandate held in the year."""
-    people, groups = loads(meetings, tasks, year)
+    holder of it, never a name), a heatmap of deadlines per week and a table per month."""
+    name, slug, year, bodies = inputs.name, inputs.slug, inputs.year, inputs.bodies
+    people, groups = loads(inputs.meetings, inputs.tasks, year)
     held: dict[str, list[tuple[Role, str]]] = defaultdict(list)
-    for person, role, kind in roles:
+    for person, role, kind in inputs.roles:
         held[person].append((role, kind))
     rows = [(b.name, "", groups.get(b.key, Load())) for b in bodies] + [
         (
@@ -376,31 +400,6 @@ def _commissions_page(
         as_of=format_date(as_of),
     )
     return {f"o/{slug}/uppdrag.html": page.encode()}
-
-
-def _counted(
-    name: str,
-    slug: str,
-    year: int,
-    bodies: tuple[PublishedBody, ...],
-    meetings: tuple[PublishedMeeting, ...],
-    tasks: tuple[PublishedTask, ...],
-    roles: tuple[tuple[str, Role, str], ...],
-) -> tuple[object, ...]:
-    """The load page's inputs as the counts read them (``cycle.load``), for its
-    fingerprint."""
-    return (
-        name,
-        slug,
-        year,
-        tuple((b.key, b.name) for b in bodies),
-        tuple(
-            (m.id, m.body, m.start, m.end, m.cancelled, tuple(p for p, _ in m.invitations))
-            for m in meetings
-        ),
-        tuple((t.meeting, t.due, t.status is TaskStatus.CANCELLED, t.assignees) for t in tasks),
-        roles,
-    )
 
 
 def _counts(tally: Tally) -> str:
