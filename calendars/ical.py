@@ -16,7 +16,7 @@ from typing import Any
 import icalendar
 from icalendar import Alarm, Calendar, Event, Todo
 
-from cycle.decisions import CommissionStatus, CommissionView
+from cycle.decisions import CommissionStatus, CommissionView, Publicity
 from cycle.published import PublishedMeeting, PublishedTask
 from cycle.status import TaskStatus
 from cycle.swedish import format_date
@@ -173,12 +173,26 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
 def render_commission(c: CommissionView) -> bytes:
     """An assignment (uppdrag) as a VTODO due on its time frame, and – since Google and
     iOS ignore VTODO – an all-day "Tidsram:" event that day; its SEQUENCE counts the
-    status reports, its stamps are when it last changed."""
-    title = printable(c.title) or "Uppdrag"
+    status reports, its stamps are when it last changed.
+
+    A restricted assignment reaches its owner's (private) feed with its time frame and
+    status only – no title or text that a calendar service would store – and
+    CLASS:CONFIDENTIAL; the details are on the owner's page."""
+    restricted = c.publicity is Publicity.BEGRANSAD
+    title = "med begränsad offentlighet" if restricted else printable(c.title) or "Uppdrag"
     late = c.status is CommissionStatus.FORSENAT
     done, cancelled = c.status is CommissionStatus.KLART, c.status is CommissionStatus.AVBRUTET
     changed = c.updated_at or dt.datetime.combine(c.decided_on, dt.time(0), tzinfo=STOCKHOLM)
-    report = f"\nSenaste rapport: {printable(c.last_report)}" if c.last_report else ""
+    report = (
+        f"\nSenaste rapport: {printable(c.last_report)}"
+        if c.last_report and not restricted
+        else ""
+    )
+    what = (
+        "Uppdraget har begränsad offentlighet; detaljerna finns på din personliga sida"
+        if restricted
+        else printable(c.decision)
+    )
     common: dict[str, Any] = {
         "sequence": c.reports,
         "stamp": changed.astimezone(dt.UTC),
@@ -186,13 +200,15 @@ def render_commission(c: CommissionView) -> bytes:
         "categories": ["uppdrag"],
         "description": (
             f"Uppdrag från {printable(c.body)} {format_date(c.decided_on)}: "
-            f"{printable(c.decision)}.\nÄgare: {printable(c.owner)}.\n"
+            f"{what}.\nÄgare: {printable(c.owner)}.\n"
             f"Tidsram: {format_date(c.due)}.\nStatus: {c.status.value}.{report}"
         ),
     }
+    if restricted:
+        common["classification"] = icalendar.CLASS.CONFIDENTIAL
     todo = Todo.new(
         uid=commission_uid(c.id),
-        summary=f"{'Försenat: ' if late else ''}Uppdrag: {title}",
+        summary=f"{'Försenat: ' if late else ''}Uppdrag{' ' if restricted else ': '}{title}",
         status=(
             icalendar.STATUS.CANCELLED
             if cancelled
@@ -209,7 +225,12 @@ def render_commission(c: CommissionView) -> bytes:
         todo.add("percent-complete", 100)
     deadline = Event.new(
         uid=commission_deadline_uid(c.id),
-        summary=f"{'Avbrutet: ' if cancelled else 'Försenat: ' if late else ''}Tidsram: {title}",
+        summary=(
+            f"{'Avbrutet: ' if cancelled else 'Försenat: ' if late else ''}Tidsram för uppdrag "
+            f"{title}"
+            if restricted
+            else f"{'Avbrutet: ' if cancelled else 'Försenat: ' if late else ''}Tidsram: {title}"
+        ),
         start=c.due,
         end=c.due + dt.timedelta(days=1),
         status=icalendar.STATUS.CANCELLED if cancelled else icalendar.STATUS.CONFIRMED,

@@ -17,7 +17,7 @@ from functools import cache, partial
 
 from markupsafe import Markup
 
-from cycle.decisions import CommissionStatus, CommissionView, is_open
+from cycle.decisions import CommissionStatus, CommissionView, Publicity, is_open
 from cycle.definitions import Role
 from cycle.load import DEFAULT_DEADLINE_LIMIT, Load, Tally, by_role, loads, week_label, weeks_of
 from cycle.published import (
@@ -111,7 +111,10 @@ def render_pages(
         own = tuple(
             c
             for c in published.commissions
-            if c.organisation == slug and is_open(c) and c.body in public_names
+            if c.organisation == slug
+            and is_open(c)
+            and c.body in public_names
+            and c.publicity is Publicity.OFFENTLIG
         )
         _cached(
             pages,

@@ -42,6 +42,7 @@ from .decisions import (
     DecisionKind,
     DecisionSpec,
     Publicity,
+    check_commission,
     check_publicity,
     parse_owner,
 )
@@ -199,25 +200,28 @@ def _commission(t: Table, decided: dt.date) -> CommissionSpec:
     due = t.date("due")
     if due is None:
         raise t.error("due", "ett uppdrag behöver en tidsram: due = ÅÅÅÅ-MM-DD")
-    if due < decided:
-        raise t.error("due", "uppdraget ska vara klart efter beslutet, inte före", due.isoformat())
-    report_to = t.date("report_to")
-    if report_to is not None and report_to < decided:
-        raise t.error("report_to", "återrapporteringen ligger före beslutet", report_to.isoformat())
     owner_text = t.text("owner")
     try:
         owner = parse_owner(owner_text)
     except PlanError as error:
         raise t.error("owner", error.message, owner_text) from None
-    publicity, reason = _publicity(t)
-    spec = CommissionSpec(
-        title=t.text("title"),
-        owner=owner,
-        due=due,
-        description=t.text("description", required=False, lines=True),
-        report_to=report_to,
-        publicity=publicity,
-        reason=reason,
+    publicity = (
+        t.choice("publicity", Publicity, values(Publicity), required=False) or Publicity.OFFENTLIG
     )
+    try:
+        spec = check_commission(
+            CommissionSpec(
+                title=t.text("title"),
+                owner=owner,
+                due=due,
+                description=t.text("description", required=False, lines=True),
+                report_to=t.date("report_to"),
+                publicity=publicity,
+                reason=t.text("reason", required=False),
+            ),
+            decided,
+        )
+    except PlanError as error:
+        raise t.error(error.field or "title", error.message, error.value) from None
     t.done()
     return spec

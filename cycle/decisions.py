@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .errors import PlanError
@@ -155,6 +155,40 @@ class DecisionSpec:
     commissions: tuple[CommissionSpec, ...] = ()
 
 
+def check_commission(spec: CommissionSpec, decided: dt.date) -> CommissionSpec:
+    """The assignment, checked against the day it was decided – the one rule set a
+    decisions file and the coordinator's form both pass.
+
+    Raises:
+        PlanError: naming the field: no title, a time frame or report-back before the
+            decision, a restriction without a reason.
+
+    Example:
+        >>> check_commission(CommissionSpec("Kartlägg", Owner("body", "rad"),
+        ...     dt.date(2027, 1, 1)), dt.date(2027, 1, 7))
+        Traceback (most recent call last):
+        ...
+        cycle.errors.PlanError: fält due: uppdraget ska vara klart efter beslutet, inte före \
+(värde: '2027-01-01')
+    """
+    if not spec.title.strip():
+        raise PlanError("ge uppdraget en rubrik", field="title")
+    if spec.due < decided:
+        raise PlanError(
+            "uppdraget ska vara klart efter beslutet, inte före",
+            field="due",
+            value=spec.due.isoformat(),
+        )
+    if spec.report_to is not None and spec.report_to < decided:
+        raise PlanError(
+            "återrapporteringen ligger före beslutet",
+            field="report_to",
+            value=spec.report_to.isoformat(),
+        )
+    reason = check_publicity(spec.publicity, spec.reason)
+    return replace(spec, title=spec.title.strip(), reason=reason)
+
+
 def decision_id(meeting: str, title: str) -> str:
     """The stable id of the decision ``title`` taken at ``meeting``: recording it again
     finds the same row."""
@@ -193,6 +227,12 @@ class CommissionView:
 MINUTES_STEPS = frozenset({"minnesanteckningar", "protokoll"})
 
 REPORT_BACK_POSITION = 900  # report-back items follow what the processes put first
+REPORT_BACK_SOURCE = "återrapportering"  # the agenda items' source
+
+
+def report_back_key(commission: str) -> str:
+    """The stable key of the agenda item on which ``commission`` reports back."""
+    return f"aterrapportering-{commission}"
 
 
 def report_back_agenda(
@@ -217,7 +257,7 @@ def report_back_agenda(
                 f"Återrapportering: {title}",
                 f"{owner} redovisar uppdraget; tidsram {format_date(due)}.",
             )
-        items.append((f"aterrapportering-{cid}", REPORT_BACK_POSITION + n, *line))
+        items.append((report_back_key(cid), REPORT_BACK_POSITION + n, *line))
     return items
 
 

@@ -10,7 +10,7 @@ is kept; the stored status is the last report's, and late is derived when read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import true
@@ -18,6 +18,8 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from cycle.decisions import (
     MINUTES_STEPS,
+    REPORT_BACK_SOURCE,
+    CommissionSpec,
     CommissionStatus,
     CommissionView,
     DecisionSpec,
@@ -26,9 +28,11 @@ from cycle.decisions import (
     commission_id,
     decision_id,
     report_back_agenda,
+    report_back_key,
     status_on,
 )
 from cycle.errors import DefinitionError, PlanError
+from cycle.history import meeting_has_begun
 from cycle.ids import stable_id
 from cycle.status import MeetingStatus, TaskStatus
 from cycle.swedish import format_date
@@ -36,8 +40,8 @@ from cycle.times import STOCKHOLM, local_date
 from cycle.yearly import AgendaDraft
 
 from .meetings import save_agenda
-from .revisions import upsert
-from .tables import Body, Meeting, Membership, Person, Task, stamp_column
+from .revisions import touch, upsert
+from .tables import AgendaItem, Body, Meeting, Membership, Person, Task, stamp_column
 from .tasks import complete_task
 
 
@@ -95,9 +99,43 @@ def record_decision(
 
     Raises:
         DefinitionError: no stored meeting that day (or more than one, without
-            ``series``), an owner or report-back meeting that is not there.
+            ``series``), a meeting not held yet, an owner or report-back meeting that is
+            not there.
     """
     meeting = _meeting_on(session, organisation, spec.meeting, spec.series, "decision.meeting")
+    reports = {}
+    for c in spec.commissions:  # checked in the file's order, before anything is written
+        _owner(session, organisation, c.owner)
+        if c.report_to:
+            reports[c.title] = _meeting_on(
+                session, organisation, c.report_to, None, "assignment.report_to"
+            ).id
+    return record_at(session, meeting, spec, reports, now=now)
+
+
+def record_at(
+    session: Session,
+    meeting: Meeting,
+    spec: DecisionSpec,
+    report_meetings: Mapping[str, str] | None = None,
+    *,
+    now: dt.datetime,
+) -> int:
+    """Store ``spec`` as taken at ``meeting``, its assignments reporting back to the
+    meetings ``report_meetings`` gives by assignment title; returns the rows written.
+
+    Raises:
+        DefinitionError: the meeting is not held yet (decisions are what a meeting
+            did), an unknown owner.
+    """
+    held = local_date(meeting.start)
+    if held > local_date(now):
+        raise DefinitionError(
+            f"mötet {format_date(held)} har inte hållits än; beslut registreras när mötet "
+            "har hållits",
+            field="decision.meeting",
+            value=held.isoformat(),
+        )
     did = decision_id(meeting.id, spec.title)
     changed = int(
         upsert(
@@ -105,7 +143,7 @@ def record_decision(
             Decision,
             {"id": did},
             {
-                "organisation": organisation,
+                "organisation": meeting.organisation,
                 "meeting": meeting.id,
                 "item": spec.item,
                 "title": spec.title,
@@ -128,38 +166,107 @@ def record_decision(
     ).all():
         complete_task(session, task.id, now=now)
         changed += 1
-    reporting_to: set[str] = set()
     for c in spec.commissions:
-        person, body = _owner(session, organisation, c.owner)
-        report = (
-            _meeting_on(session, organisation, c.report_to, None, "assignment.report_to").id
-            if c.report_to
-            else None
+        changed += add_commission(
+            session, did, c, (report_meetings or {}).get(c.title), now=now, report_back=False
         )
-        if report is not None:
-            reporting_to.add(report)
-        changed += upsert(
+    session.flush()
+    for meeting_id in sorted({m for m in (report_meetings or {}).values() if m}):
+        changed += _report_back(session, meeting_id, now)
+    return changed
+
+
+def add_commission(
+    session: Session,
+    decision: str,
+    spec: CommissionSpec,
+    report_meeting: str | None,
+    *,
+    now: dt.datetime,
+    report_back: bool = True,
+) -> int:
+    """Store an assignment ``decision`` gives (again: the same row), reporting back to
+    ``report_meeting``; returns the rows written, its report-back agenda item included.
+
+    Raises:
+        DefinitionError: an unknown decision or owner.
+    """
+    row = session.get(Decision, decision)
+    if row is None:
+        raise DefinitionError("okänt beslut", field="decision", value=decision)
+    person, body = _owner(session, row.organisation, spec.owner)
+    changed = int(
+        upsert(
             session,
             Commission,
-            {"id": commission_id(did, c.title)},
+            {"id": commission_id(decision, spec.title)},
             {
-                "organisation": organisation,
-                "decision": did,
-                "title": c.title,
-                "description": c.description,
+                "organisation": row.organisation,
+                "decision": decision,
+                "title": spec.title,
+                "description": spec.description,
                 "owner_person": person,
                 "owner_body": body,
-                "due": c.due,
-                "report_meeting": report,
-                "publicity": c.publicity.value,
-                "reason": c.reason,
+                "due": spec.due,
+                "report_meeting": report_meeting,
+                "publicity": spec.publicity.value,
+                "reason": spec.reason,
             },
             now=now,
         )
-    session.flush()
-    for meeting_id in sorted(reporting_to):
-        changed += _report_back(session, meeting_id, now)
+    )
+    if report_back and report_meeting is not None:
+        session.flush()
+        changed += _report_back(session, report_meeting, now)
     return changed
+
+
+def remove_commission(session: Session, commission: str, *, now: dt.datetime) -> bool:
+    """Take back an assignment recorded by mistake; False when there is none.
+
+    Its report-back item leaves the agenda unless that meeting has begun.
+
+    Raises:
+        PlanError: it has status reports – it is history then; cancel it (avbrutet).
+    """
+    row = session.get(Commission, commission)
+    if row is None:
+        return False
+    if _count(session, commission):
+        raise PlanError(
+            "uppdraget har fått rapporter och är historia; sätt status avbrutet i stället",
+            field="uppdrag",
+            value=row.title,
+        )
+    session.delete(row)
+    session.flush()
+    if row.report_meeting is not None:
+        meeting = session.get(Meeting, row.report_meeting)
+        if meeting is not None and not meeting_has_begun(meeting.start, now):
+            item = session.get(AgendaItem, stable_id(meeting.id, report_back_key(commission)))
+            if item is not None:
+                session.delete(item)
+                session.flush()
+                touch(session, meeting, now=now)
+            _report_back(session, meeting.id, now)
+    return True
+
+
+def remove_decision(session: Session, decision: str, *, now: dt.datetime) -> bool:
+    """Take back a decision recorded by mistake, with its assignments; False when there
+    is none.
+
+    Raises:
+        PlanError: one of its assignments has status reports (history).
+    """
+    row = session.get(Decision, decision)
+    if row is None:
+        return False
+    for c in session.exec(select(Commission).where(Commission.decision == decision)).all():
+        remove_commission(session, c.id, now=now)
+    session.delete(row)
+    session.flush()
+    return True
 
 
 def _report_back(session: Session, meeting: str, now: dt.datetime) -> int:
@@ -176,7 +283,7 @@ def _report_back(session: Session, meeting: str, now: dt.datetime) -> int:
     people = {p.key: p.name for p in session.exec(select(Person))}
     bodies = {b.key: b.name for b in session.exec(select(Body))}
     drafts = [
-        AgendaDraft(key, position, title, description, "återrapportering")
+        AgendaDraft(key, position, title, description, REPORT_BACK_SOURCE)
         for key, position, title, description in report_back_agenda(
             [
                 (

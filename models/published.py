@@ -262,9 +262,9 @@ def load_published(
                 scoped(select(Membership), Membership.organisation).order_by(col(Membership.key))
             )
         ),
-        commissions=tuple(
-            commissions_of(session, organisations, now=now, include_restricted=False)
-        ),
+        # restricted ones too: their owners' feeds carry them without details; every
+        # public page leaves them out
+        commissions=tuple(commissions_of(session, organisations, now=now)),
         items=tuple(_sent_items(session, [m.id for m in meetings])),
         series=tuple(
             PublishedSeries(

@@ -29,6 +29,8 @@ MINI = DATA / "cycles" / "mini.toml"
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 # when the tests' plans were stored: ahead of the years they plan, as an admin does
 PLANNED = dt.datetime(2025, 12, 1, 9, 0, tzinfo=dt.UTC)
+# the day after the test cycles' January 2027 council: its decisions can be recorded
+HELD = dt.datetime(2027, 1, 8, 9, 0, tzinfo=dt.UTC)
 POSTGRES_URL = os.environ.get(
     "ARSHJUL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -31,7 +31,7 @@ from calendars.server import create_app as feed_app
 from calendars.site import subscribe_links
 from cycle import CycleError
 from cycle.agenda import check_item
-from cycle.decisions import REPORTABLE, reportable
+from cycle.decisions import MINUTES_STEPS, REPORTABLE, reportable
 from cycle.links import LinkError, verify_link
 from cycle.load import DEFAULT_DEADLINE_LIMIT, coming_weeks, week_label
 from cycle.status import ItemStatus, TaskGroup, task_group
@@ -57,6 +57,12 @@ from services.answers import (
 )
 from services.decisions import commissions_of_person, report_as_owner
 from services.mailsink import read_message
+from services.minutes import (
+    add_commission_on_page,
+    meeting_record,
+    record_decision_on_page,
+    remove_on_page,
+)
 from services.secret import link_key
 from services.settings import Settings
 from services.storage import current_version
@@ -258,6 +264,10 @@ def create_app(
                     "undo_path": f"{base}uppgifter/{t.id}/angra",
                     "undo_until": undo_until(t.done_at) if t.done_at else None,
                     "can_undo": t.done_at is not None and undo_until(t.done_at) > moment,
+                    # the minutes are written by recording the meeting's decisions
+                    "record_path": f"{base}moten/{m.id}/beslut"
+                    if t.step in MINUTES_STEPS and m.start <= moment
+                    else None,
                 }
             )
         later = len(groups[TaskGroup.LATER]) - LATER_SHOWN
@@ -273,6 +283,9 @@ def create_app(
                 "call_open": v.window is not None and v.window.is_open(moment),
                 "item_path": f"{base}moten/{v.meeting.id}/arende",
                 "agenda_path": f"{base}moten/{v.meeting.id}/dagordning",
+                "record_path": f"{base}moten/{v.meeting.id}/beslut"
+                if v.coordinator and v.meeting.start <= moment
+                else None,
             }
             for v in view.meetings
         ]
@@ -523,6 +536,7 @@ def create_app(
             csrf=csrf(request.url.path),
             error=error,
             begun=context.meeting.start <= now(),
+            record_path=f"/p/{token}/moten/{context.meeting.id}/beslut",
             labels={s.value: s.label for s in ItemStatus},
         )
 
@@ -552,6 +566,75 @@ def create_app(
             return _agenda_page(request, token, person, error, status=422)
         return RedirectResponse(request.url.path, status_code=303)
 
+    # -- the meeting's record: decisions and the assignments they give ---------------
+    def _record_page_of(request: Request) -> Response:
+        token, person = person_of(request)
+        return _record_page(request, token, person)
+
+    def _record_page(
+        request: Request,
+        token: str,
+        person: Visitor,
+        error: CycleError | None = None,
+        values: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Response:
+        moment = now()
+        try:
+            record = meeting_record(
+                settings, request.path_params["meeting"], person.key, now=moment
+            )
+        except PermissionError:
+            raise Refused(
+                403, "Sidan är till för den som sammankallar mötet eller skriver anteckningarna."
+            ) from None
+        if record is None:
+            raise Refused(404, "Mötet finns inte eller är inställt.")
+        return page(
+            "record.html",
+            status,
+            person=person,
+            token=token,
+            record=record,
+            path=request.url.path,
+            csrf=csrf(request.url.path),
+            error=error,
+            values=values or {},
+            saved=request.query_params.get("sparat"),
+        )
+
+    async def record_post(request: Request) -> Response:
+        token, person = await off_loop(person_of, request)
+        fields = await form(request)
+        return await off_loop(_record_post, request, token, person, fields)
+
+    def _record_post(
+        request: Request, token: str, person: Visitor, fields: dict[str, str]
+    ) -> Response:
+        meeting, action = request.path_params["meeting"], fields.get("atgard", "")
+        try:
+            if action == "beslut":
+                record_decision_on_page(settings, person.key, meeting, fields, now=now())
+            elif action == "uppdrag":
+                add_commission_on_page(
+                    settings, person.key, meeting, fields.get("beslut", ""), fields, now=now()
+                )
+            elif action == "ta-bort":
+                remove_on_page(settings, person.key, meeting, fields.get("id", ""), now=now())
+            else:
+                raise Refused(400, "Okänd åtgärd.")
+        except PermissionError:
+            raise Refused(403, "Sidan är till för den som sammankallar mötet.") from None
+        except LookupError:
+            raise Refused(404, "Mötet eller beslutet finns inte.") from None
+        except CycleError as error:
+            return _record_page(request, token, person, error, fields, status=422)
+        changed()
+        anchor = {"beslut": "#beslut", "uppdrag": f"#b-{fields.get('beslut', '')}"}
+        return RedirectResponse(
+            f"{request.url.path}?sparat={action}{anchor.get(action, '')}", status_code=303
+        )
+
     async def css(_: Request) -> Response:
         return Response(
             CSS,
@@ -570,6 +653,8 @@ def create_app(
         Route("/p/{token}/moten/{meeting}/arende", item_send, methods=["POST"]),
         Route("/p/{token}/moten/{meeting}/dagordning", off_loop_page(_agenda_page_of)),
         Route("/p/{token}/moten/{meeting}/dagordning", agenda_decide, methods=["POST"]),
+        Route("/p/{token}/moten/{meeting}/beslut", off_loop_page(_record_page_of)),
+        Route("/p/{token}/moten/{meeting}/beslut", record_post, methods=["POST"]),
         Route("/klar/{link}", off_loop_page(_link_page)),
         Route("/klar/{link}", link_done, methods=["POST"]),
         Route("/klar/{link}/angra", link_undo, methods=["POST"]),

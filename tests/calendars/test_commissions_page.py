@@ -17,7 +17,7 @@ from models.database import write_session
 from models.decisions import record_decision, report_commission
 from tests.calendars.conftest import BASE, TODAY, pages_served, publish
 from tests.calendars.test_wheel_browser import ARTIFACTS, browser, serious  # noqa: F401
-from tests.conftest import PLANNED
+from tests.conftest import HELD
 from tests.cycle.test_decisionfile import DECIDED
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
@@ -39,14 +39,14 @@ def decided(stored: Engine) -> Engine:
     text = DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10") + MORE
     (spec,) = parse_decisions(text, "beslut.toml").decisions
     with write_session(stored) as s:
-        record_decision(s, "mini", spec, now=PLANNED)
+        record_decision(s, "mini", spec, now=HELD)
         s.flush()
         from sqlmodel import select
 
         from models.decisions import Commission
 
         done = s.exec(select(Commission).where(Commission.title == "Stäng projektet")).one()
-        report_commission(s, done.id, CommissionStatus.KLART, "", by="admin:t", now=PLANNED)
+        report_commission(s, done.id, CommissionStatus.KLART, "", by="admin:t", now=HELD)
     return stored
 
 

@@ -202,8 +202,9 @@ def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
     file = workspace / "beslut.toml"
     file.write_text(DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10"))
     # the decision, two assignments, the report-back item, and the minutes task done
-    assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 5 nya")
-    assert run("decisions", "import", str(file))[1].startswith("Sparat för mini 2027: 0 nya")
+    imported = ("2027-01-08", "decisions", "import", str(file))  # the day after the meeting
+    assert run_on(*imported)[1].startswith("Sparat för mini 2027: 5 nya")
+    assert run_on(*imported)[1].startswith("Sparat för mini 2027: 0 nya")
     code, out, _ = run_on("2027-02-01", "assignments", "--org", "mini")
     lines = out.splitlines()
     assert code == 0 and lines[-1] == "2 uppdrag, varav 0 försenade."
@@ -246,13 +247,13 @@ def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
                 "återrapportering",
             )
         ]
-        assert meeting.updated_at == NOW
+        assert meeting.updated_at == _at("2027-01-08")[1]
         # the January council's minutes are written: its decisions are recorded
         (decision,) = s.exec(select(Decision)).all()
         minutes = s.exec(
             select(Task).where(Task.meeting == decision.meeting, Task.step == "minnesanteckningar")
         ).one()
-        assert minutes.status == "done" and minutes.done_at == NOW
+        assert minutes.status == "done" and minutes.done_at == _at("2027-01-08")[1]
 
 
 @pytest.mark.parametrize(
@@ -281,7 +282,7 @@ def test_a_decision_that_does_not_match_the_stored_year_writes_nothing(
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     file = workspace / "beslut.toml"
     file.write_text(DECIDED.replace(*change, 1))
-    code, _, err = run("decisions", "import", str(file))
+    code, _, err = run_on("2027-01-08", "decisions", "import", str(file))
     assert code == 2 and message in err, err
     engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
     with read_session(engine) as s:
@@ -301,7 +302,7 @@ def test_a_restricted_decision_restricts_what_it_gives(workspace: Path) -> None:
             'item = "Kompetensförsörjning"\npublicity = "begränsad"\nreason = "OSL 19 kap. 1 §"',
         )
     )
-    assert run("decisions", "import", str(file))[0] == 0
+    assert run_on("2027-01-08", "decisions", "import", str(file))[0] == 0
     out = run_on("2027-02-01", "assignments", "--org", "mini")[1]
     assert out.count("(begränsad)") == 2  # both assignments, though one is public itself
     engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])

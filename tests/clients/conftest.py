@@ -26,7 +26,7 @@ from services.cyclefiles import load_cycles
 from services.feeds import publish_feeds
 from services.plan import plan_and_store
 from services.settings import SHIPPED_CYCLES, Settings
-from tests.conftest import MINI, NOW, PLANNED, fresh_database_url
+from tests.conftest import HELD, MINI, NOW, PLANNED, fresh_database_url
 from tests.servers import free_port, listening
 
 from . import libical
@@ -85,7 +85,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     from tests.cycle.test_decisionfile import DECIDED
 
     text = DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10")
-    store_decisions(settings, parse_decisions(text, "beslut.toml"), now=PLANNED)
+    store_decisions(settings, parse_decisions(text, "beslut.toml"), now=HELD)
     from sqlmodel import select
 
     from models.decisions import Commission
@@ -93,7 +93,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
     with reading(settings) as s:
         first = s.exec(select(Commission).where(Commission.title == "Ta fram underlag")).one()
-    report(settings, first.id, CommissionStatus.PAGAR, "Enkät ute", by="admin:t", now=PLANNED)
+    report(settings, first.id, CommissionStatus.PAGAR, "Enkät ute", by="admin:t", now=HELD)
     publish_feeds(settings, today=TODAY, now=NOW)
     port = free_port()
     argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(settings.publish_dir)]

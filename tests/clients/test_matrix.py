@@ -213,7 +213,8 @@ def test_vdirsyncer_keeps_every_item_and_khal_shows_them(site: Site, tmp_path: P
 
 def test_an_owners_assignment_is_a_to_do_in_their_feed(site: Site, ical_lib: object) -> None:
     """Lena's feed holds her assignment as a VTODO due on its time frame, in progress, and
-    as an all-day "Tidsram" event; libical keeps both; the restricted one is not there."""
+    as an all-day "Tidsram" event; libical keeps both; the restricted one her group
+    carries is there with its time frame only – no title, CLASS:CONFIDENTIAL."""
     lena = next(
         p
         for p in site.feeds()
@@ -226,6 +227,13 @@ def test_an_owners_assignment_is_a_to_do_in_their_feed(site: Site, ical_lib: obj
     assert int(todo["SEQUENCE"]) == 1 and "Senaste rapport: Enkät ute" in str(todo["DESCRIPTION"])
     events = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("Tidsram:")]
     assert [e["DTSTART"].dt for e in events] == [dt.date(2027, 4, 30)]
-    assert b"Samordna remissvaren" not in content  # restricted: never in a feed
+    assert b"Samordna remissvaren" not in content  # restricted: no details in any feed
+    (hidden,) = [t for t in calendar.walk("VTODO") if str(t["SUMMARY"]).startswith("Uppdrag med")]
+    assert str(hidden["SUMMARY"]) == "Uppdrag med begränsad offentlighet"
+    assert str(hidden["CLASS"]) == "CONFIDENTIAL" and hidden["DUE"].dt == dt.date(2027, 9, 30)
+    assert "OSL" not in str(hidden["DESCRIPTION"])  # nor the reason
     checked = libical.check(ical_lib, content)  # type: ignore[arg-type]
     assert checked.errors == [] and checked.text.count("Uppdrag: Ta fram underlag") == 1
+    assert checked.text.count("Uppdrag med begränsad offentlighet") == 1
+    public = [p for p in site.feeds() if p.parent.name != "p"]
+    assert public and not any(b"begr\xc3\xa4nsad offentlighet" in p.read_bytes() for p in public)

@@ -483,6 +483,7 @@ def decided(site: Site) -> dict[str, str]:
         '\n[[decision.assignment]]\ntitle = "Bjud in regionerna"\nowner = "person:anna-berg"\n'
         "due = 2027-02-26\n"
     )
+    site.clock[0] = local("2027-01-08T09:00")  # the day after the council
     store_decisions(site.settings, parse_decisions(text, "beslut.toml"), now=site.clock[0])
     with reading(site.settings) as s:
         return {c.title: c.id for c in s.exec(select(Commission))}
