@@ -1,11 +1,13 @@
-"""``arshjul decisions import``, ``assignments`` and ``report-assignment``: decisions with the
-assignments (uppdrag) they give, their statuses and reports (docs/decisions.md)."""
+"""``arshjul decisions import|list|remove``, ``assignments`` and ``report-assignment``:
+decisions with the assignments (uppdrag) they give, their statuses and reports
+(docs/decisions.md)."""
 
 from __future__ import annotations
 
 import getpass
 
 from cycle.decisions import REPORTABLE, CommissionStatus, reportable
+from cycle.errors import PlanError
 from cycle.swedish import format_date
 
 from .arguments import ORG, STORED, Command, Invocation, option, year
@@ -53,6 +55,35 @@ def report(call: Invocation) -> int:
     return 0
 
 
+def listed(call: Invocation) -> int:
+    """The organisation's recorded decisions with their ids."""
+    from services.decisions import list_decisions
+
+    found = list_decisions(call.settings, call.args.org, year=call.args.year)
+    for d in found:
+        call.say(f"{d.id}  {format_date(d.day)}  {d.body}: {d.title}  ({d.commissions} uppdrag)")
+    call.say(f"{len(found)} beslut.")
+    return 0
+
+
+def remove(call: Invocation) -> int:
+    """Take back a decision or assignment recorded by mistake."""
+    from services.decisions import remove_recorded
+
+    try:
+        title = remove_recorded(
+            call.settings, call.args.id, by=f"admin:{getpass.getuser()}", now=call.now
+        )
+    except LookupError:
+        raise PlanError(
+            "inget beslut eller uppdrag har det id:t (se arshjul decisions list)",
+            field="ID",
+            value=call.args.id,
+        ) from None
+    call.say(f"Borttaget: {title}")
+    return 0
+
+
 COMMANDS = (
     Command(
         "decisions",
@@ -66,6 +97,27 @@ COMMANDS = (
                 "fil två gånger ändrar ingenting; ett fel i filen sparar ingenting.",
                 (FILE, *STORED),
                 import_file,
+            ),
+            Command(
+                "list",
+                "visa registrerade beslut med sina id:n",
+                None,
+                (
+                    ORG,
+                    option("--year", type=year, metavar="ÅR", help="beslut detta år"),
+                    *STORED,
+                ),
+                listed,
+            ),
+            Command(
+                "remove",
+                "ta bort ett beslut eller uppdrag som registrerats av misstag",
+                "Tar bort beslutet (med dess uppdrag) eller uppdraget, och dess punkt på "
+                "återrapporteringsmötets dagordning om mötet inte har börjat. Ett uppdrag "
+                "som har fått rapporter är historia och tas inte bort; sätt status avbrutet "
+                "i stället. Används t.ex. när en rubrik har rättats i beslutsfilen.",
+                (option("id", metavar="ID", help="beslutets eller uppdragets id"), *STORED),
+                remove,
             ),
         ),
     ),

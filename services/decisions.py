@@ -4,6 +4,7 @@ with its filters, and a status report with the reporter kept (``models.decisions
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlmodel import col, select
 
@@ -11,12 +12,18 @@ from cycle import CycleDefinition
 from cycle.decisions import CommissionStatus, CommissionView, is_open
 from cycle.definitions import Role
 from cycle.times import local_date
+from models.audit import log_act
 from models.decisions import (
+    Commission,
+    Decision,
     commissions_of,
     filter_commissions,
     member_bodies,
+    remove_commission,
+    remove_decision,
     report_commission,
 )
+from models.tables import Body, Meeting
 
 from .cyclefiles import load_cycles
 from .settings import Settings
@@ -107,6 +114,72 @@ def report_as_owner(
     return report(settings, commission, status, text, by=person, now=now)
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedLine:
+    """A decision as an admin lists it: its id, where it was taken, what it gave."""
+
+    id: str
+    day: dt.date
+    body: str
+    title: str
+    commissions: int
+
+
+def list_decisions(
+    settings: Settings, organisation: str, *, year: int | None = None
+) -> list[RecordedLine]:
+    """The organisation's recorded decisions (of ``year``), by meeting day.
+
+    Raises:
+        DefinitionError: an unknown organisation.
+    """
+    load_cycles(settings.cycles_dir, organisation)
+    with reading(settings) as session:
+        rows = session.exec(
+            select(Decision, Meeting, Body)
+            .join(Meeting, col(Meeting.id) == col(Decision.meeting))
+            .join(Body, col(Body.key) == col(Meeting.body))
+            .where(Decision.organisation == organisation)
+            .order_by(col(Meeting.start), col(Decision.title))
+        ).all()
+        given: dict[str, int] = {}
+        for c in session.exec(select(Commission.decision)):
+            given[c] = given.get(c, 0) + 1
+    return [
+        RecordedLine(d.id, local_date(m.start), b.name, d.title, given.get(d.id, 0))
+        for d, m, b in rows
+        if year is None or local_date(m.start).year == year
+    ]
+
+
+def remove_recorded(settings: Settings, what: str, *, by: str, now: dt.datetime) -> str:
+    """Take back a decision (with its assignments) or an assignment recorded by mistake
+    – a renamed title in a decisions file, say; returns its title.
+
+    Raises:
+        LookupError: no decision or assignment has that id.
+        PlanError: an assignment with status reports (history: cancel it instead).
+    """
+    with writing(settings) as session:
+        row: Decision | Commission | None = session.get(Decision, what)
+        if row is not None:
+            remove_decision(session, what, now=now)
+        elif (row := session.get(Commission, what)) is not None:
+            remove_commission(session, what, now=now)
+        else:
+            raise LookupError(what)
+        log_act(
+            session,
+            flow="record-corrected",
+            parameters={"removed": what},
+            triggered_by=by,
+            rows_changed=1,
+            message=f"Borttaget ur besluten: {row.title}",
+            now=now,
+        )
+        return row.title
+
+
 def record_example_decisions(settings: Settings, today: dt.date, *, now: dt.datetime) -> int:
     """For the demo: in each organisation, an example decision at the first meeting this
     year that has been held, with two assignments – one past its time frame (late, with
@@ -114,7 +187,6 @@ def record_example_decisions(settings: Settings, today: dt.date, *, now: dt.date
     described as example data; returns the rows written."""
     from cycle.decisionfile import Decisions
     from cycle.decisions import CommissionSpec, DecisionSpec, Owner
-    from models.tables import Meeting
 
     from .yearly import store_decisions
 

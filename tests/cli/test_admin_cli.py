@@ -312,3 +312,38 @@ def test_a_restricted_decision_restricts_what_it_gives(workspace: Path) -> None:
             for i in s.exec(select(AgendaItem).where(AgendaItem.source == "återrapportering"))
         ]
     assert titles == ["Återrapportering av uppdrag (begränsad offentlighet)"]
+
+
+def test_a_renamed_decision_is_taken_back_by_id_with_its_report_back_item(
+    workspace: Path,
+) -> None:
+    from models.tables import AgendaItem
+    from tests.cycle.test_decisionfile import DECIDED
+
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    file = workspace / "beslut.toml"
+    text = DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10")
+    file.write_text(text)
+    assert run_on("2027-01-08", "decisions", "import", str(file))[0] == 0
+    # the title is corrected in the file: importing it again adds the corrected decision
+    file.write_text(text.replace('title = "Ta fram underlag"', 'title = "Ta fram ett underlag"'))
+    assert run_on("2027-01-09", "decisions", "import", str(file))[0] == 0
+    out = run_on("2027-01-09", "assignments", "--org", "mini")[1]
+    assert "Ta fram underlag " in out and "Ta fram ett underlag" in out
+    old = next(line.split()[0] for line in out.splitlines() if "Ta fram underlag " in line)
+    code, out, _ = run_on("2027-01-09", "decisions", "remove", old)
+    assert (code, out) == (0, "Borttaget: Ta fram underlag\n")
+    out = run_on("2027-01-09", "assignments", "--org", "mini")[1]
+    assert "Ta fram underlag " not in out and out.splitlines()[-1].startswith("2 uppdrag")
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    with read_session(engine) as s:
+        titles = [
+            i.title
+            for i in s.exec(select(AgendaItem).where(AgendaItem.source == "återrapportering"))
+        ]
+    assert titles == ["Återrapportering: Ta fram ett underlag"]
+    # the decision is listed with its id; an unknown id is a Swedish error
+    code, out, _ = run_on("2027-01-09", "decisions", "list", "--org", "mini", "--year", "2027")
+    assert code == 0 and "(2 uppdrag)" in out and out.endswith("1 beslut.\n")
+    code, _, err = run_on("2027-01-09", "decisions", "remove", "finns-inte")
+    assert code == 2 and "inget beslut eller uppdrag har det id:t" in err
