@@ -11,7 +11,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from calendars.followup import follow_up, render_follow_up_html, render_follow_up_pdf
+from calendars.followup import render_follow_up_html, render_follow_up_pdf
 from calendars.reports import render_follow_up_report, render_priorities
 from cycle import swedish_calendar
 from cycle.definitions import SeriesKind, with_series
@@ -31,6 +31,7 @@ from .runtime.prefect_tasks import (
     read_commissions,
     read_context,
     read_cycles,
+    read_follow_up,
     read_meetings,
     read_year,
     save_plans,
@@ -120,15 +121,14 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
             meetings = read_meetings(settings, slug, year, now, SeriesKind.UPPFOLJNING)
             items, _ = read_year(settings, slug, year)
             meeting = meetings[0] if meetings else None
-            day = local_date(meeting.start) if meeting else None
             tasks = plan_status_tasks(d, meeting, items, calendar) if meeting else ()
             commissions = read_commissions(settings, slug, year, now)
             drafts = draft_assignments(slug, year, items, commissions)
             record.rows_changed += store_follow_up(settings, slug, year, items, tasks, drafts, now)
-            items, _ = read_year(settings, slug, year)
             path = report_path(settings, slug, "uppfoljning", year)
-            # the report as Markdown, an accessible page and a PDF to file, side by side
-            report = follow_up(d.organisation.name, year, items, drafts, day, commissions)
+            # the report as Markdown, an accessible page and a PDF to file, side by side –
+            # made from what is now stored, as an archive of the year makes it again
+            report = read_follow_up(settings, slug, year, now)
             store_report(path, render_follow_up_report(report))
             store_report(path.with_suffix(".html"), render_follow_up_html(report))
             store_report(path.with_suffix(".pdf"), render_follow_up_pdf(report))

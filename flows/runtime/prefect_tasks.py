@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from calendars.followup import FollowUp
 from calendars.messages import Sender
 from cycle import CycleDefinition, PlanError, YearPlan
 from cycle.decisions import CommissionView
@@ -44,6 +45,7 @@ from services.conflicts import stored_double_bookings
 from services.cyclefiles import load_cycles
 from services.decisions import commissions_to_follow_up
 from services.feeds import publish_feeds
+from services.followup import follow_up_of
 from services.plan import PlanContext, YearOutcome, plan_context, store_plans
 from services.reminders import Preview, Queued, Sent, preview_reminders, queue_reminders, send_due
 from services.reports import write_report
@@ -138,6 +140,12 @@ def read_commissions(
 ) -> list[CommissionView]:
     """The assignments the year-end follow-up of ``year`` reports on, as at ``now``."""
     return commissions_to_follow_up(settings, org, year, now=now)
+
+
+@io_task("läs-uppföljning")
+def read_follow_up(settings: Settings, org: str, year: int, now: dt.datetime) -> FollowUp:
+    """The year-end follow-up report's content from what is stored, as at ``now``."""
+    return follow_up_of(settings, org, year, now=now)
 
 
 @io_task("läs-möten")

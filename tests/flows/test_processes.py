@@ -82,8 +82,8 @@ def test_plan_year_twice_changes_nothing_the_second_time(workspace: Path) -> Non
     assert "flödesfiler" not in runs[1].message
 
 
-def _decide(workspace: Path, decisions: Decisions) -> None:
-    store_decisions(run_settings(), decisions, now=NOW)
+def _decide(workspace: Path, decisions: Decisions, now: dt.datetime = NOW) -> None:
+    store_decisions(run_settings(), decisions, now=now)
 
 
 def test_the_wheel_closes_follow_up_feeds_next_prioritisation(workspace: Path) -> None:
@@ -313,7 +313,8 @@ def test_the_follow_up_reports_the_years_assignments_and_drafts_the_open_ones(
             ),
         ),
     )
-    _decide(workspace, Decisions(JH, 2027, (), (), (), (spec,)))
+    held = dt.datetime(2027, 1, 22, 9, tzinfo=dt.UTC)  # the day after the meeting
+    _decide(workspace, Decisions(JH, 2027, (), (), (), (spec,)), now=held)
     with writing(settings) as s:
         ids = {c.title: c.id for c in s.exec(select(Commission))}
         report_commission(
