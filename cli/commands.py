@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (
+    archive,
     completion,
     database,
     decisions,
@@ -38,6 +39,9 @@ ORDER = (
     "decisions",
     "assignments",
     "report-assignment",
+    "archive",
+    "archive-check",
+    "archive-import",
     "db",
     "remind",
     "outbox",
@@ -50,6 +54,7 @@ ORDER = (
 _BY_NAME = {
     c.name: c
     for group in (
+        archive,
         plan,
         runs,
         meetings,
