@@ -162,8 +162,17 @@ def _past(settings: Settings, now: dt.datetime) -> dict[str, tuple[object, ...]]
     return meetings | tasks
 
 
-def simulate(work: Path, cycle_text: str, smtp: SmtpSettings) -> YearRun:
+def simulate(
+    work: Path,
+    cycle_text: str,
+    smtp: SmtpSettings,
+    on_day: Callable[[Settings, dt.datetime], None] | None = None,
+) -> YearRun:
     """Walk the clock from 1 December 2026 to 31 January 2028 (see the module docstring).
+
+    ``on_day`` is called every afternoon, after the officials' ticks, with the settings
+    and the moment: what people do on chosen days (a test records decisions, reports on
+    assignments in a browser, runs the year-end follow-up).
 
     Raises:
         AssertionError: a save changed what had already happened.
@@ -234,6 +243,8 @@ def simulate(work: Path, cycle_text: str, smtp: SmtpSettings) -> YearRun:
                 else:
                     complete_task(s, task.id, now=afternoon)
                     run.tasks_done += 1
+        if on_day is not None:
+            on_day(settings, afternoon)
         if day.weekday() == 0 or day in EDITS or day == LAST:
             publish_feeds(settings, today=day, now=morning)
             run.exports += 1

@@ -184,9 +184,7 @@ def render_commission(c: CommissionView) -> bytes:
     done, cancelled = c.status is CommissionStatus.KLART, c.status is CommissionStatus.AVBRUTET
     changed = c.updated_at or dt.datetime.combine(c.decided_on, dt.time(0), tzinfo=STOCKHOLM)
     report = (
-        f"\nSenaste rapport: {printable(c.last_report)}"
-        if c.last_report and not restricted
-        else ""
+        f"\nSenaste rapport: {printable(c.last_report)}" if c.last_report and not restricted else ""
     )
     what = (
         "Uppdraget har begränsad offentlighet; detaljerna finns på din personliga sida"

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from cycle.agenda import call_window
+from cycle.decisions import CommissionView, Publicity
 from cycle.definitions import Role
 from cycle.published import (
     PublishedBody,
@@ -86,6 +87,7 @@ class Lookup:
     people: Mapping[str, PublishedPerson]
     organisations: Mapping[str, str]
     items: Mapping[str, PublishedItem] = field(default_factory=dict)
+    commissions: Mapping[str, CommissionView] = field(default_factory=dict)
 
 
 # (person key, task id, the message's day) -> the address of a signed "klar" link
@@ -152,6 +154,28 @@ def render_draft(
             "",
             done(t),
         ]
+    elif r.kind is Kind.ASSIGNMENT:
+        c = look.commissions[r.commission or ""]
+        restricted = c.publicity is Publicity.BEGRANSAD
+        what = "Ett uppdrag med begränsad offentlighet" if restricted else f"Uppdraget ”{c.title}”"
+        subject = (
+            f"Uppdrag med begränsad offentlighet – tidsram {format_date(c.due)}"
+            if restricted
+            else f"Uppdrag: {c.title} – tidsram {format_date(c.due)}"
+        )
+        lines = [
+            f"Hej {person.name}!",
+            "",
+            f"{what} från {c.body} {format_date(c.decided_on)} ska vara klart senast "
+            f"{format_date(c.due)}. Status nu: {c.status.value}.",
+        ]
+        if c.owner_key != f"person:{r.recipient}":
+            lines.append(f"Uppdraget ligger på {c.owner}.")
+        lines += ["", "Rapportera hur arbetet går – varje rapport sparas med datum."]
+        if restricted:
+            lines.append("Detaljerna finns på din sida.")
+        if page:
+            lines += ["", Link("Rapportera uppdraget", f"{page}#uppdrag", action=True)]
     elif r.task is not None:
         t, m = look.tasks[r.task], look.meetings[r.meeting or ""]
         verb = "Påminnelse" if r.kind is Kind.REMINDER else "Uppgift"

@@ -164,7 +164,8 @@ class Published:
     items: tuple[PublishedItem, ...] = ()  # items people sent in, for their answers
     series: tuple[PublishedSeries, ...] = ()
     memberships: tuple[PublishedMembership, ...] = ()
-    # public assignments (uppdrag) from decisions, as they stand at ``as_of``
+    # assignments (uppdrag) from decisions, as they stand at ``as_of`` (restricted ones
+    # too: their owners hear of them; public pages and feeds leave them out)
     commissions: tuple[CommissionView, ...] = ()
 
 

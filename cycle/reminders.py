@@ -6,7 +6,9 @@ one late notice, to its holders and the lead of its group. For each meeting that
 begun: a notice to everyone invited (an update when the meeting has changed since, a
 cancellation when it is cancelled). While a meeting's call for items is open: an
 invitation to send items, to everyone invited; when an item sent in is decided on: the
-answer, to its sender. Each Monday: a digest per person. Every message
+answer, to its sender. For each open assignment (uppdrag) from a decision: a prompt to
+report on it two weeks before its time frame ends, to its owner – a person, or the lead
+of the body that owns it. Each Monday: a digest per person. Every message
 carries the moment after which it would be stale (a deadline passed, a meeting begun), so
 it is never sent after that.
 Every reminder has an idempotency key – what it is about, its kind, the recipient and the
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .agenda import call_window
+from .decisions import CLOSED
 from .definitions import ReminderPolicy, Role
 from .published import Published, PublishedMeeting, PublishedTask
 from .status import ItemStatus, TaskStatus
@@ -42,6 +45,7 @@ class Kind(StrEnum):
     CALL = "inbjudan till ärenden"
     ANSWER = "besked om ärende"
     WELCOME = "din sida"
+    ASSIGNMENT = "uppdrag"  # an assignment's time frame draws near
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class Reminder:
     task: str | None = None
     tasks: tuple[str, ...] = ()  # a digest's tasks
     item: str | None = None  # an answer's agenda item
+    commission: str | None = None  # an assignment's id
     sequence: int = 0
     stale_at: dt.datetime | None = None  # never sent from this moment on (None: no limit)
 
@@ -207,6 +212,8 @@ def schedule_reminders(
             )
     for r in _calls_and_answers(published, meetings):
         add(r)
+    for r in _assignment_prompts(published, calendar, today):
+        add(r)
     out.extend(_digests(published, meetings, first, last))
     return tuple(sorted(out, key=lambda r: (r.send_on, r.key)))
 
@@ -251,6 +258,45 @@ def _calls_and_answers(
                 stale_at=meeting.start,
             )
         )
+    return out
+
+
+ASSIGNMENT_PROMPT = 10  # working days before an assignment's time frame ends
+# who of an owning body is asked to report: its lead, else every member
+BODY_LEADS = (Role.SAMMANKALLANDE, Role.ORDFORANDE)
+
+
+def _assignment_prompts(
+    published: Published, calendar: WorkCalendar, today: dt.date
+) -> list[Reminder]:
+    """A prompt per open assignment, ``ASSIGNMENT_PROMPT`` working days before its time
+    frame ends (stale once the day has passed); a changed time frame is a new prompt."""
+    members: dict[str, list[tuple[str, Role]]] = defaultdict(list)
+    for ms in published.memberships:
+        if ms.overlaps(today, today):
+            members[ms.body].append((ms.person, ms.role))
+    out = []
+    for c in published.commissions:
+        if c.status in CLOSED or c.due < today:
+            continue
+        kind, _, key = c.owner_key.partition(":")
+        if kind == "person":
+            owners: tuple[str, ...] = (key,)
+        else:
+            led = [p for role in BODY_LEADS for p, r in members[key] if r is role]
+            owners = tuple(dict.fromkeys(led or [p for p, _ in members[key]]))
+        send_on = calendar.add_working_days(c.due, -ASSIGNMENT_PROMPT, avoid_klamdagar=False)
+        for person in owners:
+            out.append(
+                Reminder(
+                    reminder_key(Kind.ASSIGNMENT, f"{c.id}@{c.due.isoformat()}", person, 0),
+                    Kind.ASSIGNMENT,
+                    person,
+                    send_on,
+                    commission=c.id,
+                    stale_at=_midnight_after(c.due),
+                )
+            )
     return out
 
 

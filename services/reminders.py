@@ -217,6 +217,7 @@ def _lookup(published: Published) -> Lookup:
         {p.key: p for p in published.people},
         published.organisations,
         {i.id: i for i in published.items},
+        {c.id: c for c in published.commissions},
     )
 
 

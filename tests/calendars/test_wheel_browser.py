@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,14 @@ def serious(driver) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def browser() -> Iterator[object]:
+    with chromium() as driver:
+        yield driver
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium driven by the system chromedriver; skips (or, with
+    ARSHJUL_REQUIRE_BROWSER=1, fails) the test when the browser or axe-core is missing."""
     missing = [
         name
         for name, found in (

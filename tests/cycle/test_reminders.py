@@ -133,3 +133,67 @@ def test_a_change_that_a_subscribed_calendar_cannot_show_in_time_is_mailed_at_on
     # without fetch notes the schedule is the policy's, for everyone
     plain = schedule()
     assert {r.send_on for r in plain if r.kind is Kind.UPDATE} == {dt.date(2027, 3, 8)}
+
+
+def _assignment(owner: str, due: dt.date, status: str = "pågår") -> object:
+    from cycle.decisions import CommissionStatus, CommissionView, Publicity
+
+    return CommissionView(
+        f"c-{owner}",
+        "x",
+        "Kartlägg behoven",
+        "",
+        "Gruppen",
+        "Gruppen",
+        owner,
+        due,
+        CommissionStatus(status),
+        "Beslut",
+        dt.date(2027, 1, 7),
+        "Rådet",
+        None,
+        Publicity.OFFENTLIG,
+    )
+
+
+def test_an_assignment_is_prompted_two_weeks_before_its_time_frame_to_its_owner(
+    calendar: WorkCalendar,
+) -> None:
+    from cycle.published import PublishedMembership
+
+    due = dt.date(2027, 4, 30)  # a Friday; ten working days before: Friday 16 April
+    members = (
+        PublishedMembership("x/lena", "x/grupp", Role.SAMMANKALLANDE),
+        PublishedMembership("x/olle", "x/grupp", Role.LEDAMOT),
+        PublishedMembership("x/ulla", "x/tyst", Role.LEDAMOT),
+    )
+    commissions = (
+        _assignment("person:x/anna", due),
+        _assignment("body:x/grupp", due),  # the group's lead is asked, not every member
+        _assignment("body:x/tyst", due),  # a group without a lead: every member
+        _assignment("person:x/klar", due, "klart"),  # finished: nothing to ask
+    )
+
+    def prompts(as_of: dt.datetime) -> list[tuple[str, dt.date, dt.datetime | None]]:
+        published = Published(
+            dt.date(2027, 1, 1),
+            dt.date(2027, 12, 31),
+            as_of,
+            memberships=members,
+            commissions=commissions,  # type: ignore[arg-type]
+        )
+        found = schedule_reminders(
+            published, {}, calendar, first=dt.date(2027, 1, 1), last=dt.date(2027, 12, 31)
+        )
+        return sorted(
+            (r.recipient, r.send_on, r.stale_at) for r in found if r.kind is Kind.ASSIGNMENT
+        )
+
+    end_of_due = dt.datetime(2027, 5, 1, tzinfo=STOCKHOLM)
+    assert prompts(dt.datetime(2027, 2, 1, tzinfo=dt.UTC)) == [
+        ("x/anna", dt.date(2027, 4, 16), end_of_due),
+        ("x/lena", dt.date(2027, 4, 16), end_of_due),
+        ("x/ulla", dt.date(2027, 4, 16), end_of_due),
+    ]
+    # once the time frame has passed, no prompt any more
+    assert prompts(dt.datetime(2027, 5, 2, tzinfo=dt.UTC)) == []
