@@ -8,8 +8,8 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 import os
+import shutil
 import subprocess
 from pathlib import Path
 

@@ -113,3 +113,62 @@ def test_an_owner_reports_an_assignment_in_a_browser(site: Site, browser) -> Non
     with reading(site.settings) as s:
         row = s.get(Commission, ids["Ta fram underlag"])
         assert row is not None and row.status == "klart"
+
+
+def test_a_coordinator_records_a_decision_in_a_browser(site: Site, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The record page in Chromium: a decision, then an assignment from its form (opened
+    from its summary), with the page scanned by axe-core at desktop and phone width."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from sqlmodel import select
+
+    from models.decisions import Commission, Decision
+    from tests.services.test_reminders import local
+    from tests.web.test_record import meeting_on
+
+    january = meeting_on(site, "2027-01-07")
+    site.clock[0] = local("2027-01-07T15:30")  # the council is meeting
+    with reading(site.settings) as s:
+        token = live_token(s, LENA)
+    page = f"{site.url}/p/{token}/moten/{january.id}/beslut"
+
+    def submit(form) -> None:  # type: ignore[no-untyped-def]
+        before = browser.find_element(By.TAG_NAME, "html")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(browser, 20).until(expected_conditions.staleness_of(before))
+
+    browser.set_window_size(1100, 1500)
+    browser.get(page)
+    form = browser.find_element(By.CSS_SELECTOR, "form input[name=atgard][value=beslut]")
+    form = form.find_element(By.XPATH, "./ancestor::form")
+    form.find_element(By.ID, "titel").send_keys("Gemensam kartläggning")
+    form.find_element(By.CSS_SELECTOR, "input[name=typ][value='ställningstagande']").click()
+    form.find_element(By.ID, "text").send_keys("Rådet står bakom en gemensam kartläggning.")
+    submit(form)
+    assert "Beslutet är registrerat" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    browser.find_element(By.CSS_SELECTOR, "details summary").click()
+    form = browser.find_element(By.CSS_SELECTOR, "details form")
+    form.find_element(By.NAME, "titel").send_keys("Kartlägg behoven")
+    Select(form.find_element(By.NAME, "agare")).select_by_value("person:lena-sjo")
+    # a date field as a person fills it in: the browser's own widget, typed in
+    browser.execute_script(
+        "arguments[0].value = '2027-04-30'", form.find_element(By.NAME, "tidsram")
+    )
+    Select(form.find_element(By.NAME, "aterrapport")).select_by_index(4)
+    submit(form)
+    assert "Uppdraget är registrerat" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    with reading(site.settings) as s:
+        assert s.exec(select(Decision.kind)).one() == "ställningstagande"
+        commission = s.exec(select(Commission)).one()
+    assert commission.owner_person == LENA and commission.report_meeting is not None
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (1100, 390):
+        browser.set_window_size(width, 1500)
+        browser.get(page)
+        browser.find_element(By.CSS_SELECTOR, "details summary").click()  # the form open
+        assert serious(browser) == [], width
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth"
+        ), width
+        browser.save_screenshot(str(ARTIFACTS / f"beslut-{width}.png"))

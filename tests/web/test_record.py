@@ -18,14 +18,7 @@ from models.tokens import live_token
 from services.minutes import record_decision_on_page
 from services.storage import reading
 from tests.services.test_reminders import local
-from tests.web.test_answers import (  # noqa: F401
-    ANNA,
-    LENA,
-    Site,
-    planned,
-    post_form,
-    site,
-)
+from tests.web.test_answers import ANNA, LENA, Site, post_form
 
 pytestmark = pytest.mark.slow
 KARIN = "mini/karin-ek"
@@ -69,7 +62,7 @@ def test_decisions_wait_until_the_meeting_is_held(site: Site) -> None:
 
 def test_a_coordinator_records_decisions_and_assignments_on_the_meetings_page(
     site: Site,
-    planned: CycleDefinition,  # noqa: F811
+    planned: CycleDefinition,
 ) -> None:
     january, may = (
         meeting_on(site, "2027-01-07"),
