@@ -16,7 +16,13 @@ from enum import StrEnum
 
 from cycle.decisions import CommissionView
 from cycle.definitions import Role
-from cycle.published import Published, PublishedMeeting, PublishedPerson, PublishedTask
+from cycle.published import (
+    Published,
+    PublishedMeeting,
+    PublishedPerson,
+    PublishedTask,
+    shown_name,
+)
 from cycle.text import printable
 from cycle.times import STOCKHOLM
 
@@ -81,6 +87,9 @@ class Feed:
         return '"' + self.digest[:32] + '"'
 
 
+EXAMPLE_FEED = "Exempeldata: tider, platser och personer är inte beslutade."
+
+
 def _alone(render: Callable[[], bytes], what: str, key: str, title: str) -> bytes:
     """One component's bytes; a row that cannot be rendered is left out of every feed
     and named in the log (``what`` ``key`` (``title``)), so it never stops the export of
@@ -140,7 +149,8 @@ class _Renderer:
 
     def _context(self, m: PublishedMeeting) -> MeetingContext:
         body = self.bodies[m.body]
-        return MeetingContext(body.name, body.kind, self.base_url)
+        example = m.organisation in self.published.examples
+        return MeetingContext(body.name, body.kind, self.base_url, example)
 
     def meeting_print(self, m: PublishedMeeting) -> str:
         """The fingerprint of a meeting's event (only with a cache)."""
@@ -242,6 +252,8 @@ class _Renderer:
         commissions: Iterable[CommissionView] = (),
     ) -> Feed:
         meetings, tasks, commissions = list(meetings), list(tasks), list(commissions)
+        if organisation in self.published.examples:  # said in the calendar's own name
+            name, description = shown_name(name, True), f"{EXAMPLE_FEED} {description}"
         stamps = [self._changed[m.id] for m in meetings] + [self._changed[t.id] for t in tasks]
         stamps += [c.updated_at for c in commissions if c.updated_at is not None]
         empty = dt.datetime.combine(self.published.first_day, dt.time(0), tzinfo=dt.UTC)

@@ -57,11 +57,19 @@ class MeetingContext:
     body_name: str
     body_kind: str
     base_url: str = ""
+    example: bool = False  # the organisation's cycle is example data: tentative, said so
+
+
+EXAMPLE_LINE = (
+    "Exempel: tid, plats och deltagare är exempeldata i Årshjul – inte ett beslutat möte."
+)
 
 
 def meeting_description(m: PublishedMeeting, ctx: MeetingContext) -> str:
-    """Swedish DESCRIPTION: body, place, moves and cancellation, agenda, link."""
-    lines = [f"Organ: {ctx.body_name}"]
+    """Swedish DESCRIPTION: body, place, moves and cancellation, agenda, link – first of
+    all, for an example cycle, that it is one."""
+    lines = [EXAMPLE_LINE] if ctx.example else []
+    lines.append(f"Organ: {ctx.body_name}")
     if m.location:
         lines.append(f"Plats: {m.location}")
     if m.held:
@@ -97,7 +105,11 @@ def render_meeting(m: PublishedMeeting, ctx: MeetingContext) -> bytes:
         stamp=m.last_changed.astimezone(dt.UTC),
         created=m.created_at.astimezone(dt.UTC),
         last_modified=m.last_changed.astimezone(dt.UTC),
-        status=icalendar.STATUS.CANCELLED if m.cancelled else icalendar.STATUS.CONFIRMED,
+        status=icalendar.STATUS.CANCELLED
+        if m.cancelled
+        else icalendar.STATUS.TENTATIVE
+        if ctx.example
+        else icalendar.STATUS.CONFIRMED,
         transparency=icalendar.TRANSP.TRANSPARENT if m.cancelled else icalendar.TRANSP.OPAQUE,
         url=f"{ctx.base_url}/m/{m.id}" if ctx.base_url else None,
     )

@@ -106,16 +106,19 @@ def render_draft(
     sender: Sender,
     base_url: str,
     done_link: DoneLink | None = None,
+    preview: bool = False,
 ) -> Draft | None:
-    """The message for ``r``, or None when the recipient has no e-mail address.
+    """The message for ``r``, or None when the recipient has no e-mail address or is an
+    invented person – unless ``preview`` asks for what they would get (the demo shows it,
+    never sends it).
 
     Args:
         done_link: makes the signed "Markera som klar" address of a task for the
             recipient; without it, task messages name the admin command instead.
     """
     person = look.people[r.recipient]
-    if not person.email:
-        return None
+    if not person.email or (person.example and not preview):
+        return None  # nobody to write to, or an invented person: never mailed
     feed = f"{base_url}/p/{person.token}.ics" if person.token else None
     page = f"{base_url}/p/{person.token}/" if person.token else None
 

@@ -26,6 +26,7 @@ from cycle.published import (
     PublishedMeeting,
     PublishedSeries,
     PublishedTask,
+    shown_name,
 )
 from cycle.status import TaskStatus
 from cycle.swedish import format_date, format_time
@@ -96,7 +97,8 @@ def render_pages(
     linked = years_with_meetings(published)
     series = {s.key: s for s in published.series}
     as_of = published.as_of.astimezone(STOCKHOLM).date()
-    for slug, name in published.organisations.items():
+    for slug, plain in published.organisations.items():
+        name = shown_name(plain, slug in published.examples)  # every page says "exempel"
         bodies = [
             b
             for b in published.bodies

@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from cycle.published import EXAMPLE_SUFFIX
+
 from .feeds import Audience, Feed, FeedKind
 
 ENV = Environment(
@@ -49,7 +51,9 @@ def render_index(
                     continue
                 webcal, https = subscribe_links(base_url, f.path)
                 # the section already names the organisation
-                label = f.name.removesuffix(f" ({name})").removeprefix(f"{name} – ")
+                plain = name.removesuffix(EXAMPLE_SUFFIX)
+                label = f.name.removesuffix(EXAMPLE_SUFFIX)
+                label = label.removesuffix(f" ({plain})").removeprefix(f"{plain} – ")
                 label = label[:1].upper() + label[1:]
                 listed.append({"name": label, "webcal": webcal, "https": https})
             if listed:

@@ -113,13 +113,20 @@ def check(call: Invocation) -> int:
             f"{len(d.people)} personer, {len(d.series)} mötesserier, "
             f"{meetings} möten {'–'.join(map(str, (min(years), max(years))))}"
         )
+        if d.organisation.example:
+            call.say("  exempeldata: mötena publiceras som preliminära (example = true)")
         # reminders cannot reach these people: say so instead of skipping them silently
+        invented = 0
         for p in d.people:
-            if not p.email and any(m.person == p.id for m in d.memberships):
+            if p.example:
+                invented += 1
+            elif not p.email and any(m.person == p.id for m in d.memberships):
                 call.say(
                     f"  saknar e-postadress (får inga påminnelser): {p.name} "
                     f"[{d.organisation.slug}/{p.id}]"
                 )
+        if invented:
+            call.say(f"  {invented} exempelpersoner får aldrig e-post (example = true)")
     _warn(call, double_bookings_in(plans))
     return 0
 
@@ -154,9 +161,11 @@ def demo(call: Invocation) -> int:
         )
     export_feeds(call)
     mail = call.settings.home / DEMO_MAIL
-    sent = send_demo_mail(call, mail)
+    sent, shown = send_demo_mail(call, mail)
     call.say(
-        f"E-post: {sent} meddelanden till demons lokala e-postmottagare, sparade i {mail}/"
+        f"E-post: {sent} meddelanden till demons lokala e-postmottagare och {shown} "
+        f"förhandsvisningar av vad exempelpersoner skulle få (de får aldrig e-post), sparade i "
+        f"{mail}/"
         + ("" if call.args.no_serve else f" och att läsa på {call.settings.public_url}/_/post/")
     )
     base = call.settings.public_url.rstrip("/")

@@ -72,18 +72,20 @@ WEB_OPTIONS = (
 )
 
 
-def send_demo_mail(call: Invocation, folder: Path) -> int:
+def send_demo_mail(call: Invocation, folder: Path) -> tuple[int, int]:
     """Send everyone in the demo their "Din sida i Årshjul" and today's reminders, to a
-    mail sink on 127.0.0.1 that keeps them in ``folder``; returns how many were sent."""
-    from calendars.messages import Sender
+    mail sink on 127.0.0.1 that keeps them in ``folder``; and put beside them, marked as
+    previews, what invented people would get – they are never sent mail. Returns how many
+    were sent and how many shown."""
+    from calendars.messages import Sender, to_email
     from services.mailsink import MailSink
-    from services.reminders import queue_welcome, send_due
+    from services.reminders import preview_example_welcome, queue_welcome, send_due
     from services.secret import link_key
     from services.settings import SmtpSettings
     from services.storage import engine_for
 
     engine = engine_for(call.settings.database_url)
-    sender = Sender("arshjul@example.se")
+    sender = Sender("arshjul@region.example")
     queue_welcome(
         engine,
         today=call.today,
@@ -94,7 +96,19 @@ def send_demo_mail(call: Invocation, folder: Path) -> int:
     )
     with MailSink(folder) as sink:
         smtp = SmtpSettings(host="127.0.0.1", port=sink.port, sender=sender.address)
-        return send_due(engine, smtp, now=call.now).sent
+        sent = send_due(engine, smtp, now=call.now).sent
+    previews = preview_example_welcome(
+        engine,
+        today=call.today,
+        sender=sender,
+        base_url=call.settings.public_url,
+        now=call.now,
+        link_key=link_key(call.settings),
+    )
+    number = len(list(folder.glob("*.eml")))
+    for n, draft in enumerate(previews, start=number + 1):
+        (folder / f"{n:04d}.eml").write_bytes(bytes(to_email(draft, sender, call.now)))
+    return sent, len(previews)
 
 
 COMMANDS = (

@@ -121,6 +121,7 @@ def _organisation(t: Table) -> Organisation:
         travel_margin=dt.timedelta(minutes=t.minutes("travel_margin_minutes", most=24 * 60)),
         parties=t.texts("parties"),
         description=t.text("description", required=False, lines=True),
+        example=t.flag("example", False),
     )
     t.done()
     return org

@@ -118,6 +118,9 @@ class Organisation:
     travel_margin: dt.timedelta = dt.timedelta(0)
     parties: tuple[str, ...] = ()
     description: str = ""
+    # the file's times, places and people are examples, not decided: published as
+    # tentative and said to be examples until an admin confirms the cycle (example = false)
+    example: bool = False
 
 
 @dataclass(frozen=True, slots=True)

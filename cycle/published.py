@@ -26,6 +26,19 @@ class PublishedBody:
     public: bool
 
 
+EXAMPLE_SUFFIX = " (exempel)"  # after the name of an example cycle's organisation and feeds
+
+
+def shown_name(name: str, example: bool) -> str:
+    """An organisation's or feed's name as people see it: an example says so.
+
+    Example:
+        >>> shown_name("Region Värmland", True)
+        'Region Värmland (exempel)'
+    """
+    return f"{name}{EXAMPLE_SUFFIX}" if example else name
+
+
 @dataclass(frozen=True, slots=True)
 class PublishedPerson:
     key: str
@@ -33,6 +46,7 @@ class PublishedPerson:
     name: str
     token: str | None = None  # the personal feed's secret, if one has been issued
     email: str | None = None  # for e-mail only; never rendered into a feed
+    example: bool = False  # invented: never mailed
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +171,7 @@ class Published:
     last_day: dt.date
     as_of: dt.datetime  # the moment the statuses are for (held meetings, late tasks)
     organisations: dict[str, str] = field(default_factory=dict)  # slug -> name
+    examples: frozenset[str] = frozenset()  # organisations whose cycle is example data
     bodies: tuple[PublishedBody, ...] = ()
     people: tuple[PublishedPerson, ...] = ()
     meetings: tuple[PublishedMeeting, ...] = ()

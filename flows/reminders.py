@@ -48,14 +48,14 @@ class ReminderResult:
             f"{self.expired} för sena för att skickas"
         )
         if self.without_address:
-            text += f"; saknar e-postadress: {', '.join(self.without_address)}"
+            text += f"; får ingen e-post: {', '.join(self.without_address)}"
         return text
 
     @property
     def details(self) -> tuple[str, ...]:
         return (
             *(f"avvisad: {line}" for line in self.rejected),
-            *(f"saknar e-postadress: {name}" for name in self.without_address),
+            *(f"får ingen e-post: {name}" for name in self.without_address),
         )
 
 

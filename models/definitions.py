@@ -173,6 +173,7 @@ def save_definition(session: Session, definition: CycleDefinition, *, now: dt.da
                 "parties": "\n".join(org.parties),
                 "description": org.description,
                 "source": definition.source,
+                "example": org.example,
             },
             now=now,
         )

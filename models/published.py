@@ -27,6 +27,7 @@ from cycle.published import (
     PublishedPerson,
     PublishedSeries,
     PublishedTask,
+    shown_name,
 )
 from cycle.status import (
     ItemStatus,
@@ -237,19 +238,19 @@ def load_published(
         t.person: t.token
         for t in session.exec(select(FeedToken).where(col(FeedToken.revoked_at).is_(None)))
     }
+    orgs = session.exec(scoped(select(Organisation), Organisation.slug)).all()
     return Published(
         first_day=first_day,
         last_day=last_day,
         as_of=now,
-        organisations={
-            o.slug: o.name for o in session.exec(scoped(select(Organisation), Organisation.slug))
-        },
+        organisations={o.slug: o.name for o in orgs},
+        examples=frozenset(o.slug for o in orgs if o.example),
         bodies=tuple(
             PublishedBody(b.key, b.organisation, b.slug, b.name, b.kind, b.public)
             for b in session.exec(scoped(select(Body), Body.organisation).order_by(col(Body.key)))
         ),
         people=tuple(
-            PublishedPerson(p.key, p.organisation, p.name, tokens.get(p.key), p.email)
+            PublishedPerson(p.key, p.organisation, p.name, tokens.get(p.key), p.email, p.example)
             for p in session.exec(
                 scoped(select(Person), Person.organisation).order_by(col(Person.key))
             )
@@ -282,8 +283,9 @@ def load_published(
 
 
 def organisation_names(session: Session) -> dict[str, str]:
-    """Every organisation's name by slug (the start page lists them all)."""
-    return {o.slug: o.name for o in session.exec(select(Organisation))}
+    """Every organisation's name by slug, as the start page lists them (an example
+    cycle's name says so)."""
+    return {o.slug: shown_name(o.name, o.example) for o in session.exec(select(Organisation))}
 
 
 def _sent_items(session: Session, meetings: Sequence[str]) -> list[PublishedItem]:

@@ -47,6 +47,7 @@ class Organisation(SQLModel, table=True):
     parties: str = ""  # newline-separated; parties of an agreement
     description: str = ""
     source: str = ""
+    example: bool = False  # the cycle is example data, not yet confirmed
     updated_at: dt.datetime = Field(sa_column=stamp_column())
 
 

@@ -13,7 +13,7 @@ import smtplib
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
@@ -22,7 +22,7 @@ from calendars.messages import DoneLink, Draft, Lookup, Sender, render_draft, to
 from cycle import CycleDefinition, swedish_calendar
 from cycle.definitions import ReminderPolicy, Role
 from cycle.links import Action, link_expiry, sign_link
-from cycle.published import Published, publication_window
+from cycle.published import Published, PublishedPerson, publication_window
 from cycle.reminders import Kind, Reminder, schedule_reminders, welcome_reminders
 from cycle.subscriptions import Fetch
 from cycle.swedish import format_date, format_time
@@ -87,7 +87,7 @@ class Preview:
     @property
     def summary(self) -> str:
         missing = (
-            f"; {len(self.without_address)} saknar e-postadress" if self.without_address else ""
+            f"; {len(self.without_address)} får ingen e-post" if self.without_address else ""
         )
         return (
             f"{len(self.messages)} meddelanden skulle skickas{missing} (inget köat eller skickat)"
@@ -104,8 +104,13 @@ class Preview:
             *(_line(d) for d in today),
             *((f"Eftersläpande från dagar utan körning ({len(late)}):",) if late else ()),
             *(_line(d) for d in late),
-            *(f"saknar e-postadress: {name}" for name in self.without_address),
+            *(f"får ingen e-post: {name}" for name in self.without_address),
         )
+
+
+def unmailed(person: PublishedPerson) -> str:
+    """Who gets no message, and why: an invented person, or one without an address."""
+    return f"{person.name} ({'exempelperson' if person.example else 'ingen adress'})"
 
 
 def _line(d: Draft) -> str:
@@ -178,7 +183,7 @@ def draft_reminders(
             continue  # its moment has passed: too late to queue, too late to send
         draft = _render(r, look, sender=sender, base_url=base_url, done_link=done_link)
         if draft is None:
-            missing.add(look.people[r.recipient].name)
+            missing.add(unmailed(look.people[r.recipient]))
         else:
             drafts.append(draft)
     return drafts, sorted(missing)
@@ -318,12 +323,42 @@ def queue_welcome(
     for r in welcome_reminders(published, today=today, organisation=organisation):
         draft = _render(r, look, sender=sender, base_url=base_url, done_link=done_link)
         if draft is None:
-            missing.add(look.people[r.recipient].name)
+            missing.add(unmailed(look.people[r.recipient]))
         else:
             drafts.append(draft)
     with write_session(engine) as session:
         queued = add_messages(session, [_row(d) for d in drafts], now=now)
     return Queued(queued, 0, 0, tuple(drafts), tuple(sorted(missing)))
+
+
+PREVIEW = "Förhandsvisning – skickas aldrig: "  # the subject of a message shown, not sent
+
+
+def preview_example_welcome(
+    engine: Engine,
+    *,
+    today: dt.date,
+    sender: Sender,
+    base_url: str,
+    now: dt.datetime,
+    link_key: bytes | None,
+) -> list[Draft]:
+    """The "Din sida i Årshjul" that invented people would get, rendered for the demo to
+    show and never queued: nothing for them ever enters the outbox."""
+    with read_session(engine) as session:
+        published = load_published(session, *publication_window(today), now=now)
+    look = _lookup(published)
+    done_link = _done_links(link_key, base_url)
+    found = []
+    for r in welcome_reminders(published, today=today):
+        if not look.people[r.recipient].example:
+            continue
+        draft = render_draft(
+            r, look, sender=sender, base_url=base_url, done_link=done_link, preview=True
+        )
+        if draft is not None:
+            found.append(replace(draft, subject=PREVIEW + draft.subject))
+    return found
 
 
 def preview_reminders(

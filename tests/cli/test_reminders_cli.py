@@ -29,7 +29,7 @@ def test_remind_previews_then_sends_and_the_outbox_shows_it(
     code, out, _ = run("remind", "--dry-run", "--now", "2026-12-17T07:00")
     assert code == 0 and out.startswith("Skulle skicka ")
     assert "Kallelse: Samverkansrådet torsdag 7 januari 2027" in out
-    assert "saknar e-postadress: Karin Ek" in out
+    assert "får ingen e-post: Karin Ek (ingen adress)" in out
     assert run("outbox")[1] == "Utkorgen är tom.\n"  # a dry run queues nothing
 
     code, _, err = run("remind", "--now", "2026-12-17T07:00")
