@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .definitions import REGISTRATION_STEP, CycleDefinition, SeriesKind
+from .busy import NO_BUSY_TIME, BusyTime
+from .definitions import REGISTRATION_STEP, CycleDefinition, Series, SeriesKind
 from .errors import DefinitionError, PlanError
 from .history import held_meeting_error, meeting_has_begun
-from .plan import PlannedTask, plan_chain, shift_tasks
+from .plan import PlannedTask, blocked_because, plan_chain, shift_tasks
 from .published import PublishedMeeting, PublishedTask
 from .swedish import format_date, format_time
 from .times import STOCKHOLM
@@ -115,15 +116,20 @@ def plan_move(
     *,
     reason: str,
     now: dt.datetime,
+    busy: BusyTime = NO_BUSY_TIME,
 ) -> Move:
     """Move ``meeting`` to ``new_start`` (aware, Stockholm wall time): its chain is planned
     again from the new day, tasks a process added keep their offsets, and the note says
     from where to where and why.
 
+    The new time passes the planner's own rule (:func:`cycle.plan.blocked_because`): a
+    working day, outside the series' summer break, not past the end of a half day, not
+    in busy time the series avoids.
+
     Raises:
         HistoryError: the meeting has begun by ``now``.
-        PlanError: no reason, a new time that has passed, or a new day that is not a
-            working day for the organisation.
+        PlanError: no reason, a new time that has passed, or a new time the planner
+            would not give the meeting.
         DefinitionError: the meeting's series is no longer in the cycle file.
     """
     refuse_if_held(meeting, now)
@@ -142,9 +148,11 @@ def plan_move(
     start = new_start.astimezone(STOCKHOLM)
     day = start.date()
     avoid = definition.organisation.avoid_klamdagar
-    if off := calendar.day_off_reason(day, avoid_klamdagar=avoid):
+    minutes = int((meeting.end - meeting.start).total_seconds() // 60)
+    at = replace(series.on(day), start=start.time().replace(tzinfo=None), duration_minutes=minutes)
+    if off := blocked_because(at, day, calendar, avoid, busy):
         raise PlanError(
-            f"{format_date(day)} är inte en arbetsdag ({off})",
+            f"mötet kan inte hållas {format_date(day)} kl. {format_time(start)} ({off})",
             field="start",
             value=start.strftime("%Y-%m-%dT%H:%M"),
         )
@@ -158,6 +166,44 @@ def plan_move(
         f"{format_date(day)} kl. {format_time(start)}: {why}"
     )
     return Move(meeting.id, start, start + (meeting.end - meeting.start), tasks, note)
+
+
+def no_meeting_reason(
+    series: Sequence[Series],
+    meetings: Sequence[PublishedMeeting],
+    year: int,
+    month: int | None,
+) -> str:
+    """Why ``series`` hold no meeting in the month (or ahead, without one) – said from
+    the rules and the stored meetings, not guessed: a cancellation (with its note), the
+    summer break, or a rule that does not meet that month.
+
+    Example:
+        >>> from cycle.definitions import SeriesKind, SummerBreak
+        >>> s = Series("x", "b", "Chefssamverkansgruppen", SeriesKind.BEREDNING,
+        ...            "FREQ=MONTHLY;INTERVAL=2", dt.time(9), 120,
+        ...            summer_break=SummerBreak((7, 1), (7, 31)))
+        >>> no_meeting_reason([s], [], 2027, 7), no_meeting_reason([s], [], 2027, 2)
+        ('sommaruppehåll', 'Chefssamverkansgruppen har inget möte den månaden enligt sin regel')
+    """
+    if month is None:
+        return "inga planerade möten framöver"
+    for m in meetings:
+        local = m.start.astimezone(STOCKHOLM)
+        if m.cancelled and (local.year, local.month) == (year, month):
+            return m.note or "mötet är inställt"
+    first = dt.date(year, month, 1)
+    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    versions = [s.on(first) for s in series]
+    if versions and all(
+        v.summer_break is not None
+        and v.summer_break.contains(first)
+        and v.summer_break.contains(last)
+        for v in versions
+    ):
+        return "sommaruppehåll"
+    names = " och ".join(dict.fromkeys(v.title for v in versions)) or "serien"
+    return f"{names} har inget möte den månaden enligt sin regel"
 
 
 def cancellation_note(reason: str) -> str:

@@ -135,7 +135,8 @@ def place_meeting(
     """Place the meeting the rule gives on ``original`` onto an allowed day.
 
     The series' (or organisation's) policy says which way to move; if that would leave
-    the year, the meeting moves the other way instead, so a year's plan stays in its year.
+    the year or run into the series' summer break, the meeting moves the other way
+    instead, so a year's plan stays in its year and a break stays a break.
     """
     policy = series.holiday_policy or definition.organisation.holiday_policy
     avoid = definition.organisation.avoid_klamdagar
@@ -144,8 +145,9 @@ def place_meeting(
     if reason is not None:
         first = 1 if policy is HolidayPolicy.NEXT else -1
         for direction in (first, -first):
-            day = _next_allowed(series, original, direction, calendar, avoid, busy)
-            if day.year == original.year:
+            found = _next_allowed(series, original, direction, calendar, avoid, busy)
+            if found is not None and found.year == original.year:
+                day = found
                 break
         else:
             raise PlanError(
@@ -194,10 +196,13 @@ def blocked_because(
     busy: BusyTime = NO_BUSY_TIME,
 ) -> str | None:
     """Why a meeting of ``series`` cannot be held on ``day``, or ``None`` if it can: a
-    day off, a half day that ends before the meeting does, or busy time in a calendar
-    the series avoids."""
+    day off, the series' summer break, a half day that ends before the meeting does, or
+    busy time in a calendar the series avoids. The one rule the planner, a move off a
+    holiday or a double booking, and an admin's reschedule all ask."""
     if reason := calendar.day_off_reason(day, avoid_klamdagar=avoid_klamdagar):
         return reason
+    if series.summer_break is not None and series.summer_break.contains(day):
+        return "sommaruppehåll"
     half = calendar.half_days.get(day)
     if half is not None:
         ends = dt.datetime.combine(day, series.start) + dt.timedelta(
@@ -219,9 +224,13 @@ def _next_allowed(
     calendar: WorkCalendar,
     avoid: bool,
     busy: BusyTime,
-) -> dt.date:
+) -> dt.date | None:
+    """The nearest day that way the series can meet, or None when the way runs into its
+    summer break first: a move never crosses a break."""
     while True:
         day += dt.timedelta(days=direction)
+        if series.summer_break is not None and series.summer_break.contains(day):
+            return None
         if blocked_because(series, day, calendar, avoid, busy) is None:
             return day
 
@@ -235,7 +244,10 @@ def plan_chain(
 ) -> tuple[PlannedTask, ...]:
     """Tasks of the series' preparation chain for a meeting held on ``meeting_day``.
 
-    Called again with the new day when a meeting moves, which moves its whole chain.
+    Called again with the new day when a meeting moves, which moves its whole chain. A
+    step that would fall in the series' summer break is due on the last working day
+    before the break instead: the body is away then (a kallelse for a meeting early in
+    August goes out before the summer).
     """
     if series.chain is None:
         return ()
@@ -243,6 +255,7 @@ def plan_chain(
     tasks = []
     for step in definition.chain(series.chain).steps:
         due = calendar.add_working_days(meeting_day, step.offset, avoid_klamdagar=avoid)
+        due = before_break(series, due, calendar, avoid)
         tasks.append(
             PlannedTask(
                 id=task_id(meeting, step.id),
@@ -256,6 +269,28 @@ def plan_chain(
             )
         )
     return tuple(tasks)
+
+
+def before_break(
+    series: Series, due: dt.date, calendar: WorkCalendar, avoid_klamdagar: bool
+) -> dt.date:
+    """``due``, or – inside the series' summer break – the last working day before it.
+
+    Example:
+        >>> from cycle import swedish_calendar
+        >>> from cycle.definitions import SeriesKind, SummerBreak
+        >>> s = Series("x", "b", "Rådet", SeriesKind.MOTE, "FREQ=MONTHLY", dt.time(13), 120,
+        ...            summer_break=SummerBreak((7, 1), (7, 31)))
+        >>> before_break(s, dt.date(2027, 7, 21), swedish_calendar([2027]), True)
+        datetime.date(2027, 6, 30)
+    """
+    brk = series.summer_break
+    if brk is None or not brk.contains(due):
+        return due
+    day = due
+    while brk.contains(day) or not calendar.is_working_day(day, avoid_klamdagar=avoid_klamdagar):
+        day -= dt.timedelta(days=1)
+    return day
 
 
 def shift_tasks(

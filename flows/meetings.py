@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from prefect import flow
 
 from cycle import swedish_calendar
+from cycle.busy import NO_BUSY_TIME
 from cycle.definitions import SeriesKind, with_series
 from cycle.meetings import (
     cancellation_note,
     forum_guests,
     forum_number,
     next_meeting,
+    no_meeting_reason,
     plan_move,
     refuse_if_held,
     registration_deadline,
@@ -59,12 +61,13 @@ def describe_task(t: PublishedTask) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Preparation:
-    """An organisation's meeting of the month and its preparation tasks (no meeting: a
-    summer break, or cancelled)."""
+    """An organisation's meeting of the month and its preparation tasks, or why there is
+    none."""
 
     organisation: str
     meeting: PublishedMeeting | None
     tasks: tuple[PublishedTask, ...] = ()
+    reason: str = ""  # why there is no meeting (cycle.meetings.no_meeting_reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +78,7 @@ class MonthResult:
 
     def _headline(self, p: Preparation) -> str:
         if p.meeting is None:
-            return f"{p.organisation}: Inget möte {self.month or 'framöver'}: " + (
-                "sommaruppehåll eller inställt."
-            )
+            return f"{p.organisation}: Inget möte {self.month or 'framöver'}: {p.reason}."
         return describe_meeting(p.meeting)
 
     @property
@@ -121,7 +122,9 @@ def direktorsberedning_month_flow(org: str | None = None, month: str | None = No
             ]
             meeting = next_meeting(meetings, now=now, month=number)
             tasks = tuple(read_tasks(settings, meeting, now)) if meeting else ()
-            preparations.append(Preparation(slug, meeting, tasks))
+            series = [s for s in d.series if s.kind is SeriesKind.BEREDNING]
+            reason = "" if meeting else no_meeting_reason(series, meetings, year, number)
+            preparations.append(Preparation(slug, meeting, tasks, reason))
         result = MonthResult(month, tuple(preparations), record.rows_changed)
         record.message = result.summary
         record.feed_files = publish(settings, now, org)  # render: the feeds follow
@@ -216,6 +219,8 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> ChangeResu
     stored = read_meeting(settings, meeting, now)
     (definition,) = read_cycles(settings, stored.organisation)
     calendar = swedish_calendar(range(new_start.year - 1, new_start.year + 2))
+    # the calendars the series avoids count as for the planner: one rule for both
+    busy = read_context(settings, [new_start.year]).busy.by_organisation
     move = plan_move(
         definition,
         stored,
@@ -224,6 +229,7 @@ def reschedule_meeting_flow(meeting: str, start: str, reason: str) -> ChangeResu
         calendar,
         reason=reason,
         now=now,
+        busy=busy.get(stored.organisation, NO_BUSY_TIME),
     )
     with audited(
         "reschedule-meeting", {"meeting": meeting, "start": start, "reason": reason}, settings

@@ -86,9 +86,7 @@ class Preview:
 
     @property
     def summary(self) -> str:
-        missing = (
-            f"; {len(self.without_address)} får ingen e-post" if self.without_address else ""
-        )
+        missing = f"; {len(self.without_address)} får ingen e-post" if self.without_address else ""
         return (
             f"{len(self.messages)} meddelanden skulle skickas{missing} (inget köat eller skickat)"
         )

@@ -106,7 +106,14 @@ CATALOGUE: dict[str, FlowInfo] = {
             "årsuppföljning: statusuppgifter, uppföljningsrapport och uppdrag för nästa år",
             (_ORG, _YEAR),
             "flows.yearly:year_end_follow_up_flow",
-            Schedule("0 7 2 11 *", "2 november kl. 07.00: starta årsuppföljningen"),
+            # every Monday of November and December: the first run makes the status
+            # tasks (due before the follow-up meeting), the later ones write the report
+            # again with what has been reported since – after the work it collects
+            Schedule(
+                "0 7 * 11,12 1",
+                "måndagar i november och december kl. 07.00: statusuppgifter, sedan "
+                "rapporten på nytt med de rapporterade statusarna",
+            ),
         ),
         FlowInfo(
             "direktorsberedning-month",

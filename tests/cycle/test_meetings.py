@@ -19,7 +19,7 @@ from cycle.meetings import (
     plan_move,
     years_to_search,
 )
-from cycle.plan import PlannedMeeting, PlannedTask
+from cycle.plan import PlannedMeeting, PlannedTask, blocked_because
 from cycle.published import PublishedMeeting
 from cycle.status import MeetingStatus
 from cycle.times import STOCKHOLM
@@ -101,25 +101,72 @@ def test_tasks_a_process_added_keep_their_offset_when_the_meeting_moves(
     assert dataclasses.replace(moved, due=status.due) == status  # only the date changed
 
 
-@pytest.mark.parametrize(
-    ("day", "why"),
-    [
-        ("2027-03-06", "lördag"),
-        ("2027-05-06", "Kristi himmelsfärdsdag"),
-        ("2027-05-07", "Klämdag"),  # mini avoids klämdagar
-        ("2027-12-24", "Julafton"),
-    ],
-)
-def test_a_move_to_a_day_off_is_refused_with_the_reason(
+# One table of calendar rules, asked of the planner and of an admin's move alike: the day
+# and time a Samverkansråd meeting (3 hours) would be held, and why it cannot be.
+RULES = [
+    ("2027-03-06", "10:00", "lördag"),
+    ("2027-05-06", "10:00", "Kristi himmelsfärdsdag"),
+    ("2027-05-07", "10:00", "Klämdag"),  # mini avoids klämdagar
+    ("2027-12-24", "10:00", "Julafton"),
+    ("2027-04-30", "13:00", "Valborgsmässoafton (från kl. 14.00)"),  # ends 16.00
+    ("2027-07-14", "10:00", "sommaruppehåll"),  # the council's July break
+]
+
+
+@pytest.mark.parametrize(("day", "time", "why"), RULES)
+def test_the_planner_and_a_move_refuse_the_same_days_for_the_same_reason(
     year: tuple[CycleDefinition, list[PublishedMeeting]],
     calendar: WorkCalendar,
     day: str,
+    time: str,
     why: str,
 ) -> None:
     definition, meetings = year
-    with pytest.raises(PlanError, match="är inte en arbetsdag") as caught:
-        plan_move(definition, meetings[2], at(day), [], calendar, reason="Krock", now=NOW)
-    assert why.lower() in str(caught.value).lower() and caught.value.field == "start"
+    series = definition.series_by_key(meetings[2].series)
+    assert series is not None
+    when = at(day, time)
+    planned = dataclasses.replace(series, start=when.time().replace(tzinfo=None))
+    avoid = definition.organisation.avoid_klamdagar
+    assert blocked_because(planned, when.date(), calendar, avoid) == why
+    with pytest.raises(PlanError, match="mötet kan inte hållas") as caught:
+        plan_move(definition, meetings[2], when, [], calendar, reason="Krock", now=NOW)
+    assert f"({why})" in str(caught.value) and caught.value.field == "start"
+
+
+def test_valborg_morning_is_a_working_morning_for_planner_and_move(
+    year: tuple[CycleDefinition, list[PublishedMeeting]], calendar: WorkCalendar
+) -> None:
+    definition, meetings = year
+    move = plan_move(
+        definition, meetings[2], at("2027-04-30", "09:00"), [], calendar, reason="Krock", now=NOW
+    )
+    assert move.start == at("2027-04-30", "09:00")  # ends 12.00, before the half day ends
+
+
+def test_a_holiday_move_never_crosses_the_summer_break(
+    mini: Callable[..., CycleDefinition], calendar: WorkCalendar
+) -> None:
+    # the last day of June 2024 is a Sunday: "nästa" would land on 1 July, in the break
+    definition = mini(rrule='"FREQ=MONTHLY;BYMONTHDAY=-1"')
+    plan = plan_year(definition, 2024, calendar)
+    june = next(m for m in plan.meetings if m.original_date == dt.date(2024, 6, 30))
+    assert june.start.date() == dt.date(2024, 6, 28)  # the Friday before, not July
+    assert "sommaruppehåll" not in (june.moved_because or "")
+    assert all(m.start.month != 7 for m in plan.meetings)
+
+
+def test_preparation_falls_before_the_break_not_in_it(
+    mini: Callable[..., CycleDefinition], calendar: WorkCalendar
+) -> None:
+    # a council on the first Thursday of August: its kallelse, ten working days before,
+    # would fall in the July break – it is due on the last working day before it
+    plan = plan_year(mini(), 2027, calendar)
+    august = next(m for m in plan.meetings if m.start.month == 8)
+    chain = {t.step: t.due for t in plan.tasks if t.meeting == august.id}
+    assert all(due.month != 7 for due in chain.values()), chain
+    assert chain["kallelse"] == dt.date(2027, 6, 30)
+    assert chain["handlingar"] == dt.date(2027, 6, 30)
+    assert chain["minnesanteckningar"] > august.start.date()
 
 
 def test_a_move_needs_a_reason_and_a_series_still_in_the_file(

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from cycle import PlanError
+from cycle import PlanError, plan_year, swedish_calendar
 from cycle.decisionfile import DecidedInitiative, DecidedPriority, Decisions, ReportedStatus
+from cycle.definitions import SeriesKind
 from cycle.status import MeetingStatus, TaskStatus
 from cycle.yearly import ItemStatus
 from flows.meetings import (
@@ -183,8 +184,8 @@ def test_direktorsberedning_month_prepares_the_meeting_and_skips_july(workspace:
         t.due < prep.meeting.start.date() or t.step == "minnesanteckningar" for t in prep.tasks
     )
     july = direktorsberedning_month_flow(org="varmland", month="2027-07")
-    assert july.preparations == (Preparation("varmland", None),)
-    assert july.summary == "varmland: Inget möte 2027-07: sommaruppehåll eller inställt."
+    assert july.preparations == (Preparation("varmland", None, (), "sommaruppehåll"),)
+    assert july.summary == "varmland: Inget möte 2027-07: sommaruppehåll."
     assert march.details[0] == march.summary and len(march.details) == 1 + 4
 
 
@@ -212,8 +213,16 @@ def test_reschedule_moves_the_chain_bumps_sequence_and_survives_a_replan(
         ).all()[2]  # 4 March 2027
         old_due = {t.step: t.due for t in s.exec(select(Task).where(Task.meeting == meeting.id))}
     assert meeting.start.date() == dt.date(2027, 3, 4)
-    with pytest.raises(PlanError, match="inte en arbetsdag"):
-        reschedule_meeting_flow(meeting=meeting.id, start="2027-03-06T13:00", reason="lördag")
+    # the planner's rules, asked by the flow (tests/cycle/test_meetings.py has the table)
+    for start, why in (
+        ("2027-03-06T13:00", "(lördag)"),
+        ("2027-04-30T13:00", "(Valborgsmässoafton (från kl. 14.00))"),
+        ("2027-05-07T10:00", "(Klämdag)"),
+        ("2027-07-14T10:00", "(sommaruppehåll)"),
+    ):
+        with pytest.raises(PlanError, match="mötet kan inte hållas") as caught:
+            reschedule_meeting_flow(meeting=meeting.id, start=start, reason="prov")
+        assert why in str(caught.value)
     before = state()
     result = reschedule_meeting_flow(
         meeting=meeting.id, start="2027-03-11T10:00", reason="Krockar med länsstyrelsens dialogdag"
@@ -371,3 +380,21 @@ def test_the_follow_up_reports_the_years_assignments_and_drafts_the_open_ones(
             a.title for a in s.exec(select(AgendaItem).where(AgendaItem.meeting == meeting.id))
         ]
     assert "Uppdrag inför 2028: Slutför uppdraget: Ta fram en plattform" in titles
+
+
+def test_a_month_without_a_meeting_says_why_from_the_rules(workspace: Path) -> None:
+    """Västernorrland's chefssamverkansgrupp (a beredning) does not meet every month: the
+    flow says so from its rule, not "summer break or cancelled"."""
+    from services.cyclefiles import load_cycles
+
+    (d,) = load_cycles(run_settings().cycles_dir, "vasternorrland")
+    beredning = [s for s in d.series if s.kind is SeriesKind.BEREDNING]
+    planned = {
+        m.original_date.month
+        for m in plan_year(d, 2027, swedish_calendar(range(2026, 2029))).meetings
+        if m.series in {s.id for s in beredning}
+    }
+    month = next(n for n in range(1, 13) if n not in planned and n != 7)
+    result = direktorsberedning_month_flow(org="vasternorrland", month=f"2027-{month:02d}")
+    (prep,) = result.preparations
+    assert prep.meeting is None and "har inget möte den månaden enligt sin regel" in prep.reason
