@@ -18,12 +18,15 @@ from functools import cache, partial
 from markupsafe import Markup
 
 from cycle.decisions import CommissionStatus, CommissionView, Publicity, is_open
-from cycle.definitions import Role
+from cycle.definitions import Role, SeriesKind
+from cycle.forums import InvitedOrganisation, invited_by_organisation
 from cycle.load import DEFAULT_DEADLINE_LIMIT, Load, Tally, by_role, loads, week_label, weeks_of
 from cycle.published import (
+    EXAMPLE_SUFFIX,
     Published,
     PublishedBody,
     PublishedMeeting,
+    PublishedRegistration,
     PublishedSeries,
     PublishedTask,
     shown_name,
@@ -96,6 +99,13 @@ def render_pages(
         every[(m.organisation, m.start.astimezone(STOCKHOLM).year)].append(m)
     linked = years_with_meetings(published)
     series = {s.key: s for s in published.series}
+    people = {p.key: p for p in published.people}
+    guests: dict[str, list[str]] = defaultdict(list)
+    for meeting, guest in published.guests:
+        guests[meeting].append(guest)
+    registrations: dict[str, list[PublishedRegistration]] = defaultdict(list)
+    for r in published.registrations:
+        registrations[r.meeting].append(r)
     as_of = published.as_of.astimezone(STOCKHOLM).date()
     for slug, plain in published.organisations.items():
         name = shown_name(plain, slug in published.examples)  # every page says "exempel"
@@ -180,7 +190,19 @@ def render_pages(
                 slug,
             )
             for m in meetings:
-                inputs = (m, series.get(m.series), public[m.body], name, tuple(tasks[m.id]))
+                invited = (
+                    invited_by_organisation(m, people, guests[m.id], registrations[m.id])
+                    if guests[m.id] or m.kind is SeriesKind.FORUM
+                    else ()
+                )
+                inputs = (
+                    m,
+                    series.get(m.series),
+                    public[m.body],
+                    name,
+                    tuple(tasks[m.id]),
+                    invited,
+                )
                 _cached(
                     pages,
                     cache,
@@ -436,9 +458,11 @@ def _meeting_pages(
     public_body: PublishedBody,
     organisation: str,
     tasks: tuple[PublishedTask, ...],
+    invited: tuple[InvitedOrganisation, ...],
     base_url: str,
 ) -> dict[str, bytes]:
-    """A public meeting's page and its single-meeting .ics."""
+    """A public meeting's page and its single-meeting .ics; a forum's page lists who is
+    invited by organisation, with counts (never names)."""
     body, kind = public_body.name, public_body.kind
     start, end = m.start.astimezone(STOCKHOLM), m.end.astimezone(STOCKHOLM)
     roles = Counter(role for _, role in m.invitations)
@@ -463,6 +487,7 @@ def _meeting_pages(
         note=m.note or (f"mötet är {m.moved_because}" if m.moved_because else None),
         agenda=m.agenda,
         held=m.held,
+        invited=invited,
         tasks=[
             {
                 "title": t.title,
@@ -473,5 +498,6 @@ def _meeting_pages(
         ],
     )
     frame = calendar_frame(f"{m.title} {format_date(start.date())}", f"{body} ({organisation})")
-    single = compose(frame, [render_meeting(m, MeetingContext(body, kind, base_url))])
+    example = organisation.endswith(EXAMPLE_SUFFIX)
+    single = compose(frame, [render_meeting(m, MeetingContext(body, kind, base_url, example))])
     return {f"m/{m.id}.html": html.encode(), f"m/{m.id}.ics": single}

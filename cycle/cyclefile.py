@@ -67,7 +67,13 @@ def parse_cycle(text: str, source: str) -> CycleDefinition:
     if org_table is None:
         raise root.error(None, "tabellen [organisation] saknas")
     organisation = _organisation(org_table)
-    bodies = tuple(_body(t) for t in root.tables("body"))
+    body_tables = root.tables("body")
+    bodies = tuple(_body(t) for t in body_tables)
+    slugs = {b.slug for b in bodies}
+    for b, t in zip(bodies, body_tables, strict=True):
+        if b.invited_by is not None and (b.invited_by not in slugs or b.invited_by == b.slug):
+            hint = did_you_mean(b.invited_by, slugs - {b.slug}) or "; ange ett annat [[body]]"
+            raise t.error("invited_by", f"okänt organ{hint}", b.invited_by)
     people = tuple(_person(t) for t in root.tables("person"))
     membership_tables = root.tables("membership")
     memberships = tuple(_membership(t) for t in membership_tables)
@@ -135,6 +141,7 @@ def _body(t: Table) -> Body:
         public=t.flag("public", True),
         description=t.text("description", required=False, lines=True),
         guests=t.texts("guests"),
+        invited_by=t.optional_text("invited_by"),
     )
     t.done()
     return body

@@ -25,6 +25,7 @@ class Role(StrEnum):
     ADJUNGERAD = "adjungerad"
     FOREDRAGANDE = "föredragande"
     SAMMANKALLANDE = "sammankallande"
+    INBJUDEN = "inbjuden"  # called by the body that invites to a forum (``invited_by``)
 
     @property
     def slug(self) -> str:
@@ -56,6 +57,7 @@ _ROLE_WORDS = {
     Role.ADJUNGERAD: ("adjungerad", "adjungerade"),
     Role.FOREDRAGANDE: ("foredragande", "föredragande"),
     Role.SAMMANKALLANDE: ("sammankallande", "sammankallande"),
+    Role.INBJUDEN: ("inbjuden", "inbjudna"),
 }
 
 
@@ -145,6 +147,9 @@ class Body:
     public: bool = True
     description: str = ""
     guests: tuple[str, ...] = ()  # external organisations invited to its forums
+    # the body whose members are invited to this body's meetings too (Regionala
+    # samverkansrådet "bjuder in" to Stora samverkansrådet)
+    invited_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

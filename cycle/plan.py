@@ -179,12 +179,17 @@ def invitations_on(
     definition: CycleDefinition, series: Series, day: dt.date
 ) -> tuple[Invitation, ...]:
     """One invitation per member of the series' body on ``day``, in the leading role they
-    hold that day (a member who becomes chair is called as chair)."""
+    hold that day (a member who becomes chair is called as chair) – and, when another
+    body invites to this one's meetings (a forum), its members as invited."""
     roles: dict[str, Role] = {}
     for m in definition.members_on(series.body, day):
         held = roles.get(m.person)
         if held is None or _ROLE_ORDER.index(m.role) < _ROLE_ORDER.index(held):
             roles[m.person] = m.role
+    body = next((b for b in definition.bodies if b.slug == series.body), None)
+    if body is not None and body.invited_by is not None:
+        for m in definition.members_on(body.invited_by, day):
+            roles.setdefault(m.person, Role.INBJUDEN)
     return tuple(Invitation(person, role) for person, role in roles.items())
 
 

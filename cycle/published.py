@@ -47,6 +47,18 @@ class PublishedPerson:
     token: str | None = None  # the personal feed's secret, if one has been issued
     email: str | None = None  # for e-mail only; never rendered into a feed
     example: bool = False  # invented: never mailed
+    affiliation: str = ""  # where they work, e.g. "Härnösands kommun" (a forum's list)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedRegistration:
+    """A registration for a meeting a body invites to: a person called to it, or a guest
+    organisation; ``participants`` 0 is a withdrawal."""
+
+    meeting: str
+    person: str | None
+    guest: str
+    participants: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +191,8 @@ class Published:
     items: tuple[PublishedItem, ...] = ()  # items people sent in, for their answers
     series: tuple[PublishedSeries, ...] = ()
     memberships: tuple[PublishedMembership, ...] = ()
+    guests: tuple[tuple[str, str], ...] = ()  # (meeting id, invited organisation's name)
+    registrations: tuple[PublishedRegistration, ...] = ()
     # assignments (uppdrag) from decisions, as they stand at ``as_of`` (restricted ones
     # too: their owners hear of them; public pages and feeds leave them out)
     commissions: tuple[CommissionView, ...] = ()

@@ -25,6 +25,7 @@ from cycle.published import (
     PublishedMeeting,
     PublishedMembership,
     PublishedPerson,
+    PublishedRegistration,
     PublishedSeries,
     PublishedTask,
     shown_name,
@@ -41,10 +42,12 @@ from cycle.times import STOCKHOLM, local_date
 from .agenda import agenda_lines
 from .database import chunked
 from .decisions import commissions_of
+from .registrations import registrations_of
 from .revisions import columns_of
 from .tables import (
     AgendaItem,
     Body,
+    Guest,
     Invitation,
     Meeting,
     Membership,
@@ -250,7 +253,9 @@ def load_published(
             for b in session.exec(scoped(select(Body), Body.organisation).order_by(col(Body.key)))
         ),
         people=tuple(
-            PublishedPerson(p.key, p.organisation, p.name, tokens.get(p.key), p.email, p.example)
+            PublishedPerson(
+                p.key, p.organisation, p.name, tokens.get(p.key), p.email, p.example, p.affiliation
+            )
             for p in session.exec(
                 scoped(select(Person), Person.organisation).order_by(col(Person.key))
             )
@@ -267,6 +272,12 @@ def load_published(
         # public page leaves them out
         commissions=tuple(commissions_of(session, organisations, now=now)),
         items=tuple(_sent_items(session, [m.id for m in meetings])),
+        guests=tuple(_guests(session, [m.id for m in meetings])),
+        registrations=tuple(
+            PublishedRegistration(r.meeting, r.person, r.guest, r.participants)
+            for chunk in chunked([m.id for m in meetings])
+            for r in registrations_of(session, chunk)
+        ),
         series=tuple(
             PublishedSeries(
                 s.key,
@@ -286,6 +297,21 @@ def organisation_names(session: Session) -> dict[str, str]:
     """Every organisation's name by slug, as the start page lists them (an example
     cycle's name says so)."""
     return {o.slug: shown_name(o.name, o.example) for o in session.exec(select(Organisation))}
+
+
+def _guests(session: Session, meetings: Sequence[str]) -> list[tuple[str, str]]:
+    """The organisations invited to these meetings, (meeting, name), in a stable order."""
+    found: list[tuple[str, str]] = []
+    for chunk in chunked(meetings):
+        found += [
+            (g.meeting, g.organisation_name)
+            for g in session.exec(
+                select(Guest)
+                .where(col(Guest.meeting).in_(chunk))
+                .order_by(col(Guest.meeting), col(Guest.organisation_name))
+            )
+        ]
+    return found
 
 
 def _sent_items(session: Session, meetings: Sequence[str]) -> list[PublishedItem]:

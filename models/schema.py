@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 
 # every table on SQLModel.metadata, which the migrations are checked against
-from . import audit, decisions, outbox, tables, tokens, version, yearly  # noqa: F401
+from . import (  # noqa: F401
+    audit,
+    decisions,
+    outbox,
+    registrations,
+    tables,
+    tokens,
+    version,
+    yearly,
+)
 from .database import make_engine
 
 if TYPE_CHECKING:
