@@ -29,6 +29,7 @@ PARTICIPATION = {
     Role.ORDFORANDE: "CHAIR",
     Role.ERSATTARE: "OPT-PARTICIPANT",
     Role.ADJUNGERAD: "OPT-PARTICIPANT",
+    Role.INBJUDEN: "OPT-PARTICIPANT",
 }
 
 
@@ -70,7 +71,11 @@ def render_itip(
         description=meeting_description(meeting, ctx),
         sequence=meeting.sequence,
         stamp=meeting.last_changed.astimezone(dt.UTC),
-        status=icalendar.STATUS.CANCELLED if cancel else icalendar.STATUS.CONFIRMED,
+        status=icalendar.STATUS.CANCELLED
+        if cancel
+        else icalendar.STATUS.TENTATIVE
+        if ctx.example
+        else icalendar.STATUS.CONFIRMED,
         organizer=org,
         attendees=[who],
     )

@@ -31,7 +31,7 @@ from cycle.swedish import format_date, format_time
 from cycle.text import printable
 from cycle.times import STOCKHOLM
 
-from .ical import MeetingContext
+from .ical import EXAMPLE_LINE, MeetingContext
 from .itip import render_itip
 
 
@@ -88,6 +88,7 @@ class Lookup:
     organisations: Mapping[str, str]
     items: Mapping[str, PublishedItem] = field(default_factory=dict)
     commissions: Mapping[str, CommissionView] = field(default_factory=dict)
+    examples: frozenset[str] = frozenset()  # organisations whose cycle is example data
 
 
 # (person key, task id, the message's day) -> the address of a signed "klar" link
@@ -261,7 +262,8 @@ def render_draft(
     else:
         m = look.meetings[r.meeting or ""]
         body = look.bodies[m.body]
-        ctx = MeetingContext(body.name, body.kind, base_url)
+        example = m.organisation in look.examples
+        ctx = MeetingContext(body.name, body.kind, base_url, example)
         role = next((role for key, role in m.invitations if key == r.recipient), Role.LEDAMOT)
         method = "CANCEL" if r.kind is Kind.CANCEL else "REQUEST"
         org_name = look.organisations.get(m.organisation, sender.name)
@@ -290,6 +292,8 @@ def render_draft(
                 f"Du kallas som {role} till {m.title} {_when(m)}."
                 + (f" Plats: {m.location}." if m.location else ""),
             ]
+            if example:
+                lines.append(EXAMPLE_LINE)
             if r.kind is Kind.UPDATE and (m.note or m.moved_because):
                 lines.append(m.note or f"Mötet är {m.moved_because}.")
             if m.agenda:

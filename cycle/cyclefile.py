@@ -165,11 +165,15 @@ def _person(t: Table) -> Person:
     return person
 
 
+# the roles a membership can hold: "inbjuden" is given by a body's invited_by, not held
+MEMBER_ROLES = [r.value for r in Role if r is not Role.INBJUDEN]
+
+
 def _membership(t: Table) -> Membership:
     membership = Membership(
         person=t.slug("person"),
         body=t.slug("body"),
-        role=t.choice("role", Role, values(Role)),  # type: ignore[arg-type]
+        role=t.choice("role", Role, MEMBER_ROLES),  # type: ignore[arg-type]
         side=t.choice("side", Side, values(Side), required=False),
         valid_from=t.date("from"),
         valid_to=t.date("to"),
@@ -336,8 +340,8 @@ def _policy(t: Table) -> ReminderPolicy:
             raise t.error(key, "ska vara 0–60 arbetsdagar", value)
         days[key] = value
     copy = t.optional_text("late_copy")
-    if copy is not None and copy != "ingen" and copy not in values(Role):
-        allowed = ", ".join(repr(v) for v in [*values(Role), "ingen"])
+    if copy is not None and copy != "ingen" and copy not in MEMBER_ROLES:
+        allowed = ", ".join(repr(v) for v in [*MEMBER_ROLES, "ingen"])
         raise t.error("late_copy", f"okänd roll; tillåtna är {allowed}", copy)
     t.done()
     if days["reminder"] > days["prompt"]:
@@ -379,9 +383,9 @@ def _assignee(t: Table, spec: str) -> Assignee:
         raise t.error("assign", "ska börja med body:, role: eller person:", spec) from None
     if not ref or (body and kind is not AssigneeKind.ROLE):
         raise t.error("assign", "ofullständig tilldelning", spec)
-    if kind is AssigneeKind.ROLE and ref not in values(Role):
+    if kind is AssigneeKind.ROLE and ref not in MEMBER_ROLES:
         raise t.error(
-            "assign", f"okänd roll; tillåtna är {', '.join(map(repr, values(Role)))}", spec
+            "assign", f"okänd roll; tillåtna är {', '.join(map(repr, MEMBER_ROLES))}", spec
         )
     return Assignee(kind, ref, body or None)
 

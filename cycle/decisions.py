@@ -155,6 +155,9 @@ class DecisionSpec:
     commissions: tuple[CommissionSpec, ...] = ()
 
 
+MAX_YEARS = 5  # an assignment's time frame ends at most this many years after the decision
+
+
 def check_commission(spec: CommissionSpec, decided: dt.date) -> CommissionSpec:
     """The assignment, checked against the day it was decided – the one rule set a
     decisions file and the coordinator's form both pass.
@@ -176,6 +179,12 @@ def check_commission(spec: CommissionSpec, decided: dt.date) -> CommissionSpec:
     if spec.due < decided:
         raise PlanError(
             "uppdraget ska vara klart efter beslutet, inte före",
+            field="due",
+            value=spec.due.isoformat(),
+        )
+    if spec.due.year > decided.year + MAX_YEARS:
+        raise PlanError(
+            f"en tidsram högst {MAX_YEARS} år fram; dela upp längre uppdrag",
             field="due",
             value=spec.due.isoformat(),
         )

@@ -187,7 +187,7 @@ def no_meeting_reason(
         ('sommaruppehåll', 'Chefssamverkansgruppen har inget möte den månaden enligt sin regel')
     """
     if month is None:
-        return "inga planerade möten framöver"
+        return "ingen av serierna har ett planerat möte kvar"
     for m in meetings:
         local = m.start.astimezone(STOCKHOLM)
         if m.cancelled and (local.year, local.month) == (year, month):

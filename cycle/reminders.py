@@ -212,7 +212,7 @@ def schedule_reminders(
             )
     for r in _calls_and_answers(published, meetings):
         add(r)
-    for r in _assignment_prompts(published, calendar, today):
+    for r in _assignment_prompts(published, calendar, today, last):
         add(r)
     out.extend(_digests(published, meetings, first, last))
     return tuple(sorted(out, key=lambda r: (r.send_on, r.key)))
@@ -262,12 +262,13 @@ def _calls_and_answers(
 
 
 ASSIGNMENT_PROMPT = 10  # working days before an assignment's time frame ends
+PROMPT_HORIZON = dt.timedelta(days=62)  # ten working days back never reach further
 # who of an owning body is asked to report: its lead, else every member
 BODY_LEADS = (Role.SAMMANKALLANDE, Role.ORDFORANDE)
 
 
 def _assignment_prompts(
-    published: Published, calendar: WorkCalendar, today: dt.date
+    published: Published, calendar: WorkCalendar, today: dt.date, last: dt.date
 ) -> list[Reminder]:
     """A prompt per open assignment, ``ASSIGNMENT_PROMPT`` working days before its time
     frame ends (stale once the day has passed); a changed time frame is a new prompt."""
@@ -277,7 +278,9 @@ def _assignment_prompts(
             members[ms.body].append((ms.person, ms.role))
     out = []
     for c in published.commissions:
-        if c.status in CLOSED or c.due < today:
+        # a time frame that has passed, or one so far ahead that its prompt falls after the
+        # window (and maybe outside the working-day calendar the run has)
+        if c.status in CLOSED or not today <= c.due <= last + PROMPT_HORIZON:
             continue
         kind, _, key = c.owner_key.partition(":")
         if kind == "person":

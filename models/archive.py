@@ -21,6 +21,7 @@ from cycle.decisions import CLOSED, CommissionStatus, status_on
 from cycle.times import STOCKHOLM
 
 from .decisions import Commission, CommissionReport, Decision
+from .registrations import Registration
 from .tables import (
     AgendaItem,
     Body,
@@ -46,6 +47,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     Meeting,
     Invitation,
     Guest,
+    Registration,
     AgendaItem,
     Task,
     TaskAssignee,
@@ -143,6 +145,7 @@ def year_rows(
         Meeting: meetings.values(),
         Invitation: session.exec(select(Invitation).where(col(Invitation.meeting).in_(ids))),
         Guest: session.exec(select(Guest).where(col(Guest.meeting).in_(ids))),
+        Registration: session.exec(select(Registration).where(col(Registration.meeting).in_(ids))),
         AgendaItem: session.exec(select(AgendaItem).where(col(AgendaItem.meeting).in_(ids))),
         Task: tasks,
         TaskAssignee: session.exec(

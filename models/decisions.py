@@ -35,7 +35,7 @@ from cycle.errors import DefinitionError, PlanError
 from cycle.history import meeting_has_begun
 from cycle.ids import stable_id
 from cycle.status import MeetingStatus, TaskStatus
-from cycle.swedish import format_date
+from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM, local_date
 from cycle.yearly import AgendaDraft
 
@@ -129,10 +129,11 @@ def record_at(
             did), an unknown owner.
     """
     held = local_date(meeting.start)
-    if held > local_date(now):
+    if meeting.start > now:
+        begins = meeting.start.astimezone(STOCKHOLM)
         raise DefinitionError(
-            f"mötet {format_date(held)} har inte hållits än; beslut registreras när mötet "
-            "har hållits",
+            f"mötet {format_date(held)} kl. {format_time(begins)} har inte börjat än; beslut "
+            "registreras från mötets start",
             field="decision.meeting",
             value=held.isoformat(),
         )
@@ -250,6 +251,24 @@ def remove_commission(session: Session, commission: str, *, now: dt.datetime) ->
                 touch(session, meeting, now=now)
             _report_back(session, meeting.id, now)
     return True
+
+
+def take_back(session: Session, what: str, *, now: dt.datetime) -> str | None:
+    """Take back the decision (with its assignments) or the assignment with id ``what``;
+    returns its title, or None when there is neither.
+
+    Raises:
+        PlanError: an assignment with status reports (history).
+    """
+    decision = session.get(Decision, what)
+    if decision is not None:
+        remove_decision(session, what, now=now)
+        return decision.title
+    commission = session.get(Commission, what)
+    if commission is not None:
+        remove_commission(session, what, now=now)
+        return commission.title
+    return None
 
 
 def remove_decision(session: Session, decision: str, *, now: dt.datetime) -> bool:

@@ -13,6 +13,7 @@ from cycle.definitions import REGISTRATION_STEP
 from cycle.errors import PlanError
 from cycle.history import meeting_has_begun
 from cycle.ids import stable_id
+from cycle.status import MeetingStatus
 from cycle.swedish import format_date
 from cycle.times import local_date
 
@@ -52,6 +53,8 @@ def register(
         raise PlanError("okänt möte", field="möte", value=meeting)
     if meeting_has_begun(row.start, now):
         raise PlanError("mötet har börjat; anmälan är stängd", field="möte", value=meeting)
+    if row.status == MeetingStatus.CANCELLED:
+        raise PlanError("mötet är inställt", field="möte", value=meeting)
     deadline = session.exec(
         select(Task).where(Task.meeting == meeting, Task.step == REGISTRATION_STEP)
     ).first()
@@ -62,6 +65,8 @@ def register(
     if (person is None) == (guest is None):
         raise PlanError("ange antingen en person eller en inbjuden organisation", field="vem")
     if person is not None:
+        if participants > 1:
+            raise PlanError("en person anmäler sig själv: antal 1 (eller 0)", field="antal")
         if session.get(Invitation, (meeting, person)) is None:
             raise PlanError("personen är inte kallad till mötet", field="person", value=person)
         key = stable_id(meeting, "anmälan", person)

@@ -276,10 +276,29 @@ def set_follow_up(
 
 
 def save_assignment_drafts(
-    session: Session, *, organisation: str, drafts: Sequence[AssignmentDraft], now: dt.datetime
+    session: Session,
+    *,
+    organisation: str,
+    drafts: Sequence[AssignmentDraft],
+    now: dt.datetime,
+    for_year: int | None = None,
 ) -> int:
-    """Upsert drafted assignments; ones an admin has taken beyond draft are left alone."""
+    """Upsert drafted assignments; ones an admin has taken beyond draft are left alone.
+    With ``for_year``, the drafts are all of that year's: an earlier draft no longer among
+    them (its work was finished since) is taken away, so January does not pick it up."""
     written = 0
+    if for_year is not None:
+        wanted = {d.id for d in drafts}
+        for stale in session.exec(
+            select(Assignment).where(
+                Assignment.organisation == organisation,
+                Assignment.for_year == for_year,
+                Assignment.status == AssignmentStatus.DRAFT,
+            )
+        ).all():
+            if stale.id not in wanted:
+                session.delete(stale)
+                written += 1
     for d in drafts:
         row = session.get(Assignment, d.id)
         if row is not None and row.status != AssignmentStatus.DRAFT:

@@ -180,9 +180,12 @@ def check_archive(folder: Path) -> Checked:
             f"okänt paketformat; väntade {FORMAT}", field="format", value=manifest.get("format")
         )
     problems = []
+    inside = folder.resolve()
     for path, entry in sorted(listed.items()):
         file = folder / path
-        if not file.is_file():
+        if not file.resolve().is_relative_to(inside):
+            problems.append(f"{path}: sökvägen pekar ut ur paketet")
+        elif not file.is_file():
             problems.append(f"{path}: filen saknas")
         elif sha256(data := file.read_bytes()) != entry["sha256"] or len(data) != entry["bytes"]:
             problems.append(f"{path}: kontrollsumman stämmer inte – filen har ändrats")

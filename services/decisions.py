@@ -19,9 +19,8 @@ from models.decisions import (
     commissions_of,
     filter_commissions,
     member_bodies,
-    remove_commission,
-    remove_decision,
     report_commission,
+    take_back,
 )
 from models.tables import Body, Meeting
 
@@ -161,12 +160,8 @@ def remove_recorded(settings: Settings, what: str, *, by: str, now: dt.datetime)
         PlanError: an assignment with status reports (history: cancel it instead).
     """
     with writing(settings) as session:
-        row: Decision | Commission | None = session.get(Decision, what)
-        if row is not None:
-            remove_decision(session, what, now=now)
-        elif (row := session.get(Commission, what)) is not None:
-            remove_commission(session, what, now=now)
-        else:
+        title = take_back(session, what, now=now)
+        if title is None:
             raise LookupError(what)
         log_act(
             session,
@@ -174,10 +169,10 @@ def remove_recorded(settings: Settings, what: str, *, by: str, now: dt.datetime)
             parameters={"removed": what},
             triggered_by=by,
             rows_changed=1,
-            message=f"Borttaget ur besluten: {row.title}",
+            message=f"Borttaget ur besluten: {title}",
             now=now,
         )
-        return row.title
+        return title
 
 
 def record_example_decisions(settings: Settings, today: dt.date, *, now: dt.datetime) -> int:

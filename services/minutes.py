@@ -41,8 +41,7 @@ from models.decisions import (
     add_commission,
     commissions_of,
     record_at,
-    remove_commission,
-    remove_decision,
+    take_back,
 )
 from models.published import meeting_by_id
 from models.tables import Body, Meeting, Membership, Person, Task, TaskAssignee
@@ -149,7 +148,7 @@ def _record(session: Session, meeting: str, person: str, now: dt.datetime) -> Me
         )
     return MeetingRecord(
         m,
-        local_date(m.start) <= local_date(now),
+        m.start <= now,  # decisions are what a meeting did: from when it begins
         items,
         tuple(decisions),
         _owners(session, m),
@@ -345,15 +344,12 @@ def remove_on_page(
     """
     with writing(settings) as session:
         _, record = _writable(session, meeting, person, now)
-        decisions = {d.id: d.title for d in record.decisions}
-        commissions = {c.id: c.title for d in record.decisions for c in d.commissions}
-        if what in decisions:
-            remove_decision(session, what, now=now)
-            title = decisions[what]
-        elif what in commissions:
-            remove_commission(session, what, now=now)
-            title = commissions[what]
-        else:
+        # only what this meeting recorded
+        own = {d.id for d in record.decisions} | {
+            c.id for d in record.decisions for c in d.commissions
+        }
+        title = take_back(session, what, now=now) if what in own else None
+        if title is None:
             raise LookupError(what)
         _log(session, "record-corrected", person, {"meeting": meeting, "removed": what}, title, now)
         return True

@@ -221,6 +221,7 @@ def _lookup(published: Published) -> Lookup:
         published.organisations,
         {i.id: i for i in published.items},
         {c.id: c for c in published.commissions},
+        published.examples,
     )
 
 

@@ -34,9 +34,10 @@ from models.tokens import live_token
 from models.yearly import Assignment
 from services.settings import Settings, SmtpSettings
 from services.storage import engine_for, reading
-from tests.calendars.test_wheel_browser import chromium, serious
+from tests.calendars.test_wheel_browser import chromium
 from tests.conftest import MINI
 from tests.services.test_reminders import Sink, _free_port
+from tests.web.test_answers_browser import report_in_browser
 from web.app import create_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -160,27 +161,10 @@ class People:
 
     def report(self, settings: Settings, title: str, status: str, text: str) -> None:
         """Lena reports on her page in the browser, as a person does."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import Select, WebDriverWait
-
         with reading(settings) as s:
             commission = s.exec(select(Commission).where(Commission.title == title)).one().id
-        browser = self.driver
-        browser.get(f"{self.url}/p/{self.token(settings, LENA)}/#uppdrag")
-        form = browser.find_element(
-            By.CSS_SELECTOR, f"form[action$='/uppdrag/{commission}/rapport']"
-        )
-        Select(form.find_element(By.TAG_NAME, "select")).select_by_visible_text(status)
-        form.find_element(By.TAG_NAME, "textarea").send_keys(text)
-        before = browser.find_element(By.TAG_NAME, "html")
-        form.find_element(By.TAG_NAME, "button").click()
-        WebDriverWait(browser, 20).until(expected_conditions.staleness_of(before))
-        shown = WebDriverWait(browser, 20).until(
-            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[role=status]"))
-        )
-        assert shown.text == "Din rapport om uppdraget är sparad."
-        assert serious(browser) == []
+        self.driver.get(f"{self.url}/p/{self.token(settings, LENA)}/#uppdrag")
+        report_in_browser(self.driver, commission, status, text)
 
     def follow_up(self, settings: Settings, now: dt.datetime) -> None:
         from flows.runtime.context import using

@@ -111,6 +111,7 @@ class Refused(Exception):
         self.status, self.message = status, message
 
 
+KEEPERS_ONLY = "Sidan är till för den som sammankallar mötet eller skriver anteckningarna."
 COMING_WEEKS = 8  # the weeks of a person's own load their page shows
 
 
@@ -585,9 +586,7 @@ def create_app(
                 settings, request.path_params["meeting"], person.key, now=moment
             )
         except PermissionError:
-            raise Refused(
-                403, "Sidan är till för den som sammankallar mötet eller skriver anteckningarna."
-            ) from None
+            raise Refused(403, KEEPERS_ONLY) from None
         if record is None:
             raise Refused(404, "Mötet finns inte eller är inställt.")
         return page(
@@ -624,7 +623,7 @@ def create_app(
             else:
                 raise Refused(400, "Okänd åtgärd.")
         except PermissionError:
-            raise Refused(403, "Sidan är till för den som sammankallar mötet.") from None
+            raise Refused(403, KEEPERS_ONLY) from None
         except LookupError:
             raise Refused(404, "Mötet eller beslutet finns inte.") from None
         except CycleError as error:

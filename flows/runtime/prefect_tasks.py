@@ -245,7 +245,9 @@ def store_follow_up(
         written += save_process_tasks(
             session, organisation=org, tasks=tasks, origin=TaskOrigin.FOLLOW_UP, now=now
         )
-        written += save_assignment_drafts(session, organisation=org, drafts=drafts, now=now)
+        written += save_assignment_drafts(
+            session, organisation=org, drafts=drafts, now=now, for_year=year + 1
+        )
         return written
 
 

@@ -129,6 +129,10 @@ def test_decisions_with_assignments_read_into_values() -> None:
             "rad 13, fält decision[0].assignment[0].due: uppdraget ska vara klart efter beslutet",
         ),
         (
+            ("due = 2027-04-30", "due = 2040-04-30"),
+            "fält decision[0].assignment[0].due: en tidsram högst 5 år fram",
+        ),
+        (
             ("due = 2027-04-30\n", ""),
             "fält decision[0].assignment[0].due: ett uppdrag behöver en tidsram",
         ),

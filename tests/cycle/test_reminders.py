@@ -197,3 +197,6 @@ def test_an_assignment_is_prompted_two_weeks_before_its_time_frame_to_its_owner(
     ]
     # once the time frame has passed, no prompt any more
     assert prompts(dt.datetime(2027, 5, 2, tzinfo=dt.UTC)) == []
+    # a time frame years ahead, beyond the working-day calendar: no prompt yet, no error
+    commissions = (_assignment("person:x/anna", dt.date(2032, 6, 30)),)
+    assert prompts(dt.datetime(2027, 2, 1, tzinfo=dt.UTC)) == []

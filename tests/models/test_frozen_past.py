@@ -522,7 +522,7 @@ def test_a_meeting_moved_earlier_makes_passed_steps_due_today(engine: Engine) ->
         move = plan_move(
             parse_cycle(mini_text(), "mini.toml"),
             august,
-            dt.datetime(2027, 6, 24, 13, tzinfo=STOCKHOLM),
+            dt.datetime(2027, 6, 23, 13, tzinfo=STOCKHOLM),  # 24 June ends at 14.00
             [],
             CALENDAR,
             reason="Tidigarelagt",

@@ -51,9 +51,9 @@ def test_decisions_wait_until_the_meeting_is_held(site: Site) -> None:
     with site.client() as c:
         page = c.get(f"/p/{lena}/moten/{january.id}/beslut")
     assert page.status_code == 200
-    assert "Beslut registreras när mötet har hållits – från torsdag 7 januari 2027" in page.text
+    assert "Beslut registreras från mötets start, torsdag 7 januari 2027 kl. 13.00" in page.text
     assert 'name="atgard" value="beslut"' not in page.text
-    with pytest.raises(DefinitionError, match="har inte hållits än"):
+    with pytest.raises(DefinitionError, match="har inte börjat än"):
         record_decision_on_page(
             site.settings, LENA, january.id, {"titel": "För tidigt"}, now=site.clock[0]
         )

@@ -17,8 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # a plain ADD COLUMN (SQLite takes it with a constant default): a batch copy of the
-    # table would drop the data-version triggers on it
+    # a plain ADD COLUMN: SQLite takes it with a constant default, no table copy needed
     op.add_column(
         "organisation",
         sa.Column("example", sa.Boolean(), nullable=False, server_default=sa.false()),
