@@ -9,9 +9,10 @@ prioritisation and the year-end follow-up, and Stora samverkansrådet three time
 ``--scale N`` grows each region to about N times as many meetings, the way real regions
 grow: sector collaboration groups (social services, school, public health, …), each a
 samverkansgrupp of one official per municipality meeting 4–12 times a year with its own
-beredning of regional officials meeting a week before. Every person is invented
-(``example = true``); names come from a seeded generator, so the same seed and scale give
-the same files.
+beredning of regional officials meeting a week before. Every person is invented, with an
+address in the TLD reserved for examples; they are not marked ``example`` because the
+benchmarks measure the mail they are sent (to a sink on 127.0.0.1, never further).
+Names come from a seeded generator, so the same seed and scale give the same files.
 
 Usage: ``python -m bench.country OUT_DIR [--seed N] [--regions N] [--scale N]``
 """
@@ -207,7 +208,7 @@ class _People:
         ]
         if party:
             block.append(f'party = "{party}"')
-        block.append(f'email = "{email}"\nexample = true\n')
+        block.append(f'email = "{email}"\nexample = false  # synthetic load, mailed to a sink\n')
         self.blocks.append("\n".join(block))
         return pid
 
