@@ -19,10 +19,11 @@ def invited(call: Invocation) -> int:
     m = found.meeting
     call.say(f"{m.title} {format_date(local_date(m.start))} – inbjudna per organisation:")
     for o in found.organisations:
+        count = f"{o.registered} {'anmäld' if o.registered == 1 else 'anmälda'}"
         if o.guest:
-            call.say(f"  {o.name} (inbjuden organisation): {o.registered} anmälda")
+            call.say(f"  {o.name} (inbjuden organisation): {count}")
         else:
-            call.say(f"  {o.name}: {o.called} kallade, {o.registered} anmälda")
+            call.say(f"  {o.name}: {o.called} {'kallad' if o.called == 1 else 'kallade'}, {count}")
     call.say("Kallade:")
     for name, affiliation, registered in found.people:
         mark = "anmäld" if registered else "inte anmäld"
