@@ -17,6 +17,7 @@ from .errors import DefinitionError, PlanError
 from .history import held_meeting_error, meeting_has_begun
 from .plan import PlannedTask, blocked_because, plan_chain, shift_tasks
 from .published import PublishedMeeting, PublishedTask
+from .recurrence import expand_rrule
 from .swedish import format_date, format_time
 from .times import STOCKHOLM
 from .workdays import WorkCalendar
@@ -193,14 +194,13 @@ def no_meeting_reason(
         if m.cancelled and (local.year, local.month) == (year, month):
             return m.note or "mötet är inställt"
     first = dt.date(year, month, 1)
-    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
     versions = [s.on(first) for s in series]
-    if versions and all(
-        v.summer_break is not None
-        and v.summer_break.contains(first)
-        and v.summer_break.contains(last)
-        for v in versions
-    ):
+    # the month's rule dates: if there are some and the break takes every one, it is the
+    # break (a break that ends mid-August takes August's early date too)
+    dates = [
+        (v, day) for v in versions for day in expand_rrule(v.rrule, year) if day.month == month
+    ]
+    if dates and all(v.summer_break and v.summer_break.contains(day) for v, day in dates):
         return "sommaruppehåll"
     names = " och ".join(dict.fromkeys(v.title for v in versions)) or "serien"
     return f"{names} har inget möte den månaden enligt sin regel"

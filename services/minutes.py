@@ -220,8 +220,6 @@ def decision_from_form(fields: dict[str, str], record: MeetingRecord) -> Decisio
         raise InputError("ge beslutet en rubrik", field="titel")
     if len(title) > 200:
         raise InputError("rubriken får vara högst 200 tecken", field="titel")
-    if any(d.title == title for d in record.decisions):
-        raise InputError("mötet har redan ett beslut med den rubriken", field="titel")
     item = fields.get("arende", "")
     if item and item not in record.items:
         raise InputError("välj ett ärende från dagordningen", field="arende")
@@ -238,7 +236,20 @@ def decision_from_form(fields: dict[str, str], record: MeetingRecord) -> Decisio
     except PlanError as error:
         raise InputError(error.message, field="skal") from None
     day = local_date(record.meeting.start)
-    return DecisionSpec(day, title, kind, text, item=item, publicity=publicity, reason=reason)
+    spec = DecisionSpec(day, title, kind, text, item=item, publicity=publicity, reason=reason)
+    # the same form sent twice (a double click, a reload) is the same decision: no error
+    same = next((d for d in record.decisions if d.title == title), None)
+    if same is not None and (same.kind, same.item, same.text, same.publicity, same.reason) != (
+        kind,
+        item,
+        text,
+        publicity,
+        reason,
+    ):
+        raise InputError(
+            "mötet har redan ett beslut med den rubriken, med annat innehåll", field="titel"
+        )
+    return spec
 
 
 COMMISSION_FIELDS = {"title": "titel", "due": "tidsram", "report_to": "aterrapport"}
@@ -264,8 +275,6 @@ def commission_from_form(
     if report_meeting is not None and report_meeting not in meetings:
         raise InputError("välj ett av organets kommande möten", field="aterrapport")
     title = fields.get("titel", "").strip()
-    if any(c.title == title for c in decision.commissions):
-        raise InputError("beslutet har redan ett uppdrag med den rubriken", field="titel")
     description = fields.get("beskrivning", "").strip()
     if len(title) > 200 or len(description) > 4000:
         raise InputError("rubriken eller beskrivningen är för lång", field="titel")
@@ -287,6 +296,19 @@ def commission_from_form(
         field = COMMISSION_FIELDS.get(getattr(error, "field", "") or "", "skal")
         message = getattr(error, "message", "välj offentlighet bland alternativen")
         raise InputError(message, field=field) from None
+    # the same form sent twice is the same assignment: no error
+    same = next((c for c in decision.commissions if c.title == spec.title), None)
+    owner = f"{spec.owner.kind}:{record.meeting.organisation}/{spec.owner.ref}"
+    if same is not None and (
+        same.owner_key,
+        same.due,
+        same.description,
+        same.publicity,
+        same.report_meeting,
+    ) != (owner, spec.due, spec.description, spec.publicity, report_meeting):
+        raise InputError(
+            "beslutet har redan ett uppdrag med den rubriken, med annat innehåll", field="titel"
+        )
     return spec, report_meeting
 
 

@@ -106,6 +106,17 @@ def test_a_coordinator_records_decisions_and_assignments_on_the_meetings_page(
             ).one()
         assert (decision.kind, decision.meeting) == ("ställningstagande", january.id)
         assert minutes.status == "done"
+        # the same form sent twice (a double click) is the same decision, not an error
+        twice = post_form(
+            c,
+            page,
+            atgard="beslut",
+            titel="Gemensam kartläggning",
+            typ="ställningstagande",
+            text="Rådet står bakom en kartläggning.",
+            offentlighet="offentlig",
+        )
+        assert twice.status_code == 200 and counts(site) == (1, 0)
         again = post_form(c, page, atgard="beslut", titel="Gemensam kartläggning")
         assert again.status_code == 422 and "redan ett beslut med den rubriken" in again.text
         # an assignment: a time frame before the decision, an owner not offered – refused
