@@ -249,18 +249,37 @@ def plan_chain(
 ) -> tuple[PlannedTask, ...]:
     """Tasks of the series' preparation chain for a meeting held on ``meeting_day``.
 
-    Called again with the new day when a meeting moves, which moves its whole chain. A
-    step that would fall in the series' summer break is due on the last working day
-    before the break instead: the body is away then (a kallelse for a meeting early in
-    August goes out before the summer).
+    Called again with the new day when a meeting moves, which moves its whole chain.
+
+    The body is away in its summer break, so no step is due in it: when steps before the
+    meeting would fall in the break, the latest of them is due on the last working day
+    before the break and every earlier step keeps its working-day distance to it (a call
+    for items, kallelse and papers for a meeting early in August go out in June, in their
+    order and spacing). A step after the meeting that falls in the break is due on the
+    last working day before it.
     """
     if series.chain is None:
         return ()
     avoid = definition.organisation.avoid_klamdagar
+    steps = definition.chain(series.chain).steps
+    dues = {
+        s.id: calendar.add_working_days(meeting_day, s.offset, avoid_klamdagar=avoid) for s in steps
+    }
+    brk = series.summer_break
+    if brk is not None:
+        away = [s.offset for s in steps if s.offset <= 0 and brk.contains(dues[s.id])]
+        if away:
+            latest = max(away)
+            step_day = calendar.add_working_days(meeting_day, latest, avoid_klamdagar=avoid)
+            anchor = before_break(series, step_day, calendar, avoid)
+            for s in steps:
+                if s.offset <= latest:
+                    dues[s.id] = calendar.add_working_days(
+                        anchor, s.offset - latest, avoid_klamdagar=avoid
+                    )
     tasks = []
-    for step in definition.chain(series.chain).steps:
-        due = calendar.add_working_days(meeting_day, step.offset, avoid_klamdagar=avoid)
-        due = before_break(series, due, calendar, avoid)
+    for step in steps:
+        due = before_break(series, dues[step.id], calendar, avoid)
         tasks.append(
             PlannedTask(
                 id=task_id(meeting, step.id),

@@ -155,17 +155,23 @@ def test_a_holiday_move_never_crosses_the_summer_break(
     assert all(m.start.month != 7 for m in plan.meetings)
 
 
-def test_preparation_falls_before_the_break_not_in_it(
+def test_preparation_falls_before_the_break_in_its_order_and_spacing(
     mini: Callable[..., CycleDefinition], calendar: WorkCalendar
 ) -> None:
-    # a council on the first Thursday of August: its kallelse, ten working days before,
-    # would fall in the July break – it is due on the last working day before it
+    # a council on the first Thursday of August: its call for items, kallelse and papers
+    # (15, 10 and 5 working days before) would fall in the July break – the papers are
+    # due on the last working day before it, the others as many working days earlier
     plan = plan_year(mini(), 2027, calendar)
     august = next(m for m in plan.meetings if m.start.month == 8)
     chain = {t.step: t.due for t in plan.tasks if t.meeting == august.id}
     assert all(due.month != 7 for due in chain.values()), chain
-    assert chain["kallelse"] == dt.date(2027, 6, 30)
-    assert chain["handlingar"] == dt.date(2027, 6, 30)
+    june30 = dt.date(2027, 6, 30)
+
+    def back(days: int) -> dt.date:
+        return calendar.add_working_days(june30, -days, avoid_klamdagar=True)
+
+    assert chain["handlingar"] == june30
+    assert (chain["kallelse"], chain["arenden"]) == (back(5), back(10))
     assert chain["minnesanteckningar"] > august.start.date()
 
 
