@@ -222,20 +222,34 @@ def add_commission(
     return changed
 
 
+# how long a decision or assignment recorded by mistake can be taken back; after that
+# (or once reported on) it is history, and an assignment is cancelled instead
+CORRECTION_WINDOW = dt.timedelta(days=30)
+
+
+def may_take_back(recorded: dt.datetime, reports: int, now: dt.datetime) -> bool:
+    """Whether a row recorded at ``recorded`` with ``reports`` status reports is still a
+    correction, not history."""
+    return reports == 0 and now - recorded <= CORRECTION_WINDOW
+
+
 def remove_commission(session: Session, commission: str, *, now: dt.datetime) -> bool:
     """Take back an assignment recorded by mistake; False when there is none.
 
     Its report-back item leaves the agenda unless that meeting has begun.
 
     Raises:
-        PlanError: it has status reports – it is history then; cancel it (avbrutet).
+        PlanError: it has status reports, or was recorded longer ago than the correction
+            window – it is history then; cancel it (avbrutet).
     """
     row = session.get(Commission, commission)
     if row is None:
         return False
-    if _count(session, commission):
+    if not may_take_back(row.created_at, _count(session, commission), now):
         raise PlanError(
-            "uppdraget har fått rapporter och är historia; sätt status avbrutet i stället",
+            "uppdraget har fått rapporter eller registrerades för mer än "
+            f"{CORRECTION_WINDOW.days} dagar sedan och är historia; sätt status avbrutet i "
+            "stället",
             field="uppdrag",
             value=row.title,
         )
@@ -276,11 +290,19 @@ def remove_decision(session: Session, decision: str, *, now: dt.datetime) -> boo
     is none.
 
     Raises:
-        PlanError: one of its assignments has status reports (history).
+        PlanError: it, or one of its assignments, is history (reported on, or recorded
+            longer ago than the correction window).
     """
     row = session.get(Decision, decision)
     if row is None:
         return False
+    if not may_take_back(row.created_at, 0, now):
+        raise PlanError(
+            f"beslutet registrerades för mer än {CORRECTION_WINDOW.days} dagar sedan och är "
+            "historia",
+            field="beslut",
+            value=row.title,
+        )
     for c in session.exec(select(Commission).where(Commission.decision == decision)).all():
         remove_commission(session, c.id, now=now)
     session.delete(row)

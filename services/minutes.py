@@ -40,6 +40,7 @@ from models.decisions import (
     Decision,
     add_commission,
     commissions_of,
+    may_take_back,
     record_at,
     take_back,
 )
@@ -65,6 +66,9 @@ class RecordedDecision:
     publicity: Publicity
     reason: str
     commissions: tuple[CommissionView, ...]
+    # what can still be taken back as a correction (models.decisions.may_take_back)
+    removable: bool = False
+    removable_commissions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +134,13 @@ def _record(session: Session, meeting: str, person: str, now: dt.datetime) -> Me
         select(Decision).where(Decision.meeting == meeting).order_by(col(Decision.created_at))
     ):
         given = session.exec(
-            select(Commission.id)
+            select(Commission.id, Commission.created_at)
             .where(Commission.decision == d.id)
             .order_by(col(Commission.created_at), col(Commission.title))
         ).all()
+        removable = frozenset(
+            c for c, at in given if c in views and may_take_back(at, views[c].reports, now)
+        )
         decisions.append(
             RecordedDecision(
                 d.id,
@@ -143,7 +150,9 @@ def _record(session: Session, meeting: str, person: str, now: dt.datetime) -> Me
                 d.text,
                 Publicity(d.publicity),
                 d.reason,
-                tuple(views[c] for c in given if c in views),
+                tuple(views[c] for c, _ in given if c in views),
+                may_take_back(d.created_at, 0, now) and len(removable) == len(given),
+                removable,
             )
         )
     return MeetingRecord(

@@ -347,3 +347,8 @@ def test_a_renamed_decision_is_taken_back_by_id_with_its_report_back_item(
     assert code == 0 and "(2 uppdrag)" in out and out.endswith("1 beslut.\n")
     code, _, err = run_on("2027-01-09", "decisions", "remove", "finns-inte")
     assert code == 2 and "inget beslut eller uppdrag har det id:t" in err
+    # a month and more after it was recorded, a decision is history: it stays
+    decision = out.split()[0]
+    code, _, err = run_on("2027-02-15", "decisions", "remove", decision)
+    assert code == 2 and "registrerades för mer än 30 dagar sedan och är historia" in err
+    assert "(2 uppdrag)" in run_on("2027-02-15", "decisions", "list", "--org", "mini")[1]
