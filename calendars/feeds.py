@@ -447,15 +447,12 @@ def _person_feeds(r: _Renderer, published: Published) -> Iterable[Feed]:
 def _owned(published: Published) -> dict[str, list[CommissionView]]:
     """Each person's assignments: their own, and their bodies' (members on the day the
     statuses are for)."""
-    today = published.as_of.astimezone(STOCKHOLM).date()
-    members: dict[str, list[str]] = defaultdict(list)
-    for ms in published.memberships:
-        if ms.overlaps(today, today):
-            members[ms.body].append(ms.person)
+    members = published.members_on(published.as_of.astimezone(STOCKHOLM).date())
     owned: dict[str, list[CommissionView]] = defaultdict(list)
     for c in published.commissions:
         kind, _, key = c.owner_key.partition(":")
-        for person in dict.fromkeys([key] if kind == "person" else members[key]):
+        held = [key] if kind == "person" else [m.person for m in members.get(key, ())]
+        for person in dict.fromkeys(held):
             owned[person].append(c)
     return owned
 

@@ -191,7 +191,12 @@ def render_commission(c: CommissionView) -> bytes:
     status only – no title or text that a calendar service would store – and
     CLASS:CONFIDENTIAL; the details are on the owner's page."""
     restricted = c.publicity is Publicity.BEGRANSAD
-    title = "med begränsad offentlighet" if restricted else printable(c.title) or "Uppdrag"
+    if restricted:
+        name = "Uppdrag med begränsad offentlighet"
+        frame = "Tidsram för uppdrag med begränsad offentlighet"
+    else:
+        title = printable(c.title) or "Uppdrag"
+        name, frame = f"Uppdrag: {title}", f"Tidsram: {title}"
     late = c.status is CommissionStatus.FORSENAT
     done, cancelled = c.status is CommissionStatus.KLART, c.status is CommissionStatus.AVBRUTET
     changed = c.updated_at or dt.datetime.combine(c.decided_on, dt.time(0), tzinfo=STOCKHOLM)
@@ -218,7 +223,7 @@ def render_commission(c: CommissionView) -> bytes:
         common["classification"] = icalendar.CLASS.CONFIDENTIAL
     todo = Todo.new(
         uid=commission_uid(c.id),
-        summary=f"{'Försenat: ' if late else ''}Uppdrag{' ' if restricted else ': '}{title}",
+        summary=f"{'Försenat: ' if late else ''}{name}",
         status=(
             icalendar.STATUS.CANCELLED
             if cancelled
@@ -235,12 +240,7 @@ def render_commission(c: CommissionView) -> bytes:
         todo.add("percent-complete", 100)
     deadline = Event.new(
         uid=commission_deadline_uid(c.id),
-        summary=(
-            f"{'Avbrutet: ' if cancelled else 'Försenat: ' if late else ''}Tidsram för uppdrag "
-            f"{title}"
-            if restricted
-            else f"{'Avbrutet: ' if cancelled else 'Försenat: ' if late else ''}Tidsram: {title}"
-        ),
+        summary=f"{'Avbrutet: ' if cancelled else 'Försenat: ' if late else ''}{frame}",
         start=c.due,
         end=c.due + dt.timedelta(days=1),
         status=icalendar.STATUS.CANCELLED if cancelled else icalendar.STATUS.CONFIRMED,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from cycle.yearly import ItemKind, YearItem
 
-from .followup import FollowUp
+from .followup import FollowUp, render_follow_up_html, render_follow_up_pdf
 
 
 def render_follow_up_report(report: FollowUp) -> str:
@@ -37,6 +37,16 @@ def render_follow_up_report(report: FollowUp) -> str:
     out += ["", f"## {report.drafts_heading}", ""]
     out += [f"- **{t}** – {d}" for t, d in report.drafts] or ["Inga nya uppdrag."]
     return "\n".join(out) + "\n"
+
+
+def render_follow_up_files(report: FollowUp) -> dict[str, bytes]:
+    """The follow-up report as it is filed, by file suffix: Markdown, an accessible page
+    and a PDF, side by side – what the year-end flow writes and an archive package holds."""
+    return {
+        ".md": render_follow_up_report(report).encode(),
+        ".html": render_follow_up_html(report),
+        ".pdf": render_follow_up_pdf(report),
+    }
 
 
 def render_priorities(organisation: str, year: int, items: Sequence[YearItem]) -> str:

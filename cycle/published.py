@@ -193,6 +193,15 @@ class Published:
     memberships: tuple[PublishedMembership, ...] = ()
     guests: tuple[tuple[str, str], ...] = ()  # (meeting id, invited organisation's name)
     registrations: tuple[PublishedRegistration, ...] = ()
+
+    def members_on(self, day: dt.date) -> dict[str, list[PublishedMembership]]:
+        """The mandates held on ``day``, by body key: who carries a body's assignments."""
+        found: dict[str, list[PublishedMembership]] = {}
+        for ms in self.memberships:
+            if ms.overlaps(day, day):
+                found.setdefault(ms.body, []).append(ms)
+        return found
+
     # assignments (uppdrag) from decisions, as they stand at ``as_of`` (restricted ones
     # too: their owners hear of them; public pages and feeds leave them out)
     commissions: tuple[CommissionView, ...] = ()

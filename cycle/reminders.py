@@ -272,10 +272,7 @@ def _assignment_prompts(
 ) -> list[Reminder]:
     """A prompt per open assignment, ``ASSIGNMENT_PROMPT`` working days before its time
     frame ends (stale once the day has passed); a changed time frame is a new prompt."""
-    members: dict[str, list[tuple[str, Role]]] = defaultdict(list)
-    for ms in published.memberships:
-        if ms.overlaps(today, today):
-            members[ms.body].append((ms.person, ms.role))
+    members = published.members_on(today)
     out = []
     for c in published.commissions:
         # a time frame that has passed, or one so far ahead that its prompt falls after the
@@ -286,8 +283,9 @@ def _assignment_prompts(
         if kind == "person":
             owners: tuple[str, ...] = (key,)
         else:
-            led = [p for role in BODY_LEADS for p, r in members[key] if r is role]
-            owners = tuple(dict.fromkeys(led or [p for p, _ in members[key]]))
+            held = members.get(key, [])
+            led = [m.person for role in BODY_LEADS for m in held if m.role is role]
+            owners = tuple(dict.fromkeys(led or [m.person for m in held]))
         send_on = calendar.add_working_days(c.due, -ASSIGNMENT_PROMPT, avoid_klamdagar=False)
         for person in owners:
             out.append(

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from calendars.followup import render_follow_up_html, render_follow_up_pdf
-from calendars.reports import render_follow_up_report, render_priorities
+from calendars.reports import render_follow_up_files, render_priorities
 from cycle import swedish_calendar
 from cycle.definitions import SeriesKind, with_series
 from cycle.times import check_year, local_date
@@ -129,9 +128,8 @@ def year_end_follow_up_flow(org: str | None = None, year: int | None = None) -> 
             # the report as Markdown, an accessible page and a PDF to file, side by side –
             # made from what is now stored, as an archive of the year makes it again
             report = read_follow_up(settings, slug, year, now)
-            store_report(path, render_follow_up_report(report))
-            store_report(path.with_suffix(".html"), render_follow_up_html(report))
-            store_report(path.with_suffix(".pdf"), render_follow_up_pdf(report))
+            for suffix, data in render_follow_up_files(report).items():
+                store_report(path.with_suffix(suffix), data)
             reports.append(path)
         record.message = f"rapporter: {', '.join(map(str, reports))}"
         record.feed_files = publish(settings, now)  # render: the feeds follow

@@ -30,8 +30,8 @@ from calendars.archive import (
     sha256,
 )
 from calendars.feeds import Audience, build_feeds
-from calendars.followup import FollowUp, render_follow_up_html, render_follow_up_pdf
-from calendars.reports import render_follow_up_report
+from calendars.followup import FollowUp
+from calendars.reports import render_follow_up_files
 from cycle.errors import PlanError
 from cycle.times import check_year
 from models.archive import TABLES, put_rows, table_name, year_rows
@@ -46,11 +46,7 @@ from .storage import reading, writing
 def report_files(report: FollowUp, year: int) -> dict[str, bytes]:
     """The follow-up report's three files, by their path in a package."""
     name = f"rapporter/uppfoljning-{year}"
-    return {
-        f"{name}.md": render_follow_up_report(report).encode(),
-        f"{name}.html": render_follow_up_html(report),
-        f"{name}.pdf": render_follow_up_pdf(report),
-    }
+    return {f"{name}{suffix}": data for suffix, data in render_follow_up_files(report).items()}
 
 
 @dataclass(frozen=True, slots=True)
