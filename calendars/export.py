@@ -21,11 +21,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .assets import assets
 from .feeds import Audience, Feed, feed_meta
 from .rendercache import Kept, RenderCache, digest
 
 # Only these sub-folders are ours to prune; anything else in the export root is left alone.
-MANAGED = ("feeds", "p", "o", "m")
+MANAGED = ("feeds", "p", "o", "m", "_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,8 @@ def export(
     pages: Mapping[str, bytes | Kept],
     cache: RenderCache | None = None,
 ) -> ExportResult:
-    """Write ``feeds`` and ``pages`` (path -> bytes) under ``root``; prune stale feeds.
+    """Write ``feeds`` and ``pages`` (path -> bytes) under ``root``, with the stylesheet
+    and script the pages use (:mod:`calendars.assets`); prune stale feeds.
 
     A feed without content, or a :class:`Kept` page, is one the render ``cache`` found
     already in the folder as it would be written: it is left alone (and kept from
@@ -156,6 +158,8 @@ def export(
             page_digests[name] = page.digest
         else:
             page_digests[name] = put(name, page, None) or ""
+    for name, asset in assets().items():  # the stylesheet and script every page uses
+        page_digests[name] = put(name, asset, None) or ""
     put("index.json", feed_index(feeds, page_digests), latest)
     removed = 0
     if cache is not None and cache.scope is not None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from markupsafe import Markup
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -25,6 +26,7 @@ from cycle.decisions import CommissionStatus, CommissionView, Publicity
 from cycle.swedish import format_date
 from cycle.yearly import AssignmentDraft, ItemKind, ItemStatus, YearItem
 
+from .assets import stylesheet
 from .site import ENV
 
 # the order a follow-up lists assignments in: what needs attention first
@@ -120,8 +122,11 @@ def follow_up(
 
 
 def render_follow_up_html(report: FollowUp) -> bytes:
-    """The report as a page (Swedish, WCAG-minded: headings, captions, header cells)."""
-    return ENV.get_template("followup.html").render(report=report).encode()
+    """The report as a page (Swedish, WCAG-minded: headings, captions, header cells); a
+    file that stands alone (a report folder, an archive), so it carries the site's
+    stylesheet inside it."""
+    page = ENV.get_template("followup.html").render(report=report, stylesheet=Markup(stylesheet()))
+    return page.encode()
 
 
 def render_follow_up_pdf(report: FollowUp) -> bytes:

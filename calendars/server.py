@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .fetchlog import FetchLog, fetch_dir, token_key
+from .policy import headers_for
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,7 +45,11 @@ CONTENT_TYPES = {
     ".json": b"application/json; charset=utf-8",
     ".svg": b"image/svg+xml; charset=utf-8",
     ".pdf": b"application/pdf",
+    ".css": b"text/css; charset=utf-8",
+    ".js": b"text/javascript; charset=utf-8",
+    ".ico": b"image/x-icon",
 }
+DOCUMENTS = (".html", ".svg")  # what a browser shows as a page: the page policy applies
 PUBLIC_CACHE = b"public, max-age=900"
 PRIVATE_CACHE = b"private, max-age=900"
 NOT_FOUND = b"Hittades inte.\n"
@@ -98,6 +103,9 @@ def _resource(path: Path, private: bool, compress: bool) -> Resource:
     ]
     if private:
         headers.append((b"referrer-policy", b"no-referrer"))
+    if path.suffix in DOCUMENTS:  # the same policy whoever serves the page
+        have = {name for name, _ in headers}
+        headers += [h for h in headers_for(path.as_posix()) if h[0] not in have]
     packed = _sibling(path, body) if compress else None
     if packed is None:
         etag = b'"' + digest + b'"'

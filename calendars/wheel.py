@@ -64,19 +64,12 @@ PERIOD_COLOURS = {
     "sommar": "#6b6b6b",
 }
 TODAY = "#c00000"
-FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
-STYLE = (
-    f"<style>svg.wheel text{{font-family:{FONTS};fill:#1a1a1a}}"
-    ".meeting:focus{outline:none}.meeting:focus .mark,.meeting:hover .mark"
-    "{stroke:#f0a000;stroke-width:4}.month{font-size:19px}.month-short{display:none}"
-    # a phone shows the wheel at less than half its size: larger, shorter month names
-    "@media (max-width:40rem){.month{font-size:34px}.month-full{display:none}"
-    ".month-short{display:inline}.year{font-size:60px}}"
-    ".ring-label{font-size:13px;font-weight:600;paint-order:stroke;stroke:#fff;"
-    "stroke-width:4px;stroke-linejoin:round}"
-    "svg.wheel text.day{fill:#fff;font-weight:700;pointer-events:none}"
-    ".year{font-size:44px;font-weight:700}.legend-text{font-size:15px}</style>"
-)
+# The SVG draws itself with presentation attributes, never a <style>: the file alone (the
+# exported .svg, an <img>) looks right, no Content-Security-Policy blocks it, and the
+# page's stylesheet adds only focus, hover and the phone's short month names.
+FONTS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK = "#1a1a1a"
+LABEL_SMALLEST = 10.0  # a ring name's smallest size, in wheel units (about px on a desktop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +170,8 @@ def _mark(p: Placed, index: int) -> str:
         size = round(r * 1.05, 1)
         day_label = (
             f'<text class="day" x="{x}" y="{y}" font-size="{size}" text-anchor="middle" '
-            f'dominant-baseline="central">{day}</text>'
+            'dominant-baseline="central" fill="#fff" font-weight="700" '
+            f'pointer-events="none">{day}</text>'
         )
     if m.kind in HIGHLIGHT:
         shape += (
@@ -195,9 +189,12 @@ def _mark(p: Placed, index: int) -> str:
 def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
     """The ring's name along its widest free stretch (shortened to fit)."""
     middle, arc, room = label_room(ring, marks)
-    size = max(8.0, min(17.0, (ring.outer - ring.inner) * 0.42))
     text = ring.label
-    most = int(room / (size * 0.66))  # bold, with room to spare at both ends
+    # bold, about 0.66 of its size a letter, with room to spare at both ends: a name that
+    # does not fit is set smaller, down to a size still read on a screen, before it is cut
+    fits = room / (len(text) * 0.66)
+    size = max(LABEL_SMALLEST, min(17.0, (ring.outer - ring.inner) * 0.42, fits))
+    most = int(room / (size * 0.66))
     if most < 4:
         return ""
     if len(text) > most:
@@ -213,7 +210,8 @@ def _ring_label(ring: Ring, marks: Sequence[Placed], index: int) -> str:
     return (
         f'<path id="ring-path-{index}" d="{path}" fill="none"/>'
         f'<text class="ring-label" data-ring="{index}" font-size="{size}" '
-        'dominant-baseline="central">'
+        'font-weight="600" paint-order="stroke" stroke="#fff" stroke-width="4" '
+        'stroke-linejoin="round" dominant-baseline="central">'
         f'<textPath href="#ring-path-{index}" startOffset="50%" text-anchor="middle">'
         f"{escape(text)}</textPath></text>"
     )
@@ -226,7 +224,8 @@ def _legend(entries: Sequence[LegendEntry], top: float) -> list[str]:
         x, y = (i % 2) * 430, (i // 2) * 26
         parts.append(
             f'<g transform="translate({x + 10},{y})">{symbol(e)}</g>'
-            f'<text class="legend-text" x="{x + 28}" y="{y}" dominant-baseline="central">'
+            f'<text class="legend-text" x="{x + 28}" y="{y}" font-size="15" '
+            'dominant-baseline="central">'
             f"{escape(e.label)}</text>"
         )
     parts.append("</g>")
@@ -252,9 +251,9 @@ def render_wheel(
     height = 820 + (((len(entries) + 1) // 2) * 26 + 30 if legend else 0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-450 -410 900 {height}" '
-        'class="wheel" role="group" aria-labelledby="wheel-title">',
+        f'class="wheel" role="group" aria-labelledby="wheel-title" font-family="{FONTS}" '
+        f'fill="{INK}">',
         f'<title id="wheel-title">Årshjul {year} för {escape(organisation)}</title>',
-        STYLE,
     ]
     if legend:
         parts.append(f'<rect x="-450" y="-410" width="900" height="{height}" fill="#fff"/>')
@@ -266,10 +265,13 @@ def render_wheel(
             'stroke="#8a9aa9" stroke-width="1"/>'
         )
         x, y = point(start + 15, MONTH_RADIUS)
-        for form, name in (("full", MONTHS[month]), ("short", MONTHS[month][:3])):
+        for form, name, shown in (
+            ("full", MONTHS[month], ""),
+            ("short", MONTHS[month][:3], ' display="none"'),
+        ):
             parts.append(
-                f'<text class="month month-{form}" x="{x}" y="{y}" text-anchor="middle" '
-                f'dominant-baseline="central">{name}</text>'
+                f'<text class="month month-{form}" x="{x}" y="{y}" font-size="19" '
+                f'text-anchor="middle" dominant-baseline="central"{shown}>{name}</text>'
             )
     for ring in rings:
         parts.append(f'<circle cx="0" cy="0" r="{ring.outer}" fill="none" stroke="#c8d1da"/>')
@@ -282,8 +284,8 @@ def render_wheel(
             f'fill="{colour}"><title>{escape(text)}</title></path>'
         )
     parts.append(
-        f'<text class="year" x="0" y="0" text-anchor="middle" dominant-baseline="central">'
-        f"{year}</text>"
+        '<text class="year" x="0" y="0" font-size="44" font-weight="700" text-anchor="middle" '
+        f'dominant-baseline="central">{year}</text>'
     )
     for i, ring in enumerate(rings):
         parts.append(_ring_label(ring, marks, i))

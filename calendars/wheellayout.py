@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -149,10 +150,14 @@ def rings_for(
     bodies: Sequence[PublishedBody], meetings: Sequence[PublishedMeeting] = ()
 ) -> list[Ring]:
     """A ring per series with meetings (a body without meetings keeps one ring), from the
-    hub outwards: bodies in the given order, a body's series by their first meeting."""
+    hub outwards: the series with fewest meetings innermost, where a ring is shortest,
+    so that every ring has room for its marks and its name; otherwise bodies in the
+    given order, a body's series by their first meeting."""
     series: dict[str, list[tuple[str, str]]] = {b.key: [] for b in bodies}
+    count: Counter[tuple[str, str]] = Counter()  # meetings per (body, series)
     for m in sorted(meetings, key=lambda m: (m.start, m.id)):
         known = series.get(m.body)
+        count[(m.body, m.series)] += 1
         if known is not None and m.series not in {s for s, _ in known}:
             known.append((m.series, m.title))
     tracks: list[tuple[PublishedBody, str, str]] = []
@@ -163,6 +168,8 @@ def rings_for(
             short = title.split(" – ")[0]
             several = len(found) > 1 and short != b.name
             tracks.append((b, key, f"{b.name}: {short}" if several else b.name))
+    # stable: ties keep the order above
+    tracks.sort(key=lambda track: count[(track[0].key, track[1])])
     width = (OUTER - HUB) / max(1, len(tracks))
     return [
         Ring(body, key, label, HUB + i * width, HUB + (i + 1) * width, COLOURS[i % len(COLOURS)])

@@ -21,12 +21,14 @@ from urllib.parse import parse_qs
 
 from anyio import CapacityLimiter
 from anyio.to_thread import run_sync
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
+from calendars.assets import assets
+from calendars.server import CONTENT_TYPES
 from calendars.server import create_app as feed_app
 from calendars.site import subscribe_links
 from cycle import CycleError
@@ -74,12 +76,15 @@ from .security import RateLimit, SecurityHeaders, check_form_token, form_token, 
 T = TypeVar("T")
 MAX_BODY = 16 * 1024
 LATER_SHOWN = 15  # the page lists the next tasks; the feed has them all
-CSS = (Path(__file__).parent / "static" / "arshjul.css").read_bytes()
+# the pages' one frame (base.html) is the exported pages' own
 ENV = Environment(
-    loader=PackageLoader("web", "templates"),
+    loader=ChoiceLoader(
+        [PackageLoader("web", "templates"), PackageLoader("calendars", "templates")]
+    ),
     autoescape=select_autoescape(["html"]),
     keep_trailing_newline=True,
 )
+ENV.globals.update(private=True, body_class="form")  # pages behind a person's token
 ENV.filters["datum"] = format_date
 
 
@@ -634,15 +639,18 @@ def create_app(
             f"{request.url.path}?sparat={action}{anchor.get(action, '')}", status_code=303
         )
 
-    async def css(_: Request) -> Response:
-        return Response(
-            CSS,
-            media_type="text/css; charset=utf-8",
-            headers={"cache-control": "public, max-age=3600"},
-        )
+    def asset(path: str, body: bytes) -> Route:
+        kind = CONTENT_TYPES[Path(path).suffix].decode()
+
+        async def endpoint(_: Request) -> Response:
+            return Response(
+                body, media_type=kind, headers={"cache-control": "public, max-age=3600"}
+            )
+
+        return Route(f"/{path}", endpoint)
 
     routes: list[Any] = [
-        Route("/_/arshjul.css", css),
+        *(asset(path, body) for path, body in assets().items()),
         Route("/p/{token}/", off_loop_page(_person_page)),
         Route("/p/{token}/uppgifter/{task}/klar", person_done, methods=["POST"]),
         Route("/p/{token}/uppgifter/{task}/angra", person_undo, methods=["POST"]),

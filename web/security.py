@@ -17,30 +17,20 @@ from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from calendars.policy import headers_for
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-HEADERS = (
-    (
-        b"content-security-policy",
-        b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        b"frame-ancestors 'none'; base-uri 'none'",
-    ),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-)
 FORM_TOKEN_SECONDS = 24 * 3600
 
 
 class SecurityHeaders:
-    """ASGI middleware: the headers above on every response, and no caching of pages
-    that carry a person's data."""
+    """ASGI middleware: the page policy (:mod:`calendars.policy`) on every response, and
+    no caching of pages that carry a person's data."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -54,7 +44,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", []) if h[0] != b"server"]
                 have = {k for k, _ in headers}
-                headers += [h for h in HEADERS if h[0] not in have]
+                headers += [h for h in headers_for(scope["path"]) if h[0] not in have]
                 if b"cache-control" not in have:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers

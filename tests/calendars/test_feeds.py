@@ -17,6 +17,7 @@ import recurring_ical_events
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from calendars.assets import assets
 from calendars.export import export
 from calendars.feeds import Audience, build_feeds
 from cycle import CycleDefinition, WorkCalendar, plan_year
@@ -208,7 +209,9 @@ def test_export_is_atomic_idempotent_and_indexes_only_shared_feeds(
     root = tmp_path / "publicerat"
     feeds = build_feeds(publish(stored), base_url=BASE)
     first = export(root, feeds, {"index.html": b"<html></html>"})
-    assert first.written == len(feeds) + 2 and first.removed == 0
+    # the feeds, the page, the index and the pages' stylesheet and script
+    assert first.written == len(feeds) + 2 + len(assets()) and first.removed == 0
+    assert (root / "_" / "arshjul.css").read_bytes() == assets()["_/arshjul.css"]
     snapshot = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
     again = export(
         root, build_feeds(publish(stored), base_url=BASE), {"index.html": b"<html></html>"}

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from calendars.wheel import HUB, OUTER, angle_of, point, render_wheel, rings_for
+from calendars.wheel import HUB, LABEL_SMALLEST, OUTER, angle_of, point, render_wheel, rings_for
 from cycle.definitions import SeriesKind
 from cycle.published import PublishedBody, PublishedMeeting
 from cycle.status import MeetingStatus
@@ -70,9 +70,10 @@ def test_the_year_ends_just_before_the_top() -> None:
 
 
 def test_1_july_sits_straight_below_the_centre_in_its_ring() -> None:
-    svg = ET.fromstring(render_wheel("X", 2027, BODIES, [meeting(dt.date(2027, 7, 1))], None))
+    july = [meeting(dt.date(2027, 7, 1))]
+    svg = ET.fromstring(render_wheel("X", 2027, BODIES, july, None))
     (mark,) = svg.findall(".//svg:a/svg:circle", NS)
-    ring = rings_for(BODIES)[0]
+    (ring,) = (r for r in rings_for(BODIES, july) if r.body.key == "x/rad")
     assert float(mark.get("cx", "nan")) == pytest.approx(0, abs=0.01)
     assert float(mark.get("cy", "nan")) == pytest.approx(ring.middle)
     assert point(90, 100) == (100.0, 0.0)  # 1 April: to the right
@@ -168,10 +169,12 @@ def test_each_series_of_a_body_gets_its_own_labelled_ring() -> None:
         for i, m in enumerate(weekly(start=dt.date(2027, 9, 1), n=2))
     ]
     rings = rings_for(BODIES, a + b)
-    assert [r.label for r in rings] == ["Rådet", "Rådet: Rådets forum", "Direktörsberedningen"]
+    # from the hub out: fewest meetings innermost (a body without meetings keeps a ring)
+    expected = ["Direktörsberedningen", "Rådet: Rådets forum", "Rådet"]
+    assert [r.label for r in rings] == expected
     svg = ET.fromstring(render_wheel("X", 2027, BODIES, a + b, None))
     labels = [t.text for t in svg.findall(".//svg:textPath", NS)]
-    assert labels == ["Rådet", "Rådet: Rådets forum", "Direktörsberedningen"]
+    assert labels == expected
     paths = {p.get("id"): p.get("d", "") for p in svg.findall(".//svg:path[@id]", NS)}
     for i, ring in enumerate(rings):  # each name runs along the middle of its own ring
         assert f"A{ring.middle},{ring.middle}" in paths[f"ring-path-{i}"]
@@ -268,3 +271,36 @@ def test_a_series_summer_break_is_an_arc_in_the_legend() -> None:
     ]
     svg = render_wheel("X", 2027, BODIES, meetings, None, periods=periods, legend=True)
     assert ">sommaruppehåll<" in svg and "sommaruppehåll: söndag 20 juni 2027" in svg
+
+
+def test_a_monthly_series_beside_the_councils_keeps_its_whole_name() -> None:
+    """Eleven mornings a year on the shortest ring left no room for
+    "Direktörsberedningen" (Värmland's wheel said "Direktö…"): the densest series goes
+    outermost, and a name that does not fit at its size is set smaller before it is cut."""
+    bodies = [
+        PublishedBody("x/db", "x", "db", "Direktörsberedningen", "direktörsberedning", True),
+        PublishedBody("x/or", "x", "or", "Värmlandsrådets ordföranderåd", "ordföranderåd", True),
+        PublishedBody("x/rad", "x", "rad", "Värmlandsrådet", "samverkansråd", True),
+    ]
+    monthly = [
+        meeting(dt.date(2027, month, 3), body="x/db", mid=f"db-{month}")
+        for month in range(1, 13)
+        if month != 7
+    ]
+    chairs = [
+        meeting(dt.date(2027, month, 9), body="x/or", mid=f"or-{month}")
+        for month in (1, 3, 4, 6, 9, 10, 12)
+    ]
+    councils = [meeting(dt.date(2027, month, 12), mid=f"rad-{month}") for month in (2, 5, 9, 11)]
+    everything = monthly + chairs + councils
+    rings = rings_for(bodies, everything)
+    assert [r.label for r in rings] == [
+        "Värmlandsrådet",
+        "Värmlandsrådets ordföranderåd",
+        "Direktörsberedningen",
+    ]
+    svg = ET.fromstring(render_wheel("X", 2027, bodies, everything, None))
+    labels = {t.text for t in svg.findall(".//svg:textPath", NS)}
+    assert labels == {b.name for b in bodies}
+    for text in svg.findall(".//svg:text[@class='ring-label']", NS):
+        assert float(text.get("font-size", "0")) >= LABEL_SMALLEST

@@ -26,6 +26,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from calendars.messages import Sender
+from calendars.policy import PAGE_POLICY
 from cycle import CycleDefinition, WorkCalendar, plan_year
 from cycle.links import Action, sign_link
 from models.audit import FlowRunLog
@@ -371,7 +372,9 @@ def test_pages_carry_strict_headers(site: Site) -> None:
     assert page.status_code == 200 and "Hej Lena Sjö!" in page.text
     h = page.headers
     assert "frame-ancestors 'none'" in h["content-security-policy"]
-    assert "script-src" not in h["content-security-policy"]  # default-src 'none' covers it
+    # scripts and styles only from the site itself, never inline
+    assert h["content-security-policy"] == PAGE_POLICY
+    assert "unsafe-inline" not in PAGE_POLICY and "script-src 'self'" in PAGE_POLICY
     assert h["referrer-policy"] == "no-referrer" and h["x-frame-options"] == "DENY"
     assert h["cache-control"] == "no-store"
 
