@@ -132,7 +132,9 @@ def _reminder(*, related_to_due: bool) -> Alarm:
 
 def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> bytes:
     """A task as a VTODO with DUE *and* an all-day "Sista dag:" VEVENT, since Google and
-    iOS ignore VTODO. ``alarm`` adds a VALARM (personal feeds only)."""
+    iOS ignore VTODO. ``alarm`` adds a VALARM (personal feeds only). A task due before
+    Årshjul knew of it (*före Årshjul*) is history: its day stays in the calendar, but no
+    to-do, which every client would show as overdue work."""
     local = meeting.start.astimezone(STOCKHOLM)
     context = f"{printable(meeting.title) or 'Möte'} {format_date(local.date())}"
     title = printable(t.title) or "Uppgift"
@@ -141,6 +143,8 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
     state = {
         TaskStatus.DONE: "\nKlar.",
         TaskStatus.LATE: "\nFörsenad: inte markerad som klar.",
+        TaskStatus.UNKNOWN: "\nFöre Årshjul: sista dagen passerade innan uppgiften fanns i "
+        "Årshjul, så om den blev gjord vet Årshjul inte.",
     }.get(t.status, "")
     common: dict[str, Any] = {
         "sequence": t.sequence,
@@ -178,7 +182,8 @@ def render_task(t: PublishedTask, meeting: PublishedMeeting, *, alarm: bool) -> 
         transparency=icalendar.TRANSP.TRANSPARENT,
         **common,
     )
-    rendered = bytes(todo.to_ical()) + bytes(deadline.to_ical())
+    before = t.status is TaskStatus.UNKNOWN
+    rendered = (b"" if before else bytes(todo.to_ical())) + bytes(deadline.to_ical())
     return add_alarms(rendered) if alarm and wants_alarm(t, meeting) else rendered
 
 

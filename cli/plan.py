@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from cycle.conflicts import Conflict
-from cycle.times import STOCKHOLM
 from models.database import describe_url
 from models.plan import planned_years
 from services.conflicts import added, double_bookings_in, stored_double_bookings
@@ -45,7 +43,6 @@ def _plan(
     organisation: str | None,
     *,
     dry_run: bool = False,
-    planned_at: dt.datetime | None = None,
 ) -> None:
     definitions = load_cycles(call.settings.cycles_dir, organisation)
     context = plan_context(call.settings, years)
@@ -64,7 +61,7 @@ def _plan(
             engine_for(call.settings.database_url),
             definitions,
             years,
-            now=planned_at or call.now,
+            now=call.now,
             progress=progress,
             dry_run=dry_run,
             planned=planned,
@@ -134,20 +131,16 @@ def check(call: Invocation) -> int:
 def demo(call: Invocation) -> int:
     """This year and next for every organisation, the feeds exported, then served.
 
-    On a fresh database the demo stores the plan as an admin who started at the turn of
-    the year would have (as of 1 January), so on any date the pages and feeds show the
-    year so far as it stands today: meetings held, and – since nobody ticks tasks off in
-    a demo – the tasks whose due dates have passed as late. Its e-mail (everyone's
+    A fresh database is planned as any first plan is, now: the year so far is stored as
+    history – meetings held, and tasks whose due dates passed before anyone used
+    Årshjul of unknown outcome ("före Årshjul"), never late. Its e-mail (everyone's
     "Din sida i Årshjul" with their "Markera som klar" links) goes to a mail sink on
     127.0.0.1 that keeps it in ``demo-post/`` and shows it at ``/_/post/``; nothing
     leaves the machine, and nothing is sent for the past.
     """
     with reading(call.settings) as session:
         fresh = not planned_years(session)
-    # a database that already lives keeps its history: it is planned as of now
-    new_year = dt.datetime.combine(dt.date(call.today.year, 1, 1), dt.time(0), tzinfo=STOCKHOLM)
-    planned_at = new_year if fresh else None
-    _plan(call, [call.today.year, call.today.year + 1], None, planned_at=planned_at)
+    _plan(call, [call.today.year, call.today.year + 1], None)
     if fresh:  # example decisions with assignments, marked as examples (never on live data)
         from services.decisions import record_example_decisions
 
@@ -210,6 +203,14 @@ def render_summary(outcome: YearOutcome) -> str:
         text.append(
             f"Utskick: {n.updates} ändrade kallelser och {n.cancellations} avbokningar "
             f"till {n.people} personer."
+        )
+    if r.history_meetings or r.history_tasks:
+        text.append(
+            f"Historik: året hittills sparades som reglerna beskriver det – "
+            f"{r.history_meetings} {'möte' if r.history_meetings == 1 else 'möten'} som redan "
+            f"har hållits och {r.history_tasks} "
+            f"{'uppgift' if r.history_tasks == 1 else 'uppgifter'} vars sista dag har passerat; "
+            "om de uppgifterna blev gjorda vet Årshjul inte (”före Årshjul”, inte försenade)."
         )
     if r.history_kept:
         text.append(

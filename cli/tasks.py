@@ -41,13 +41,20 @@ def tasks(call: Invocation) -> int:
         if group is not None:
             grouped.setdefault(group, []).append(
                 f"  {task.id}  senast {format_date(task.due)}: {task.title} – "
-                f"{meeting.title} {format_date(meeting.start.date())}"
+                f"{meeting.title} {format_date(local_date(meeting.start))}"
             )
-    for group in TaskGroup:  # late first, done last
-        if group in grouped:
-            call.say(f"{group.label} ({len(grouped[group])}):")
-            for line in grouped[group]:
-                call.say(line)
+    for group in TaskGroup:  # late first, done and what came before Årshjul last
+        if group not in grouped:
+            continue
+        if group is TaskGroup.BEFORE and not a.all:
+            call.say(
+                f"{group.label} ({len(grouped[group])}): sista dagen passerade innan "
+                "Årshjul användes; om de blev gjorda är okänt (visa dem med --all)."
+            )
+            continue
+        call.say(f"{group.label} ({len(grouped[group])}):")
+        for line in grouped[group]:
+            call.say(line)
     return 0
 
 

@@ -1,12 +1,14 @@
 """Where a meeting or a task stands, with the Swedish word users see – in one place.
 
 The stored values say what was decided: planned, moved or cancelled; open, done or
-cancelled. Time adds two states that are never stored, because they follow from the
+cancelled. Time adds states that are never stored, because they follow from the
 clock: a meeting whose end has passed is *held* (genomfört), an open task whose due date
-has passed is *late* (försenad). :func:`meeting_status_on` and :func:`task_status_on`
-give the state at a moment; ``now`` is always passed in. ``label`` is what feeds, pages,
-e-mails and the CLI show; comparing against the members (never against text) keeps a
-renamed label from changing behaviour.
+has passed is *late* (försenad) – unless it was due before Årshjul knew of it (stored
+after its due date, as a first plan stores the year so far): then it is history whose
+outcome nobody recorded (*före Årshjul*), never late work. :func:`meeting_status_on`
+and :func:`task_status_on` give the state at a moment; ``now`` is always passed in.
+``label`` is what feeds, pages, e-mails and the CLI show; comparing against the members
+(never against text) keeps a renamed label from changing behaviour.
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ class MeetingStatus(StrEnum):
 
 class TaskStatus(StrEnum):
     """A preparation task is open until someone marks it done, or its meeting is
-    cancelled – and late while open after its due date (derived, never stored)."""
+    cancelled – and late while open after its due date, or of unknown outcome when it
+    was due before Årshjul stored it (both derived, never stored)."""
 
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
     LATE = "late"
+    UNKNOWN = "unknown"
 
     @property
     def label(self) -> str:
@@ -66,6 +70,7 @@ _TASK_LABELS = {
     TaskStatus.DONE: "klar",
     TaskStatus.CANCELLED: "inställd",
     TaskStatus.LATE: "försenad",
+    TaskStatus.UNKNOWN: "före Årshjul",
 }
 
 
@@ -84,15 +89,25 @@ def meeting_status_on(stored: MeetingStatus, end: dt.datetime, now: dt.datetime)
     return stored
 
 
-def task_status_on(stored: TaskStatus, due: dt.date, today: dt.date) -> TaskStatus:
-    """The task's state on ``today``: late when it is open and its due date has passed.
+def task_status_on(
+    stored: TaskStatus, due: dt.date, today: dt.date, stored_on: dt.date | None = None
+) -> TaskStatus:
+    """The task's state on ``today``: late when it is open and its due date has passed;
+    of unknown outcome (*före Årshjul*) when it was already past due on ``stored_on``,
+    the day Årshjul first stored it – nobody could mark it done in Årshjul, so it is
+    not late work.
 
     Example:
         >>> task_status_on(TaskStatus.OPEN, dt.date(2027, 3, 1), dt.date(2027, 3, 2)).label
         'försenad'
         >>> task_status_on(TaskStatus.OPEN, dt.date(2027, 3, 2), dt.date(2027, 3, 2)).label
         'öppen'
+        >>> first_plan = dt.date(2027, 12, 7)
+        >>> task_status_on(TaskStatus.OPEN, dt.date(2027, 3, 1), first_plan, first_plan).label
+        'före Årshjul'
     """
+    if stored is TaskStatus.OPEN and stored_on is not None and due < stored_on:
+        return TaskStatus.UNKNOWN
     if stored is TaskStatus.OPEN and due < today:
         return TaskStatus.LATE
     return stored
@@ -106,6 +121,7 @@ class TaskGroup(StrEnum):
     THIS_WEEK = "this-week"
     LATER = "later"
     DONE = "done"
+    BEFORE = "before"
 
     @property
     def label(self) -> str:
@@ -118,23 +134,29 @@ _GROUP_LABELS = {
     TaskGroup.THIS_WEEK: "Den här veckan",
     TaskGroup.LATER: "Senare",
     TaskGroup.DONE: "Klara",
+    TaskGroup.BEFORE: "Före Årshjul",
 }
 
 
 def task_group(status: TaskStatus, due: dt.date, today: dt.date) -> TaskGroup | None:
     """The group a task with ``status`` (as it stands on ``today``) falls in; None for a
-    cancelled one. "This week" runs to Sunday.
+    cancelled one. "This week" runs to Sunday; what was due before Årshjul is kept apart,
+    last.
 
     Example:
         >>> monday = dt.date(2027, 3, 1)
         >>> [task_group(TaskStatus.OPEN, monday + dt.timedelta(days=d), monday).label
         ...  for d in (0, 6, 7)]
         ['Den här veckan', 'Den här veckan', 'Senare']
+        >>> task_group(TaskStatus.UNKNOWN, dt.date(2027, 1, 4), monday).label
+        'Före Årshjul'
     """
     if status is TaskStatus.CANCELLED:
         return None
     if status is TaskStatus.DONE:
         return TaskGroup.DONE
+    if status is TaskStatus.UNKNOWN:
+        return TaskGroup.BEFORE
     if task_status_on(status, due, today) is TaskStatus.LATE:
         return TaskGroup.LATE
     sunday = today + dt.timedelta(days=6 - today.weekday())

@@ -41,6 +41,10 @@ class SaveResult:
     tasks_changed: int = 0
     tasks_cancelled: int = 0
     history_kept: int = 0  # what the rules would change in the past, left as it happened
+    # a first plan's meetings and tasks before ``now``: the year so far, stored as history
+    # (counted in ``meetings_added`` and ``tasks_added`` too)
+    history_meetings: int = 0
+    history_tasks: int = 0
     # meetings whose SEQUENCE this save raised, and those it cancelled: who hears of it
     revised: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
@@ -109,6 +113,12 @@ def save_plan(
     future one moved into the past. What the rules would have changed there is counted
     in ``history_kept``. An admin's move or cancellation (``manual``) is kept too.
 
+    The first plan of an organisation-year (none of its meetings stored yet) is the one
+    exception: Årshjul knew nothing of that year before, so it stores the year so far
+    as the rules describe it – held meetings, and tasks whose due date has passed, which
+    stay of unknown outcome (*före Årshjul*, see :func:`cycle.status.task_status_on`)
+    rather than late – counted in ``history_meetings`` and ``history_tasks``.
+
     Args:
         session: a session inside the caller's transaction.
         plan: the year's plan from the pure core.
@@ -142,6 +152,7 @@ def save_plan(
             )
         )
     }
+    first = not stored  # Årshjul knows nothing of this year yet: the past is recorded
     frozen: set[str] = set()  # meetings the plan may not touch, nor their chains
     begun: set[str] = set()  # those of them that are history (not an admin's)
     added: list[dict[str, Any]] = []  # new meetings, inserted together
@@ -152,6 +163,10 @@ def save_plan(
             continue  # an admin moved or cancelled it; the rules do not override that
         values = _meeting_values(planned)
         held = row is not None and meeting_has_begun(row.start, now)
+        if first and meeting_has_begun(planned.start, now):
+            added.append({"id": planned.id, **values})
+            result.history_meetings += 1
+            continue
         if held or meeting_has_begun(planned.start, now):
             frozen.add(planned.id)
             begun.add(planned.id)
@@ -186,7 +201,7 @@ def save_plan(
     result.meetings_added += insert_many(session, Meeting, added, now=now)
     session.flush()
     _sync_invitations(session, plan, begun, now)  # an admin's coming meeting gets new members
-    _save_tasks(session, plan, frozen, begun, dropped, result, now)
+    _save_tasks(session, plan, frozen, begun, dropped, result, now, first=first)
     session.flush()
     return result
 
@@ -276,6 +291,8 @@ def _save_tasks(
     dropped_meetings: set[str],
     result: SaveResult,
     now: dt.datetime,
+    *,
+    first: bool,
 ) -> None:
     org = plan.organisation
     stored: dict[str, Any] = {}  # plain rows, as for meetings
@@ -298,7 +315,9 @@ def _save_tasks(
             if planned.meeting in begun and row is not None:
                 result.history_kept += int(bool(differences(row, values)))
             continue  # a meeting that has begun, or an admin's, keeps the chain it had
-        if (row is not None and task_is_past(row.due, now)) or task_is_past(planned.due, now):
+        if first and task_is_past(planned.due, now):
+            result.history_tasks += 1  # due before Årshjul knew of it: outcome unknown
+        elif (row is not None and task_is_past(row.due, now)) or task_is_past(planned.due, now):
             result.history_kept += int(row is None or bool(differences(row, values)))
             continue  # a deadline that has passed is history, and so is a new one
         if row is None:

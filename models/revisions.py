@@ -45,7 +45,7 @@ MEETING_VISIBLE = frozenset(
 # rule decides which group feed carries it).
 TASK_VISIBLE = frozenset({"title", "due", "status", "assignee"})
 # states that follow from the clock, shown but never stored
-_DERIVED = frozenset({MeetingStatus.HELD, TaskStatus.LATE})
+_DERIVED = frozenset({MeetingStatus.HELD, TaskStatus.LATE, TaskStatus.UNKNOWN})
 # the changes a task past its due date may still take: done late, or no longer needed
 # because its meeting was cancelled
 DONE = TaskStatus.DONE

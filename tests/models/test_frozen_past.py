@@ -28,6 +28,7 @@ from cycle.status import MeetingStatus, TaskStatus
 from cycle.times import STOCKHOLM
 from models.database import make_engine, read_session, write_session
 from models.plan import DROPPED_NOTE, SaveResult
+from models.published import load_published
 from models.schema import upgrade_schema
 from models.tables import Invitation, Meeting, Task, TaskAssignee
 from models.tables import Series as SeriesRow
@@ -193,26 +194,51 @@ def test_history_kept_counts_past_tasks_a_renamed_step_would_have_changed(
     assert result.history_kept == len(left)
 
 
-# -- nothing is created in the past ---------------------------------------------------------
+# -- a first plan records the year so far; later plans create nothing in the past ------------
 
 
-def test_a_first_save_late_in_the_year_creates_no_meeting_or_task_in_the_past(
+def test_a_first_save_late_in_the_year_records_the_year_so_far_as_history(
     engine: Engine,
 ) -> None:
-    """At the end of July the August meeting is still to come, but two of its
-    preparation deadlines have passed: it is stored without them."""
+    """At the end of July, the first plan of a year Årshjul knew nothing of stores the
+    whole year as the rules give it: the held meetings with their invitations, and
+    every task – those already past due of unknown outcome ("före Årshjul"), not late,
+    the August meeting's coming ones open. A second save changes nothing."""
     now = dt.datetime(2027, 7, 29, 12, 0, tzinfo=dt.UTC)
     today = now.astimezone(STOCKHOLM).date()
     _, plan = _plan(mini_text())
-    _store(engine, mini_text(), now)
+    result = _store(engine, mini_text(), now)
     stored = _rows(engine)
 
-    coming = {m.id for m in plan.meetings if m.start > now}
-    assert stored["meeting"].keys() == coming
-    assert coming and len(coming) < len(plan.meetings)
-    due = {t.id for t in plan.tasks if t.meeting in coming and t.due >= today}
-    assert stored["task"].keys() == due
-    assert any(t.meeting in coming and t.due < today for t in plan.tasks)  # left out
+    assert stored["meeting"].keys() == {m.id for m in plan.meetings}
+    assert stored["task"].keys() == {t.id for t in plan.tasks}
+    past_meetings = [m for m in plan.meetings if m.start <= now]
+    past_tasks = [t for t in plan.tasks if t.due < today]
+    assert past_meetings and past_tasks and len(past_meetings) < len(plan.meetings)
+    assert (result.history_meetings, result.history_tasks, result.history_kept) == (
+        len(past_meetings),
+        len(past_tasks),
+        0,
+    )
+    with read_session(engine) as s:
+        invited = {i.meeting for i in s.exec(select(Invitation))}
+        published = load_published(s, dt.date(2027, 1, 1), dt.date(2027, 12, 31), now=now)
+    assert {m.id for m in past_meetings} <= invited
+    status = {t.id: t.status for t in published.tasks}
+    assert {status[t.id] for t in past_tasks} == {TaskStatus.UNKNOWN}
+    assert {status[t.id] for t in plan.tasks if t.due >= today} == {TaskStatus.OPEN}
+    assert not any(t.open for t in published.tasks if t.due < today)  # no reminders, no "klar"
+    assert _store(engine, mini_text(), now).changed == 0
+    # a month later the tasks that came due meanwhile are late as usual: Årshjul knew them
+    later = load_published_on(engine, now + dt.timedelta(days=30))
+    august = [t for t in plan.tasks if today <= t.due < today + dt.timedelta(days=29)]
+    assert august and {later[t.id] for t in august} == {TaskStatus.LATE}
+
+
+def load_published_on(engine: Engine, now: dt.datetime) -> dict[str, TaskStatus]:
+    with read_session(engine) as s:
+        published = load_published(s, dt.date(2027, 1, 1), dt.date(2027, 12, 31), now=now)
+    return {t.id: t.status for t in published.tasks}
 
 
 def test_a_series_added_late_creates_nothing_before_the_save(engine: Engine) -> None:
