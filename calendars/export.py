@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import assets
-from .feeds import Audience, Feed, feed_meta
+from .feeds import Feed, feed_meta
 from .rendercache import Kept, RenderCache, digest
 
 # Only these sub-folders are ours to prune; anything else in the export root is left alone.
-MANAGED = ("feeds", "p", "o", "m", "_")
+MANAGED = ("feeds", "p", "g", "o", "m", "_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +77,9 @@ def _write_with_sibling(path: Path, content: bytes, modified: dt.datetime | None
 
 
 def feed_index(feeds: Iterable[Feed], pages: Mapping[str, str] | None = None) -> bytes:
-    """``index.json``: one entry per published (non-personal) feed, and a fingerprint.
+    """``index.json``: one entry per public feed, and a fingerprint.
 
-    Personal feeds are left out on purpose: their paths are their secrets. The fingerprint
+    Personal and group feeds are left out on purpose: their paths are their secrets. The fingerprint
     (a hash over every file's path and content) changes whenever any file changes – feeds,
     personal ones included, and pages (``pages``: path -> SHA-256 of its bytes) – so a
     server watching ``index.json`` notices a new token or a new day's wheel too.
@@ -100,7 +100,7 @@ def feed_index(feeds: Iterable[Feed], pages: Mapping[str, str] | None = None) ->
             "last_modified": f.last_modified.astimezone(dt.UTC).isoformat(),
         }
         for f in feeds
-        if f.audience is not Audience.PERSONAL
+        if not f.audience.secret
     ]
     document = {"fingerprint": fingerprint, "feeds": entries}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()

@@ -44,8 +44,13 @@ log = logging.getLogger(__name__)
 
 class Audience(StrEnum):
     PUBLIC = "offentlig"
-    GROUP = "grupp"
+    GROUP = "grupp"  # a body's members, behind the body's group token
     PERSONAL = "personlig"
+
+    @property
+    def secret(self) -> bool:
+        """Whether the feed's address is its secret: then no index or page lists it."""
+        return self is not Audience.PUBLIC
 
 
 class FeedKind(StrEnum):
@@ -331,18 +336,17 @@ def build_feeds(
                     )
                 )
             tasks = for_body[body.key]
-            if tasks:
+            if body.token is not None:  # empty too: its members' link always works
                 feeds.append(
                     r.feed(
                         kind=FeedKind.GROUP,
                         name=f"{body.name} – möten och uppgifter ({name})",
-                        path=f"feeds/{org}/grupp/{body.slug}.ics",
+                        path=f"g/{body.token}.ics",
                         audience=Audience.GROUP,
                         organisation=org,
-                        description=f"Möten och förberedelseuppgifter för {body.name}.",
-                        # a non-public body's own meetings stay in its members' personal
-                        # feeds: a group feed has no token, so it carries public meetings only
-                        meetings=own if body.public else [],
+                        description=f"Alla möten och förberedelseuppgifter för {body.name}. "
+                        "Adressen är gruppens egen: dela den bara inom gruppen.",
+                        meetings=own,
                         tasks=tasks,
                     )
                 )

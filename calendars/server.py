@@ -165,7 +165,7 @@ def accepts_gzip(value: bytes) -> bool:
 # what a worker keeps of the folder in memory, at most: the most asked-for files, ready to
 # send; anything else is read from disk when asked for (``--cache-mb``)
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
-_TOKEN = re.compile(r"/p/([A-Za-z0-9_-]{16,128})\.ics")
+_TOKEN = re.compile(r"/([pg])/([A-Za-z0-9_-]{16,128})\.ics")  # a personal or group feed
 _Signature = tuple[int, int, int, int, int]  # inode, mtime, size of a file; of its .gz
 
 
@@ -179,8 +179,8 @@ class FeedStore:
     noticed at most once a second) every kept file is checked against the disk once,
     by inode, modification time and size, before it is served again.
 
-    Personal feeds are found by their file name, which is the token: a request whose
-    token has the wrong form never reaches the disk.
+    Personal and group feeds are found by their file name, which is the token: a
+    request whose token has the wrong form never reaches the disk.
     """
 
     def __init__(
@@ -240,9 +240,9 @@ class FeedStore:
 
     def _locate(self, path: str) -> tuple[Path, bool] | None:
         """(file, private) for a request path; None for anything not to be served."""
-        if path.startswith("/p/"):
+        if path.startswith(("/p/", "/g/")):
             match = _TOKEN.fullmatch(path)
-            return None if match is None else (self.root / "p" / f"{match[1]}.ics", True)
+            return None if match is None else (self.root / match[1] / f"{match[2]}.ics", True)
         if path == "/":
             path = "/index.html"
         parts = path[1:].split("/") if path.startswith("/") else []

@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from cycle.published import EXAMPLE_SUFFIX
 
-from .feeds import Audience, Feed, FeedKind
+from .feeds import Feed, FeedKind
 
 ENV = Environment(
     loader=PackageLoader("calendars", "templates"),
@@ -28,8 +28,7 @@ GROUPS = (  # how the start page groups an organisation's feeds, in this order
     (FeedKind.ORGANISATION, "Hela organisationen"),
     (FeedKind.BODY, "Organ"),
     (FeedKind.ROLE, "Efter roll"),
-    (FeedKind.GROUP, "Arbetsgrupper: möten och förberedelseuppgifter"),
-)
+)  # a group's feed is behind its token: its members find it on their personal pages
 
 
 def render_index(
@@ -38,8 +37,8 @@ def render_index(
     base_url: str,
     years: Mapping[str, Sequence[int]] | None = None,
 ) -> bytes:
-    """The Swedish start page: how to subscribe first, then each organisation's feeds
-    grouped (the whole organisation, its bodies, roles, working groups) and the years
+    """The Swedish start page: how to subscribe first, then each organisation's public
+    feeds grouped (the whole organisation, its bodies, roles) and the years
     whose wheel has meetings (``years`` by organisation)."""
     orgs: list[dict[str, Any]] = []
     for slug, name in sorted(organisations.items(), key=lambda item: item[1]):
@@ -47,7 +46,7 @@ def render_index(
         for kind, heading in GROUPS:
             listed = []
             for f in feeds:
-                if f.organisation != slug or f.kind is not kind or f.audience is Audience.PERSONAL:
+                if f.organisation != slug or f.kind is not kind or f.audience.secret:
                     continue
                 webcal, https = subscribe_links(base_url, f.path)
                 # the section already names the organisation

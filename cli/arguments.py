@@ -208,6 +208,7 @@ SERVING = (
 ORG = option("--org", required=True, metavar="SLUG", help="organisationen")
 YEAR = option("--year", type=year, required=True, metavar="ÅR", help="året")
 PERSON = option("--person", required=True, metavar="ORG/ID", help="t.ex. varmland/karin-axelsson")
+BODY = option("--body", required=True, metavar="ORG/ORGAN", help="t.ex. varmland/beredningsgrupp")
 
 
 def settings_from(args: argparse.Namespace, environ: Any) -> Settings:

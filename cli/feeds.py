@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 
 from cycle import DefinitionError
 from cycle.swedish import format_date, format_time
 from cycle.times import STOCKHOLM
 
-from .arguments import PERSON, PUBLISHING, SERVING, STORED, Command, Invocation, option
+from .arguments import BODY, PERSON, PUBLISHING, SERVING, STORED, Command, Invocation, option
 from .progress import steps
 
 
@@ -38,7 +39,8 @@ def export_feeds(call: Invocation) -> int:
         return 0
     e = result.export
     call.say(
-        f"Exporterade {result.feeds} flöden och {result.personal} personliga till "
+        f"Exporterade {result.feeds} öppna flöden och {result.secret} med hemlig adress "
+        f"(personliga och gruppers) till "
         f"{call.settings.publish_dir}: {e.written} skrivna, {e.unchanged} oförändrade, "
         f"{e.removed} borttagna."
     )
@@ -129,6 +131,29 @@ def rotate(call: Invocation) -> int:
     return 0
 
 
+def rotate_group(call: Invocation) -> int:
+    """Give a body's group feed a new address; the old one stops working."""
+    from services.feeds import group_feed_url, replace_group_token
+
+    token = replace_group_token(call.settings, call.args.body, by=getpass.getuser(), now=call.now)
+    call.say(
+        "Ny gruppnyckel utfärdad; den gamla adressen slutar fungera vid nästa export. "
+        "Medlemmarna hittar den nya på sina personliga sidor."
+    )
+    export_feeds(call)
+    call.say(f"Gruppens flöde: {group_feed_url(call.settings, token)}")
+    return 0
+
+
+def group_link(call: Invocation) -> int:
+    """Print a body's group feed address."""
+    from services.feeds import group_feed_url, group_token
+
+    token = group_token(call.settings, call.args.body, now=call.now)
+    call.say(f"Gruppens flöde: {group_feed_url(call.settings, token)}")
+    return 0
+
+
 def link(call: Invocation) -> int:
     """Print a person's private feed address."""
     from services.feeds import feed_token, personal_feed_url
@@ -170,8 +195,9 @@ COMMANDS = (
                 "serve",
                 "servera en exporterad mapp över HTTP",
                 "Serverar flödena med ETag, Last-Modified och "
-                "304-svar; personliga flöden under /p/<nyckel>.ics. Klienter som ber om "
-                "gzip får exportens .gz-kopia (stäng av med --no-compression).",
+                "304-svar; personliga flöden under /p/<nyckel>.ics, gruppers under "
+                "/g/<nyckel>.ics. Klienter som ber om gzip får exportens .gz-kopia "
+                "(stäng av med --no-compression).",
                 (
                     *PUBLISHING,
                     *SERVING,
@@ -219,6 +245,23 @@ COMMANDS = (
                 None,
                 (PERSON, *PUBLISHING, *STORED),
                 link,
+            ),
+            Command(
+                "rotate-group-token",
+                "byt adressen till ett organs gruppkalender",
+                "Återkallar organets gruppnyckel och ger en ny, när adressen har nått "
+                "någon utanför gruppen; den gamla adressen slutar fungera vid nästa export "
+                "och bytet står i historiken.",
+                (BODY, *PUBLISHING, *STORED),
+                rotate_group,
+            ),
+            Command(
+                "group-link",
+                "visa adressen till ett organs gruppkalender",
+                "Gruppkalendern har alla organets möten, också de som inte är offentliga, "
+                "och dess förberedelseuppgifter. Medlemmarna ser den på sina personliga sidor.",
+                (BODY, *PUBLISHING, *STORED),
+                group_link,
             ),
         ),
     ),

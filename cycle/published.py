@@ -24,6 +24,8 @@ class PublishedBody:
     name: str
     kind: str
     public: bool
+    # the secret of the body's group feed (``g/<token>.ics``), once issued
+    token: str | None = None
 
 
 EXAMPLE_SUFFIX = " (exempel)"  # after the name of an example cycle's organisation and feeds

@@ -57,7 +57,7 @@ from .tables import (
     Task,
     TaskAssignee,
 )
-from .tokens import FeedToken
+from .tokens import FeedToken, group_tokens
 
 ROLES = {role.value: role for role in Role}  # a dict lookup: Role(value) costs 3 µs each
 
@@ -244,6 +244,7 @@ def load_published(
         for t in session.exec(select(FeedToken).where(col(FeedToken.revoked_at).is_(None)))
     }
     orgs = session.exec(scoped(select(Organisation), Organisation.slug)).all()
+    groups = group_tokens(session)
     return Published(
         first_day=first_day,
         last_day=last_day,
@@ -251,7 +252,9 @@ def load_published(
         organisations={o.slug: o.name for o in orgs},
         examples=frozenset(o.slug for o in orgs if o.example),
         bodies=tuple(
-            PublishedBody(b.key, b.organisation, b.slug, b.name, b.kind, b.public)
+            PublishedBody(
+                b.key, b.organisation, b.slug, b.name, b.kind, b.public, groups.get(b.key)
+            )
             for b in session.exec(scoped(select(Body), Body.organisation).order_by(col(Body.key)))
         ),
         people=tuple(

@@ -45,7 +45,7 @@ from models.published import (
 from models.revisions import revise
 from models.tables import AgendaItem, Meeting, Person, Task, TaskAssignee
 from models.tasks import complete_task
-from models.tokens import holder_of_token, rotate_token
+from models.tokens import holder_of_token, member_groups, rotate_token
 from models.version import data_version
 
 from .settings import Settings
@@ -98,6 +98,8 @@ class Overview:
     tasks: tuple[tuple[PublishedTask, PublishedMeeting], ...]
     meetings: tuple[MeetingView, ...]
     version: int = 0
+    # (body name, token) of the group feeds of the bodies the person is a member of today
+    groups: tuple[tuple[str, str], ...] = ()
 
     def changes_at(self, now: dt.datetime) -> dt.datetime:
         """The first moment after ``now`` at which time alone changes what the page
@@ -166,7 +168,9 @@ def _overview(session: Session, person: Visitor, now: dt.datetime, version: int)
                 window is not None and person.key in window.coordinators,
             )
         )
-    return Overview(person, tuple(tasks), tuple(views), version)
+    today = now.astimezone(STOCKHOLM).date()
+    groups = tuple(member_groups(session, person.key, today))
+    return Overview(person, tuple(tasks), tuple(views), version, groups)
 
 
 def _coordinated_meetings(

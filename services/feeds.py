@@ -14,18 +14,19 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from calendars.export import ExportResult, export
-from calendars.feeds import Audience, build_feeds, carried_feeds, feed_order
+from calendars.feeds import build_feeds, carried_feeds, feed_order
 from calendars.pages import render_pages, years_with_meetings
 from calendars.rendercache import Kept, RenderCache, forget, intact_files, renderer_version
 from calendars.site import render_index
 from cycle import DefinitionError
 from cycle.published import publication_window
+from models.audit import log_act
 from models.database import read_session, write_session
 from models.published import load_published, organisation_names
-from models.tokens import ensure_tokens, live_token, rotate_token
+from models.tokens import ensure_tokens, group_tokens, live_token, rotate_group_token, rotate_token
 from models.version import data_version
 
-from .people import known_person
+from .people import known_body, known_person
 from .settings import Settings
 from .storage import engine_for, writing
 
@@ -35,7 +36,7 @@ STAMP = ".arshjul-version"  # the data version, day and address the export was m
 @dataclass(frozen=True, slots=True)
 class PublishResult:
     feeds: int
-    personal: int
+    secret: int  # personal and group feeds: their addresses are their secrets
     export: ExportResult
     rendered: int = 0  # events, frames and pages rendered anew (the rest came from the cache)
     # the next moment the clock alone changes what the export shows (a meeting ends)
@@ -193,11 +194,11 @@ def _publish(
         cache.save(complete=organisations is None)
     finally:
         cache.close()
-    personal = sum(1 for f in feeds if f.audience is Audience.PERSONAL)
+    secret = sum(1 for f in feeds if f.audience.secret)
     # a meeting shows as held once it has ended: the first end still to come
     ends = [m.end for m in published.meetings if m.end > now]
     return PublishResult(
-        len(feeds) - personal, personal, result, cache.rendered, min(ends, default=None)
+        len(feeds) - secret, secret, result, cache.rendered, min(ends, default=None)
     )
 
 
@@ -233,3 +234,47 @@ def replace_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
         known_person(session, person)
         ensure_tokens(session, now=now)
         return rotate_token(session, person=person, now=now)
+
+
+def group_feed_url(settings: Settings, token: str) -> str:
+    """The secret address of the group feed behind ``token``."""
+    return f"{settings.public_url}/g/{token}.ics"
+
+
+def group_token(settings: Settings, body: str, *, now: dt.datetime) -> str:
+    """The body's live group token (issued first, if it has none yet).
+
+    Raises:
+        DefinitionError: no such body.
+    """
+    with writing(settings) as session:
+        known_body(session, body)
+        ensure_tokens(session, now=now)
+        session.flush()
+        token = group_tokens(session).get(body)
+    if token is None:  # ensure_tokens gave every body one; said rather than assumed
+        raise DefinitionError("organet saknar gruppnyckel", field="--body", value=body)
+    return token
+
+
+def replace_group_token(settings: Settings, body: str, *, by: str, now: dt.datetime) -> str:
+    """Revoke the body's group token and issue a new one, noted in the history: the old
+    address stops working at the next export, and every member subscribes anew.
+
+    Raises:
+        DefinitionError: no such body.
+    """
+    with writing(settings) as session:
+        known_body(session, body)
+        ensure_tokens(session, now=now)
+        token = rotate_group_token(session, body=body, now=now)
+        log_act(
+            session,
+            flow="group-token-rotated",
+            parameters={"body": body},
+            triggered_by=f"CLI ({by})",
+            rows_changed=1,
+            message=f"Ny adress till gruppens kalender: {body}",
+            now=now,
+        )
+        return token

@@ -1,5 +1,6 @@
-"""People as an admin names them on the command line (``ORG/ID``): checked against the
-stored ones, with the nearest key suggested for a typo."""
+"""People and bodies as an admin names them on the command line (``ORG/ID``,
+``ORG/ORGAN``): checked against the stored ones, with the nearest key suggested for a
+typo."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from cycle import DefinitionError
 from cycle.suggestions import did_you_mean
-from models.tables import Person
+from models.tables import Body, Person
 
 
 def known_person(session: Session, person: str, *, field: str = "--person") -> str:
@@ -23,3 +24,18 @@ def known_person(session: Session, person: str, *, field: str = "--person") -> s
     if not hint:
         hint = f"; ange ORG/ID, t.ex. {keys[0]}" if keys else "; inga personer är sparade än"
     raise DefinitionError(f"okänd person{hint}", field=field, value=person)
+
+
+def known_body(session: Session, body: str, *, field: str = "--body") -> str:
+    """``body`` when it is stored.
+
+    Raises:
+        DefinitionError: no body has that key; names the nearest key, else a real example.
+    """
+    if session.get(Body, body) is not None:
+        return body
+    keys = list(session.exec(select(Body.key).order_by(col(Body.key))))
+    hint = did_you_mean(body, keys)
+    if not hint:
+        hint = f"; ange ORG/ORGAN, t.ex. {keys[0]}" if keys else "; inga organ är sparade än"
+    raise DefinitionError(f"okänt organ{hint}", field=field, value=body)

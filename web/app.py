@@ -283,6 +283,10 @@ def create_app(
                 row["csrf_done"] = csrf(row["done_path"])
                 row["csrf_undo"] = csrf(row["undo_path"])
         webcal, https = subscribe_links(settings.public_url, f"p/{token}.ics")
+        group_feeds = []
+        for name, secret in view.groups:
+            group_webcal, group_https = subscribe_links(settings.public_url, f"g/{secret}.ics")
+            group_feeds.append({"name": name, "webcal": group_webcal, "https": group_https})
         meetings = [
             {
                 "view": v,
@@ -323,6 +327,7 @@ def create_app(
                 meetings=meetings,
                 webcal=webcal,
                 https=https,
+                group_feeds=group_feeds,
                 rotate=rotate,
                 csrf_rotate=csrf(rotate),
                 notice=notice,

@@ -102,10 +102,24 @@ def test_personal_feeds_need_the_exact_token(site: tuple[int, Path, dict[str, st
         assert (status, body) == (404, missing[2])  # no hint that a token is close
 
 
+def test_group_feeds_need_the_exact_token(site: tuple[int, Path, dict[str, str]]) -> None:
+    port, root, _ = site
+    (feed,) = [p for p in (root / "g").glob("*.ics") if b"Beredningsgruppen" in p.read_bytes()]
+    token = feed.stem
+    status, headers, body = get(port, f"/g/{token}.ics")
+    assert status == 200 and body == feed.read_bytes() and b"Sista dag: " in body
+    assert headers["cache-control"].startswith("private")
+    missing = get(port, "/finns-inte.ics")
+    for wrong in (token[:-1] + ("A" if token[-1] != "A" else "B"), token[:-2], "x" * len(token)):
+        assert get(port, f"/g/{wrong}.ics")[::2] == (404, missing[2])
+    assert get(port, "/g/")[0] == 404  # no listing
+
+
 @pytest.mark.parametrize(
     "path",
     [
         "/p/../../etc/passwd",
+        "/g/../index.json",
         "/../index.json",
         "/feeds/../../x.ics",
         "/p/%2e%2e/%2e%2e/etc/passwd",
@@ -164,9 +178,9 @@ def test_start_page_lists_public_feeds_with_subscribe_links(
     assert "webcal://arshjul.example.se/feeds/mini/radet.ics" in page
     assert "https://arshjul.example.se/feeds/mini/radet.ics" in page
     assert "Google Kalender" in page and "Outlook" in page and "Apple" in page
-    assert "/p/" not in page  # personal feeds never
-    # working groups' feeds (meetings and tasks, no names) under their own heading
-    assert "Arbetsgrupper: möten och förberedelseuppgifter" in page and "grupp/" in page
+    # personal and group feeds never: their addresses are their secrets
+    assert "/p/" not in page and "/g/" not in page
+    assert "Arbetsgrupper: möten" not in page and "Beredningsgruppen" not in page
     assert page.index("Så prenumererar du") < page.index("feeds/mini/radet.ics")
 
 
