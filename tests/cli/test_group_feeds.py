@@ -48,7 +48,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 def planned(workspace: Path, settings: Settings) -> Settings:
     mini = workspace / "cycles" / "mini.toml"
     mini.write_text(mini.read_text(encoding="utf-8") + PREPARATION, encoding="utf-8")
-    code, out, err = run("plan", "--year", "2027", "--org", "mini")
+    code, _, err = run("plan", "--year", "2027", "--org", "mini")
     assert code == 0, err
     return settings
 
