@@ -179,9 +179,7 @@ def _tasks(
                 organisation=t.organisation,
                 title=t.title,
                 due=t.due,
-                status=task_status_on(
-                    TaskStatus(t.status), t.due, today, local_date(t.created_at)
-                ),
+                status=task_status_on(TaskStatus(t.status), t.due, today, local_date(t.created_at)),
                 sequence=t.sequence,
                 created_at=t.created_at,
                 updated_at=t.updated_at,

@@ -103,9 +103,7 @@ def archive_year(
         follow_up_of(settings, organisation, year, now=now), year
     ).items():
         files[path], described[path] = data, "årsuppföljningen"
-    group_paths = {
-        f"g/{b.token}.ics": f"grupp/{b.slug}.ics" for b in published.bodies if b.token
-    }
+    group_paths = {f"g/{b.token}.ics": f"grupp/{b.slug}.ics" for b in published.bodies if b.token}
     for feed in build_feeds(published, base_url=settings.public_url):
         if feed.organisation == organisation and feed.audience is not Audience.PERSONAL:
             # a group feed is kept under its body's name: a token is no record
