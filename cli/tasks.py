@@ -69,7 +69,11 @@ COMMANDS = (
             option("done", nargs="?", choices=["done"], help="markera en uppgift klar"),
             option("task", nargs="?", metavar="ID", help="uppgiftens id"),
             option("--person", metavar="ORG/ID", help="personen, t.ex. varmland/karin-axelsson"),
-            option("--all", action="store_true", help="visa även klara uppgifter och dem från före Årshjul"),
+            option(
+                "--all",
+                action="store_true",
+                help="visa även klara uppgifter och dem från före Årshjul",
+            ),
             *STORED,
             *PUBLISHING,
         ),
