@@ -6,6 +6,8 @@ import datetime as dt
 
 import pendulum
 
+from .times import STOCKHOLM
+
 
 def format_date(day: dt.date) -> str:
     """Long Swedish date, as officials write it in a kallelse.
@@ -25,6 +27,25 @@ def format_time(moment: dt.time | dt.datetime) -> str:
         '08.30'
     """
     return f"{moment.hour:02d}.{moment.minute:02d}"
+
+
+def format_from(moment: dt.datetime) -> str:
+    """When something begins, in Swedish time: a whole day (it begins at midnight) as
+    its date alone – "från torsdag 10 december 2026", not "… kl. 00.00" – and any other
+    moment as date and clock time.
+
+    Example:
+        >>> format_from(dt.datetime(2026, 12, 10, tzinfo=STOCKHOLM))
+        'torsdag 10 december 2026'
+        >>> format_from(dt.datetime(2026, 12, 9, 23, 0, tzinfo=dt.UTC))  # the same midnight
+        'torsdag 10 december 2026'
+        >>> format_from(dt.datetime(2026, 12, 10, 9, 30, tzinfo=STOCKHOLM))
+        'torsdag 10 december 2026 kl. 09.30'
+    """
+    local = moment.astimezone(STOCKHOLM)
+    if local.time() == dt.time(0):
+        return format_date(local.date())
+    return f"{format_date(local.date())} kl. {format_time(local)}"
 
 
 def counted(n: int, one: str, many: str) -> str:
