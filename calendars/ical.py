@@ -284,14 +284,23 @@ def calendar_frame(name: str, description: str) -> tuple[bytes, bytes]:
     No UID at the calendar level (RFC 7986 allows one): vdirsyncer, and khal and
     Evolution-style stores after it, take the first UID line of a feed for every item
     in it and kept one item of each feed."""
-    calendar = Calendar.new(
-        name=printable(name) or "Årshjul",
-        prodid=PRODID,
-        description=printable(description) or None,
-        calscale="GREGORIAN",
-    )
-    calendar.pop("UID", None)  # Calendar.new makes up a random one when given none
-    # Calendar.new already writes NAME/X-WR-CALNAME and DESCRIPTION/X-WR-CALDESC
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    # Names and descriptions are TEXT (RFC 5545 3.3.11; an X- property's default type
+    # is TEXT too), so their commas and semicolons must be escaped: icalendar escapes
+    # a vText, but Calendar.new wrote X-WR-CALNAME, X-WR-CALDESC and NAME as they came.
+    # ical.js knows neither NAME (RFC 7986) nor the X- names and hands their text back
+    # still escaped ("tider\, platser") unless the line says VALUE=TEXT.
+    title = printable(name) or "Årshjul"
+    about = printable(description)
+    texts = [("name", title), ("x-wr-calname", title)]
+    if about:
+        texts += [("description", about), ("x-wr-caldesc", about)]
+    for key, value in texts:
+        typed = {} if key == "description" else {"VALUE": "TEXT"}
+        calendar.add(key, icalendar.vText(value), parameters=typed)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT4H")  # MS-OXCICAL: a duration, as REFRESH-INTERVAL
     calendar.add("x-wr-timezone", TZID)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cycle.errors import PlanError
+from cycle.swedish import counted
 
 from .arguments import DATABASE, ORG, STORED, YEAR, Command, Invocation, option
 
@@ -46,7 +47,7 @@ def import_package(call: Invocation) -> int:
     from services.archive import import_archive
 
     done = import_archive(call.settings, Path(call.args.mapp))
-    call.say(f"Inläst: {done.organisation} {done.year}, {done.rows} rader.")
+    call.say(f"Inläst: {done.organisation} {done.year}, {counted(done.rows, 'rad', 'rader')}.")
     for path in done.reproduced:
         call.say(f"Återskapad byte för byte: {path}")
     for path in done.differing:

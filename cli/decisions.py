@@ -8,7 +8,7 @@ import getpass
 
 from cycle.decisions import REPORTABLE, CommissionStatus, reportable
 from cycle.errors import PlanError
-from cycle.swedish import format_date
+from cycle.swedish import counted, format_date
 
 from .arguments import ORG, STORED, Command, Invocation, option, year
 from .yearly import FILE, import_file
@@ -34,7 +34,7 @@ def assignments(call: Invocation) -> int:
             + (f"  Senaste rapport: {v.last_report}" if v.last_report else "")
         )
     late = sum(1 for v in found if v.status is CommissionStatus.FORSENAT)
-    call.say(f"{len(found)} uppdrag, varav {late} försenade.")
+    call.say(f"{len(found)} uppdrag, varav {counted(late, 'försenat', 'försenade')}.")
     return 0
 
 

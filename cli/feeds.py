@@ -10,7 +10,7 @@ import datetime as dt
 import getpass
 
 from cycle import DefinitionError
-from cycle.swedish import format_date, format_time
+from cycle.swedish import counted, format_date, format_time
 from cycle.times import STOCKHOLM
 
 from .arguments import BODY, PERSON, PUBLISHING, SERVING, STORED, Command, Invocation, option
@@ -93,7 +93,8 @@ def status(call: Invocation) -> int:
     never = [s for s in found if s.fetch is None]
     current = [s for s in found if s.fetch is not None and not s.behind]
     call.say(
-        f"Personliga flöden{f' i {org}' if org else ''}: {len(found)} personer; "
+        f"Personliga flöden{f' i {org}' if org else ''}: "
+        f"{counted(len(found), 'person', 'personer')}; "
         f"{len(behind)} har inte hämtat den senaste ändringen, {len(current)} har den, "
         f"{len(never)} har aldrig hämtat sitt flöde."
     )

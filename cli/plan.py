@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cycle.conflicts import Conflict
+from cycle.swedish import counted
 from models.database import describe_url
 from models.plan import planned_years
 from services.conflicts import added, double_bookings_in, stored_double_bookings
@@ -107,8 +108,9 @@ def check(call: Invocation) -> int:
         meetings = sum(len(plan.meetings) for planned, plan in plans if planned is d)
         call.say(
             f"{d.source}: OK – {d.organisation.name}: {len(d.bodies)} organ, "
-            f"{len(d.people)} personer, {len(d.series)} mötesserier, "
-            f"{meetings} möten {'–'.join(map(str, (min(years), max(years))))}"
+            f"{counted(len(d.people), 'person', 'personer')}, "
+            f"{counted(len(d.series), 'mötesserie', 'mötesserier')}, "
+            f"{counted(meetings, 'möte', 'möten')} {'–'.join(map(str, (min(years), max(years))))}"
         )
         if d.organisation.example:
             call.say("  exempeldata: mötena publiceras som preliminära (example = true)")
@@ -186,6 +188,11 @@ def render_summary(outcome: YearOutcome) -> str:
         )
 
     r = outcome.result
+    meetings = _changes(r.meetings_added, r.meetings_changed, r.meetings_cancelled, MEETINGS)
+    tasks = _changes(r.tasks_added, r.tasks_changed, r.tasks_cancelled, TASKS)
+    definitions = counted(r.definitions_changed, "ny eller ändrad", "nya eller ändrade") + (
+        " definitionsrad" if r.definitions_changed == 1 else " definitionsrader"
+    )
     text = [
         f"\n{outcome.name} – årsplan {outcome.year}",
         line(headers),
@@ -193,31 +200,50 @@ def render_summary(outcome: YearOutcome) -> str:
         *(line(row) for row in rows[:-1]),
         "-" * len(line(headers)),
         line(rows[-1]),
-        f"Ändringar: {r.meetings_added} nya, {r.meetings_changed} ändrade och "
-        f"{r.meetings_cancelled} inställda möten; {r.tasks_added} nya, {r.tasks_changed} "
-        f"ändrade och {r.tasks_cancelled} inställda uppgifter; "
-        f"{r.definitions_changed} nya eller ändrade definitionsrader.",
+        f"Ändringar: {meetings}; {tasks}; {definitions}.",
     ]
     n = outcome.notices
     if n.updates or n.cancellations:
         text.append(
-            f"Utskick: {n.updates} ändrade kallelser och {n.cancellations} avbokningar "
-            f"till {n.people} personer."
+            f"Utskick: {counted(n.updates, 'ändrad kallelse', 'ändrade kallelser')} och "
+            f"{counted(n.cancellations, 'avbokning', 'avbokningar')} "
+            f"till {counted(n.people, 'person', 'personer')}."
         )
     if r.history_meetings or r.history_tasks:
         text.append(
             f"Historik: året hittills sparades som reglerna beskriver det – "
-            f"{r.history_meetings} {'möte' if r.history_meetings == 1 else 'möten'} som redan "
-            f"har hållits och {r.history_tasks} "
-            f"{'uppgift' if r.history_tasks == 1 else 'uppgifter'} vars sista dag har passerat; "
+            f"{counted(r.history_meetings, 'möte', 'möten')} som redan har hållits och "
+            f"{counted(r.history_tasks, 'uppgift', 'uppgifter')} vars sista dag har passerat; "
             "om de uppgifterna blev gjorda vet Årshjul inte (”före Årshjul”, inte försenade)."
         )
     if r.history_kept:
         text.append(
-            f"Förflutet: {r.history_kept} ändringar av möten som har hållits och uppgifter "
-            "vars sista dag har passerat lämnades som de var."
+            f"Förflutet: {counted(r.history_kept, 'ändring', 'ändringar')} av möten som har "
+            "hållits och uppgifter vars sista dag har passerat lämnades som de var."
         )
     return "\n".join(text)
+
+
+# (new, changed, cancelled, noun) for one and for several: möte is neuter, uppgift common
+MEETINGS = (("nytt", "nya"), ("ändrat", "ändrade"), ("inställt", "inställda"), ("möte", "möten"))
+TASKS = (("ny", "nya"), ("ändrad", "ändrade"), ("inställd", "inställda"), ("uppgift", "uppgifter"))
+
+
+def _changes(added: int, changed: int, cancelled: int, words: tuple[tuple[str, str], ...]) -> str:
+    """'21 nya, 1 ändrat och 0 inställda möten': each count with its own agreeing word,
+    the noun after the last one, in the number of that one.
+
+    Example:
+        >>> _changes(1, 0, 2, MEETINGS)
+        '1 nytt, 0 ändrade och 2 inställda möten'
+        >>> _changes(3, 2, 1, TASKS)
+        '3 nya, 2 ändrade och 1 inställd uppgift'
+    """
+    new, edited, gone, noun = words
+    return (
+        f"{counted(added, *new)}, {counted(changed, *edited)} och "
+        f"{counted(cancelled, *gone)} {noun[0] if cancelled == 1 else noun[1]}"
+    )
 
 
 DEMO_MAIL = "demo-post"

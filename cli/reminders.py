@@ -5,6 +5,7 @@ Prefect and the e-mail renderers load only when ``remind`` runs.
 
 from __future__ import annotations
 
+from cycle.swedish import counted
 from cycle.times import STOCKHOLM, parse_local
 from models.outbox import OutboxStatus, outbox_rows
 from services.storage import reading
@@ -30,7 +31,8 @@ def remind(call: Invocation) -> int:
     ):
         result = send_reminders_flow(now=call.args.now, dry_run=call.args.dry_run)
     if isinstance(result, Preview):
-        call.say(f"Skulle skicka {len(result.messages)} meddelanden (inget köas eller skickas):")
+        messages = counted(len(result.messages), "meddelande", "meddelanden")
+        call.say(f"Skulle skicka {messages} (inget köas eller skickas):")
     else:
         call.say(
             f"Köade {result.queued}, återkallade {result.withdrawn}, skickade "

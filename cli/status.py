@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cycle.swedish import format_date, format_time
+from cycle.swedish import counted, format_date, format_time
 from cycle.times import STOCKHOLM
 from flows.runtime.catalogue import CATALOGUE
 from models.outbox import OutboxStatus
@@ -54,7 +54,7 @@ def status(call: Invocation) -> int:
     if s.planned:
         years: dict[str, list[str]] = {}
         for org, year, count in s.planned:
-            years.setdefault(org, []).append(f"{year} ({count} möten)")
+            years.setdefault(org, []).append(f"{year} ({counted(count, 'möte', 'möten')})")
         call.say("Planerat:")
         for org, parts in years.items():
             call.say(f"  {org}: {', '.join(parts)}")

@@ -12,6 +12,7 @@ from cycle.decisionfile import (
     ReportedStatus,
     reported_status,
 )
+from cycle.swedish import counted
 from cycle.yearly import REPORTABLE
 from services.yearly import read_decisions, store_decisions
 
@@ -21,7 +22,8 @@ from .arguments import ORG, STORED, YEAR, Command, Invocation, option
 def _store(call: Invocation, decisions: Decisions) -> int:
     changed = store_decisions(call.settings, decisions, now=call.now)
     call.say(
-        f"Sparat för {decisions.organisation} {decisions.year}: {changed} nya eller ändrade rader."
+        f"Sparat för {decisions.organisation} {decisions.year}: "
+        f"{counted(changed, 'ny eller ändrad rad', 'nya eller ändrade rader')}."
     )
     return 0
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from .errors import InputError
 from .published import PublishedMeeting, PublishedTask
+from .swedish import format_from
 from .times import STOCKHOLM
 
 CALL_STEP = "arenden"  # the chain step that asks for items
@@ -53,6 +54,12 @@ class CallWindow:
 
     def is_open(self, now: dt.datetime) -> bool:
         return self.opens <= now < self.closes
+
+    @property
+    def opening(self) -> str:
+        """When the call opens, as a page words it: a call that opens with its day is
+        "från torsdag 10 december 2026", not "… kl. 00.00"."""
+        return format_from(self.opens)
 
 
 def _day_start(day: dt.date) -> dt.datetime:

@@ -16,6 +16,7 @@ from .errors import DefinitionError
 from .locator import Locator, Path, format_path
 from .suggestions import closest, did_you_mean
 from .text import TextError, clean_text
+from .times import missing_date
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -164,13 +165,98 @@ def load_toml(text: str, source: str) -> Table:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        match = re.search(r"at line (\d+), column (\d+)", str(error))
-        line = int(match.group(1)) if match else None
-        detail = re.sub(r"\s*\(at line.*\)$", "", str(error))
-        raise DefinitionError(
-            f"filen är inte giltig TOML ({detail})", source=source, line=line
-        ) from None
+        raise _syntax_error(str(error), text, source) from None
     return Table(raw, (), ctx)
+
+
+# ``key = value`` on one line (comments after the value left out), for naming the field
+# of a line the parser refused
+_KEY_VALUE = re.compile(r'\s*("[^"]*"|[A-Za-z0-9_.-]+)\s*=\s*([^#]*?)\s*(?:#.*)?')
+_DATE_LIKE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{1,2}\S*)?")
+# tomllib's messages, in the Swedish the rest of the file check speaks (the parser's
+# own text is English; a message not listed here is said as a plain syntax error)
+_TOML_MESSAGES = {
+    "Invalid date or datetime": "ogiltigt datum eller klockslag",
+    "Expected newline or end of document after a statement": "raden fortsätter efter värdet",
+    "Expected '=' after a key in a key/value pair": "'=' saknas efter fältnamnet",
+    "Invalid value": "ogiltigt värde",
+    "Unterminated string": "en text saknar sitt avslutande citattecken",
+    "Cannot overwrite a value": "ett fält anges två gånger",
+    "Invalid statement": "raden är varken fält = värde eller en [tabell]",
+    "Unclosed array": "en lista saknar sitt ]",
+    "Unclosed inline table": "en tabell saknar sitt }",
+    "Invalid initial character for a key part": "ogiltigt tecken i ett fältnamn",
+    "Illegal character": "otillåtet tecken",
+}
+
+
+def _syntax_error(message: str, text: str, source: str) -> DefinitionError:
+    """The parser's refusal as a Swedish error with the file, line and – where the line
+    is a ``field = value`` – the field; a date the calendar lacks (30 February) is said
+    as such, since the parser calls it a syntax error.
+
+    Example:
+        >>> e = _syntax_error("Invalid date or datetime (at line 1, column 8)",
+        ...                   "from = 2027-02-30", "mini.toml")
+        >>> e.line, e.field, e.value
+        (1, 'from', '2027-02-30')
+        >>> e.message
+        'det datumet finns inte: februari 2027 har 28 dagar'
+    """
+    where = re.search(r"at line (\d+), column (\d+)", message)
+    line = int(where.group(1)) if where else None
+    detail = re.sub(r"\s*\(at (?:line.*|end of document)\)$", "", message)
+    lines = text.splitlines()
+    pair = _KEY_VALUE.fullmatch(lines[line - 1]) if line and line <= len(lines) else None
+    field = _field_at(lines, line, pair.group(1).strip('"')) if line and pair else None
+    if pair is not None:
+        value = pair.group(2)
+        date = _DATE_LIKE.fullmatch(value)
+        if date is not None:
+            impossible = missing_date(*(int(g) for g in date.groups()))
+            reason = impossible or "ett datum skrivs ÅÅÅÅ-MM-DD, t.ex. 2027-03-05"
+            return DefinitionError(reason, source=source, line=line, field=field, value=value)
+    said = next((sv for en, sv in _TOML_MESSAGES.items() if detail.startswith(en)), "syntaxfel")
+    return DefinitionError(
+        f"filen är inte giltig TOML ({said})",
+        source=source,
+        line=line,
+        field=field,
+    )
+
+
+_HEADER = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*(?:#.*)?")
+
+
+def _field_at(lines: list[str], line: int, key: str) -> str:
+    """The field a ``key = value`` on ``line`` (1-based) sets, as errors name fields
+    (``series[0].name``): the tables and arrays of tables opened above it, counted.
+
+    Example:
+        >>> _field_at(["[organisation]", "[[series]]", "[[series]]", "[[series.change]]",
+        ...            "day = 2027-02-30"], 5, "day")
+        'series[1].change[0].day'
+    """
+    counts: dict[str, int] = {}  # array-of-tables path -> index of the latest
+    current: list[str | int] = []
+    for text in lines[: line - 1]:
+        header = _HEADER.fullmatch(text)
+        if header is None:
+            continue
+        names = header.group(2).split(".")
+        parts: list[str | int] = []
+        for depth, name in enumerate(names):
+            parts.append(name)
+            prefix = ".".join(names[: depth + 1])
+            last = depth == len(names) - 1
+            if header.group(1) == "[[" and last:
+                counts[prefix] = counts.get(prefix, -1) + 1
+                for other in [k for k in counts if k.startswith(prefix + ".")]:
+                    del counts[other]  # a new parent's arrays count from 0 again
+            if prefix in counts:
+                parts.append(counts[prefix])
+        current = parts
+    return format_path((*current, key))
 
 
 def values(enum: Iterable[Any]) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from prefect import flow
 from prefect.runtime import deployment
 
+from cycle.swedish import counted
 from cycle.times import check_year, local_date
 from services.plan import balanced_chunks, changed_rows, plan_years
 
@@ -38,7 +39,8 @@ class PlanResult:
 
     @property
     def summary(self) -> str:
-        return f"{', '.join(self.organisations)} {self.year}: {self.rows_changed} rader ändrade"
+        rows = counted(self.rows_changed, "rad", "rader")
+        return f"{', '.join(self.organisations)} {self.year}: {rows} ändrade"
 
 
 @flow(name="plan-year", flow_run_name=run_name("Planera {org} {year}", org="alla", year="nästa år"))
@@ -73,7 +75,8 @@ def plan_year_flow(org: str | None = None, year: int | None = None) -> PlanResul
             outcomes = save_plans(settings, plans, now)
             record.rows_changed = changed_rows(outcomes)
             record.message = "; ".join(
-                f"{o.name} {o.year}: {sum(s.meetings for s in o.summary)} möten" for o in outcomes
+                f"{o.name} {o.year}: {counted(sum(s.meetings for s in o.summary), 'möte', 'möten')}"
+                for o in outcomes
             )
         record.feed_files = publish(settings, now, org)  # render: the feeds follow
     return PlanResult(year, slugs, record.rows_changed)

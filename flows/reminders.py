@@ -13,6 +13,7 @@ from prefect import flow
 from calendars.messages import Sender
 from cycle import DefinitionError
 from cycle.reminders import catch_up_days
+from cycle.swedish import counted
 from cycle.times import local_date, parse_local
 from services.reminders import Preview
 
@@ -43,8 +44,12 @@ class ReminderResult:
     @property
     def summary(self) -> str:
         text = (
-            f"{self.queued} köade, {self.withdrawn} återkallade, {self.sent} skickade, "
-            f"{self.temporary} försenade, {self.permanent} avvisade, "
+            # participles agree with the messages counted (meddelande: neuter)
+            f"{counted(self.queued, 'köat', 'köade')}, "
+            f"{counted(self.withdrawn, 'återkallat', 'återkallade')}, "
+            f"{counted(self.sent, 'skickat', 'skickade')}, "
+            f"{counted(self.temporary, 'försenat', 'försenade')}, "
+            f"{counted(self.permanent, 'avvisat', 'avvisade')}, "
             f"{self.expired} för sena för att skickas"
         )
         if self.without_address:

@@ -14,6 +14,7 @@ from prefect import flow
 from calendars.reports import render_follow_up_files, render_priorities
 from cycle import swedish_calendar
 from cycle.definitions import SeriesKind, with_series
+from cycle.swedish import counted
 from cycle.times import check_year, local_date
 from cycle.yearly import (
     draft_assignments,
@@ -50,7 +51,8 @@ class YearlyResult:
 
     @property
     def summary(self) -> str:
-        return f"{self.year}: {len(self.reports)} rapporter; {self.rows_changed} rader ändrade"
+        reports = counted(len(self.reports), "rapport", "rapporter")
+        return f"{self.year}: {reports}; {counted(self.rows_changed, 'rad', 'rader')} ändrade"
 
     @property
     def details(self) -> tuple[str, ...]:

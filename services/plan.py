@@ -20,6 +20,7 @@ from cycle.busy import NO_BUSY_TIME
 from cycle.conflicts import move_double_bookings
 from cycle.definitions import ConflictPolicy, ReminderPolicy
 from cycle.reminders import notice_day
+from cycle.swedish import counted
 from cycle.times import local_date
 from models.database import write_session
 from models.definitions import new_dated_edits, save_definition
@@ -170,7 +171,8 @@ def plan_and_store(
     Returns:
         One outcome per organisation and year, in the order planned.
     """
-    progress(f"Planerar {len(definitions)} organisation(er) för {', '.join(map(str, years))} …")
+    organisations = counted(len(definitions), "organisation", "organisationer")
+    progress(f"Planerar {organisations} för {', '.join(map(str, years))} …")
     if planned is None:
         plans = plan_years(definitions, years, context)
     else:
@@ -195,7 +197,7 @@ def store_plans(
     definitions = list({d.organisation.slug: d for d, _ in plans}.values())
     try:
         with write_session(engine, locks=[d.organisation.slug for d in definitions]) as session:
-            outcomes = _store(session, plans, definitions, now, progress)
+            outcomes = _store(session, plans, definitions, now, progress, dry_run=dry_run)
             if dry_run:
                 raise _DryRun(outcomes)
     except _DryRun as rolled_back:
@@ -209,6 +211,8 @@ def _store(
     definitions: list[CycleDefinition],
     now: dt.datetime,
     progress: Progress,
+    *,
+    dry_run: bool,
 ) -> list[YearOutcome]:
     # rules newly dated in the past are found before the new rules are stored, and checked
     # against the held meetings of every year, not only those planned now
@@ -223,10 +227,10 @@ def _store(
     outcomes = []
     for definition, plan in plans:
         slug = definition.organisation.slug
-        progress(
-            f"Sparar {definition.organisation.name} {plan.year}: "
-            f"{len(plan.meetings)} möten, {len(plan.tasks)} uppgifter"
-        )
+        # no counts here: what the rules give is not what is stored (a passed deadline
+        # the rules add later stays out), and the table after the save says the latter
+        doing = "Räknar ut vad som skulle sparas för" if dry_run else "Sparar"
+        progress(f"{doing} {definition.organisation.name} {plan.year} …")
         result = save_plan(session, plan, now=now, dated=dated[slug])
         result.definitions_changed = changed.pop(slug, 0)
         session.flush()

@@ -25,7 +25,7 @@ from cycle.links import Action, link_expiry, sign_link
 from cycle.published import Published, PublishedPerson, publication_window
 from cycle.reminders import Kind, Reminder, schedule_reminders, welcome_reminders
 from cycle.subscriptions import Fetch
-from cycle.swedish import format_date, format_time
+from cycle.swedish import counted, format_date, format_time
 from cycle.text import printable
 from cycle.times import STOCKHOLM
 from models.database import read_session, write_session
@@ -88,7 +88,8 @@ class Preview:
     def summary(self) -> str:
         missing = f"; {len(self.without_address)} får ingen e-post" if self.without_address else ""
         return (
-            f"{len(self.messages)} meddelanden skulle skickas{missing} (inget köat eller skickat)"
+            f"{counted(len(self.messages), 'meddelande', 'meddelanden')} skulle skickas{missing} "
+            "(inget köat eller skickat)"
         )
 
     @property

@@ -218,7 +218,7 @@ def test_decisions_give_assignments_that_are_listed_reported_and_go_late(
     # past its time frame and not done: late, in the list and in the filter
     code, out, _ = run_on("2027-05-03", "assignments", "--org", "mini", "--status", "försenat")
     assert "Ta fram underlag" in out and "[försenat]" in out and "Senaste rapport: Enkät" in out
-    assert out.splitlines()[-1] == "1 uppdrag, varav 1 försenade."
+    assert out.splitlines()[-1] == "1 uppdrag, varav 1 försenat."  # agrees: not "1 försenade"
     assert run_on("2027-05-04", "report-assignment", first, "--status", "klart")[0] == 0
     code, out, _ = run_on("2027-05-05", "assignments", "--org", "mini", "--owner", "Lena Sjö")
     assert "[klart]" in out and "0 försenade" in out

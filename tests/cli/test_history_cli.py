@@ -46,7 +46,8 @@ def the_error(err: str) -> str:
 def mailing(out: str) -> tuple[int, int, int]:
     """The numbers of the "Utskick:" line: changed notices, cancellations, people."""
     found = re.search(
-        r"^Utskick: (\d+) ändrade kallelser och (\d+) avbokningar till (\d+) personer\.$",
+        r"^Utskick: (\d+) (?:ändrade kallelser|ändrad kallelse) och (\d+) "
+        r"(?:avbokningar|avbokning) till (\d+) (?:personer|person)\.$",
         out,
         re.MULTILINE,
     )
@@ -124,6 +125,40 @@ def test_a_dry_run_prints_the_table_and_writes_nothing(workspace: Path) -> None:
     assert not publish.exists() or not list(publish.rglob("*.ics"))
 
 
+def summa(out: str) -> list[str]:
+    """The table's total row: meetings, tasks, holiday moves, cancellations."""
+    return next(line for line in out.splitlines() if line.startswith("Summa")).split()[1:]
+
+
+def test_a_first_plan_late_in_the_year_says_what_it_would_save_and_what_it_saved(
+    workspace: Path,
+) -> None:
+    """An empty database planned in March: the dry run's progress says what *would* be
+    saved, the save's says it saves; both tables count every task of the year (the year
+    so far is stored as history) and an empty database has no past "left as it was"."""
+    code, out, err = run("plan", "--year", "2027", "--org", "mini", "--dry-run", now=SPRING)
+    assert code == 0, err
+    assert "Räknar ut vad som skulle sparas för Testregionen 2027 …" in err
+    assert "Sparar" not in err and "Provkörning: inget sparades" in out
+    assert summa(out) == ["11", "44", "1", "0"]
+    assert "Ändringar: 11 nya, 0 ändrade och 0 inställda möten; 44 nya," in out
+    assert (
+        f"Historik: året hittills sparades som reglerna beskriver det – {HELD_BY_SPRING} möten"
+        in out
+    )
+    assert "Förflutet" not in out
+    code, out, err = run("plan", "--year", "2027", "--org", "mini", now=SPRING)
+    assert code == 0, err
+    assert "Sparar Testregionen 2027 …" in err and "skulle" not in err
+    assert summa(out) == ["11", "44", "1", "0"] and "Förflutet" not in out
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    try:
+        with read_session(engine) as s:
+            assert s.exec(select(func.count()).select_from(Task)).one() == 44
+    finally:
+        engine.dispose()
+
+
 def test_an_edited_start_time_is_previewed_then_saved_without_touching_held_meetings(
     workspace: Path,
 ) -> None:
@@ -163,6 +198,7 @@ def test_the_dry_run_counts_the_changed_notices_that_will_be_mailed(workspace: P
     code, out, _ = run("plan", "--year", "2027", "--org", "mini", "--dry-run", now=SPRING)
     assert code == 0
     assert mailing(out) == (8, 0, 1), out
+    assert "8 ändrade kallelser och 0 avbokningar till 1 person." in out  # not "1 personer"
 
 
 def test_a_change_dated_before_now_that_rewrites_held_meetings_is_refused(

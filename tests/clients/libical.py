@@ -49,3 +49,38 @@ def check(lib: ctypes.CDLL, content: bytes) -> Checked:
     unfolded = text.replace("\r\n ", "").replace("\n ", "")
     errors = [line for line in unfolded.splitlines() if line.startswith("X-LIC-ERROR")]
     return Checked(passed, errors, unfolded)
+
+
+def calendar_texts(lib: ctypes.CDLL, content: bytes) -> dict[str, str]:
+    """The VCALENDAR's own TEXT properties as libical decodes them (escapes undone),
+    by property name – what Evolution shows as a subscribed calendar's name."""
+    voidp = ctypes.c_void_p
+    lib.icalcomponent_get_first_property.restype = voidp
+    lib.icalcomponent_get_first_property.argtypes = [voidp, ctypes.c_int]
+    lib.icalcomponent_get_next_property.restype = voidp
+    lib.icalcomponent_get_next_property.argtypes = [voidp, ctypes.c_int]
+    lib.icalproperty_get_property_name.restype = ctypes.c_char_p
+    lib.icalproperty_get_property_name.argtypes = [voidp]
+    lib.icalproperty_get_value.restype = voidp
+    lib.icalproperty_get_value.argtypes = [voidp]
+    lib.icalvalue_isa.restype = ctypes.c_int
+    lib.icalvalue_isa.argtypes = [voidp]
+    lib.icalvalue_kind_to_string.restype = ctypes.c_char_p
+    lib.icalvalue_kind_to_string.argtypes = [ctypes.c_int]
+    lib.icalvalue_get_text.restype = ctypes.c_char_p
+    lib.icalvalue_get_text.argtypes = [voidp]
+    any_property = 0  # ICAL_ANY_PROPERTY
+    component = lib.icalparser_parse_string(content)
+    assert component, "libical could not parse the feed at all"
+    found: dict[str, str] = {}
+    try:
+        prop = lib.icalcomponent_get_first_property(component, any_property)
+        while prop:
+            value = lib.icalproperty_get_value(prop)
+            if lib.icalvalue_kind_to_string(lib.icalvalue_isa(value)) == b"TEXT":
+                name = lib.icalproperty_get_property_name(prop).decode()
+                found[name] = lib.icalvalue_get_text(value).decode("utf-8")
+            prop = lib.icalcomponent_get_next_property(component, any_property)
+    finally:
+        lib.icalcomponent_free(component)
+    return found

@@ -4,6 +4,9 @@
   5546 restriction check and keeps every component;
 - ical.js (Thunderbird): expands the same occurrences as ``icalendar`` +
   ``recurring-ical-events``;
+- every TEXT value of every feed (calendar-level names and descriptions included) has
+  its commas and semicolons escaped, by a plain reading of the lines, and libical and
+  ical.js read a name with a comma back whole;
 - vdirsyncer (http → filesystem, as khal and Evolution-style vdirs are fed) keeps every
   item of a public, a group and a personal feed, and khal lists them on the right days.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -81,6 +85,82 @@ def test_icaljs_expands_what_icalendar_expands(site: Site, node: str) -> None:
     for path in feeds:
         theirs = sorted((c["kind"], c["uid"], c["start"]) for c in read[str(path)])
         assert theirs == components(path.read_bytes()), path.relative_to(site.root)
+
+
+# Written out from RFC 5545 3.3.11 and 3.1, not taken from icalendar, so a wrong escape
+# in what we write is not hidden by the same mistake in how we read.
+_LINE = re.compile(
+    r'(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,]*)'
+    r'(?:,(?:"[^"]*"|[^";:,]*))*)*):(?P<value>.*)'
+)
+_TEXT = {"SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "CONTACT", "NAME", "TZNAME", "UID"}
+_TEXT_LISTS = {"CATEGORIES", "RESOURCES"}  # commas part the values; semicolons escaped
+_ONE_TEXT = re.compile(r"(?:[^\\,;]|\\[\\,;nN])*")
+_TEXT_LIST = re.compile(r"(?:[^\\;]|\\[\\,;nN])*")
+
+
+def unescaped_text(content: bytes) -> list[str]:
+    """The unfolded lines of a feed whose TEXT value has a bare comma, semicolon or
+    backslash. X- properties are TEXT unless they say otherwise (RFC 5545 3.8.8.2)."""
+    bad = []
+    unfolded = content.decode("utf-8").replace("\r\n ", "").replace("\r\n\t", "")
+    for line in unfolded.split("\r\n"):
+        if not line:
+            continue
+        parsed = _LINE.fullmatch(line)
+        assert parsed, line
+        name, params = parsed["name"].upper(), parsed["params"].upper()
+        if name.startswith("X-"):
+            textual = "VALUE=" not in params or ";VALUE=TEXT" in params
+        else:
+            textual = name in _TEXT and "VALUE=" not in params
+        pattern = _ONE_TEXT if textual else _TEXT_LIST if name in _TEXT_LISTS else None
+        if pattern is not None and not pattern.fullmatch(parsed["value"]):
+            bad.append(line)
+    return bad
+
+
+def test_unescaped_text_finds_a_bare_comma_and_lets_an_escaped_one_pass() -> None:
+    assert unescaped_text(b"X-WR-CALNAME:Tider, platser\r\n") == ["X-WR-CALNAME:Tider, platser"]
+    assert unescaped_text(b"NAME;VALUE=TEXT:R\xc3\xa5d\r\n x\\; y\r\n") == []  # folded
+    assert unescaped_text(b"SUMMARY:A\\, b\\; c\\\\ d\\n\r\nCATEGORIES:A,B\r\n") == []
+    assert unescaped_text(b"DTSTART;TZID=Europe/Stockholm:20270104T090000\r\n") == []
+    assert unescaped_text(b'ATTENDEE;CN="Berg, Anna":mailto:a@b.se\r\nLOCATION:Sal; A\r\n') == [
+        "LOCATION:Sal; A"
+    ]
+
+
+def test_every_text_value_of_every_feed_is_escaped(site: Site) -> None:
+    feeds = site.feeds()
+    assert len(feeds) > 100
+    with_comma = 0
+    for path in feeds:
+        content = path.read_bytes()
+        assert unescaped_text(content) == [], path.relative_to(site.root)
+        with_comma += b"X-WR-CALDESC;VALUE=TEXT:Exempeldata: tider\\," in content
+    assert with_comma > 100  # the shipped cycles are example data: their feeds say so
+
+
+def test_libical_and_icaljs_read_a_calendar_name_with_its_comma(
+    site: Site, ical_lib: object, node: str
+) -> None:
+    public = site.root / "feeds" / "varmland.ics"
+    content = public.read_bytes()
+    texts = libical.calendar_texts(ical_lib, content)  # type: ignore[arg-type]
+    description = "Exempeldata: tider, platser och personer är inte beslutade."
+    assert texts["X-WR-CALDESC"].startswith(description)
+    assert texts["DESCRIPTION"] == texts["X-WR-CALDESC"]
+    assert texts["NAME"] == texts["X-WR-CALNAME"] and "\\" not in texts["NAME"]
+    script = Path(__file__).with_name("icaljs_names.mjs")
+    done = subprocess.run(
+        [node, str(script), str(public)],
+        capture_output=True,
+        env=os.environ | {"ICALJS_DIR": str(ICALJS)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    named = {k: texts[k] for k in ("NAME", "X-WR-CALNAME", "DESCRIPTION", "X-WR-CALDESC")}
+    assert json.loads(done.stdout.decode())[str(public)] == named
 
 
 def _sync(site: Site, path: str, work: Path) -> Path:

@@ -38,8 +38,15 @@ CASES: list[tuple[str, Edit, Needle, str, str]] = [
         "malformed TOML",
         lambda t: t.replace('name = "Samverkansrådet"', 'name = "Samverkansrådet'),
         'name = "Samverkansrådet',
-        "",
+        "body[0].name",  # the parser's line, with the field it sets
         "inte giltig TOML",
+    ),
+    (
+        "a date the calendar lacks",
+        lambda t: t.replace("[[series]]", "[[series]]\nfrom = 2027-02-30", 1),
+        "from = 2027-02-30",
+        "series[0].from",
+        "det datumet finns inte: februari 2027 har 28 dagar",
     ),
     (
         "unknown field",
