@@ -24,7 +24,7 @@ from .arguments import (
 )
 from .feeds import export_feeds
 from .progress import steps
-from .web import send_demo_mail, serve_web
+from .web import demo_tryout, say_tryout, send_demo_mail, serve_web
 
 
 def plan(call: Invocation) -> int:
@@ -152,11 +152,12 @@ def demo(call: Invocation) -> int:
                 for d in load_cycles(call.settings.cycles_dir)
             )
         )
+    tryout = demo_tryout(call)  # a meeting to try the whole loop on, today
     export_feeds(call)
     mail = call.settings.home / DEMO_MAIL
     sent, shown = send_demo_mail(call, mail)
     call.say(
-        f"E-post: {sent} meddelanden till demons lokala e-postmottagare och {shown} "
+        f"E-post: {sent} meddelanden till demons lokala e-postmottagare och {shown} nya "
         f"förhandsvisningar av vad exempelpersoner skulle få (de får aldrig e-post), sparade i "
         f"{mail}/"
         + ("" if call.args.no_serve else f" och att läsa på {call.settings.public_url}/_/post/")
@@ -167,6 +168,7 @@ def demo(call: Invocation) -> int:
             f"Belastning {call.today.year}, {d.organisation.name}: "
             f"{base}/o/{d.organisation.slug}/{call.today.year}/belastning"
         )
+    say_tryout(call, tryout)
     return 0 if call.args.no_serve else serve_web(call, mail_dir=mail)
 
 

@@ -6,6 +6,7 @@ without a mail server. Never for production: it accepts mail for anyone.
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import html
 import socket
@@ -46,6 +47,17 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def kept_message_ids(folder: Path) -> frozenset[str]:
+    """The Message-IDs of the messages kept in ``folder``: what a re-run must not add."""
+    found = set()
+    for path in folder.glob("*.eml"):
+        with path.open("rb") as file:
+            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parse(file)
+        if headers["message-id"]:
+            found.add(str(headers["message-id"]).strip())
+    return frozenset(found)
 
 
 def read_message(path: Path) -> tuple[str, str, str]:

@@ -1,0 +1,91 @@
+"""`arshjul demo` shows the whole loop on any day: an example meeting whose call for
+agenda items is open today, its item form, agenda, a "klar" link and a record page –
+and a second run changes nothing, the demo mailbox included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from cli.main import main
+from cycle.times import STOCKHOLM
+from services.mailsink import kept_message_ids
+from services.settings import SHIPPED_CYCLES, Settings
+from web.app import create_app
+
+
+def demo(home: Path, now: dt.datetime) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["demo", "--no-serve", "--cycles", str(SHIPPED_CYCLES)],
+        today=now.astimezone(STOCKHOLM).date(),
+        now=now,
+        out=out,
+        err=err,
+    )
+    assert code == 0, err.getvalue()
+    return out.getvalue()
+
+
+def tryout_links(out: str) -> dict[str, str]:
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Prova hela kedjan: "))
+    found = {}
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        what, _, url = line.strip().rpartition(": ")
+        found[what.split(":")[0]] = url.removeprefix("http://127.0.0.1:8000")
+    return found
+
+
+@pytest.mark.parametrize(
+    "day",
+    ["2026-12-08", "2027-07-14", "2027-03-31"],  # before Christmas, in July, in spring
+)
+def test_the_demo_opens_a_call_for_items_today_and_a_rerun_changes_nothing(
+    day: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "hem"
+    monkeypatch.setenv("ARSHJUL_HOME", str(home))
+    now = dt.datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=STOCKHOLM)
+    first = demo(home, now)
+    links = tryout_links(first)
+    assert set(links) == {
+        f"{next(iter(links))}",
+        "Skicka in ett ärende",
+        "Dagordningen (godkänn ärenden)",
+        "Markera som klar",
+        "Beslut och uppdrag",
+    }
+    mail = home / "demo-post"
+    count = len(list(mail.glob("*.eml")))
+    assert count > 0 and len(kept_message_ids(mail)) == count
+
+    # every page of the loop opens, today, in the web app the demo starts
+    settings = Settings.load(os.environ, cycles_dir=SHIPPED_CYCLES)
+    app = create_app(settings, static_dir=settings.publish_dir, mail_dir=mail, clock=lambda: now)
+    with TestClient(app) as client:
+        for what, path in links.items():
+            page = client.get(path)
+            assert page.status_code == 200, (what, path)
+        form = client.get(links["Skicka in ett ärende"]).text
+        assert "Skicka in ärendet</button>" in form  # the call is open: the form is there
+        klar = client.get(links["Markera som klar"]).text
+        assert "Markera som klar</button>" in klar
+        record = client.get(links["Beslut och uppdrag"]).text
+        assert "Registrerade beslut" in record  # held: decisions can be recorded
+
+    # the same demo again, a minute later: nothing new in the database, the export or
+    # the mailbox, and the same meeting to try
+    second = demo(home, now + dt.timedelta(minutes=1))
+    assert "Inget har ändrats sedan förra exporten" in second
+    assert "0 nya förhandsvisningar" in second
+    assert "demon öppnade inlämningen" not in second
+    assert len(list(mail.glob("*.eml"))) == count
+    assert tryout_links(second)["Skicka in ett ärende"] == links["Skicka in ett ärende"]
