@@ -80,6 +80,8 @@ def chromium() -> Iterator[object]:
         "--window-size=1100,1500",
     ):
         options.add_argument(flag)
+    # the console's entries, for the tests that fail on any error in it
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
     try:
         yield driver
