@@ -155,6 +155,21 @@ def test_every_page_kind_from_make_demo_in_a_browser(demo: Demo, driver) -> None
     assert driver.find_elements(By.PARTIAL_LINK_TEXT, "Skicka in ett ärende")  # the call is open
     look(driver, demo, "klar", links["Markera som klar"])
     assert driver.find_element(By.CSS_SELECTOR, "form button").text == "Markera som klar"
+    # a heading of a long compound on a phone wraps inside the screen (it ran off)
+    driver.set_window_size(390, 1500)
+    driver.get(demo.url + links["Markera som klar"])
+    heading = driver.find_element(By.TAG_NAME, "h1")
+    driver.execute_script(
+        "arguments[0].textContent = 'Kompetensförsörjningssamordningsgruppens minnesanteckningar'",
+        heading,
+    )
+    assert driver.execute_script(
+        "const h = arguments[0]; return h.scrollWidth <= h.clientWidth"
+        " && h.getBoundingClientRect().right <= window.innerWidth"
+        " && document.documentElement.scrollWidth <= window.innerWidth",
+        heading,
+    )
+    assert driver.save_screenshot(str(SHOTS / "klar-lang-rubrik-390.png"))
     look(driver, demo, "arende", links["Skicka in ett ärende"])
     assert driver.find_elements(By.ID, "titel")  # the item form, open today
     look(driver, demo, "dagordning", links["Dagordningen (godkänn ärenden)"])
