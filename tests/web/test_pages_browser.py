@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.calendars.test_wheel_browser import ARTIFACTS, chromium, serious
+from tests.calendars.test_wheel_browser import ARTIFACTS, chromium, console_errors, serious
 from tests.servers import free_port, listening
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -72,17 +72,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 def driver() -> Iterator[object]:
     with chromium() as d:
         yield d
-
-
-def console_errors(driver, allowed: str | None = None) -> list[str]:  # type: ignore[no-untyped-def]
-    """The SEVERE console entries since the last call; ``allowed`` is a URL whose own
-    404 is the page's point (the error page)."""
-    return [
-        e["message"]
-        for e in driver.get_log("browser")
-        if e["level"] == "SEVERE"
-        and not (allowed and e["message"].startswith(allowed + " ") and " 404 " in e["message"])
-    ]
 
 
 def look(driver, demo: Demo, name: str, path: str, *, status_page: bool = False) -> None:  # type: ignore[no-untyped-def]
