@@ -24,7 +24,7 @@ from .arguments import (
 )
 from .feeds import export_feeds
 from .progress import steps
-from .web import demo_tryout, say_tryout, send_demo_mail, serve_web
+from .web import demo_has_held_meeting, demo_tryout, say_tryout, send_demo_mail, serve_web
 
 
 def plan(call: Invocation) -> int:
@@ -141,6 +141,8 @@ def demo(call: Invocation) -> int:
     with reading(call.settings) as session:
         fresh = not planned_years(session)
     _plan(call, [call.today.year, call.today.year + 1], None)
+    if not demo_has_held_meeting(call):  # early January: last year too, as history
+        _plan(call, [call.today.year - 1], None)
     if fresh:  # example decisions with assignments, marked as examples (never on live data)
         from services.decisions import record_example_decisions
 

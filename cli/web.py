@@ -121,6 +121,14 @@ def send_demo_mail(call: Invocation, folder: Path) -> tuple[int, int]:
     return sent, len(new)
 
 
+def demo_has_held_meeting(call: Invocation) -> bool:
+    """Whether the demo has a meeting to record decisions on (none in early January
+    until last year is planned too)."""
+    from services.demo import has_held_meeting
+
+    return has_held_meeting(call.settings, call.today, now=call.now)
+
+
 def demo_tryout(call: Invocation) -> Tryout | None:
     """The example meeting to try the loop on today, its call for items opened if need
     be (``services.demo``)."""

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from cycle.agenda import CALL_STEP, NOTICE_STEP, CallWindow, call_window
 from cycle.links import Action, link_expiry, sign_link
-from cycle.published import Published, PublishedMeeting, PublishedPerson, PublishedTask
+from cycle.published import (
+    Published,
+    PublishedMeeting,
+    PublishedPerson,
+    PublishedTask,
+    publication_window,
+)
 from cycle.times import local_date
 from models.audit import log_act
 from models.published import load_published
@@ -104,11 +110,18 @@ def tryout_links(
     return links
 
 
+def has_held_meeting(settings: Settings, today: dt.date, *, now: dt.datetime) -> bool:
+    """Whether a meeting's day has come in the stored years: without one (the first
+    days of January) there is no meeting to record decisions on."""
+    return any(
+        not m.cancelled and local_date(m.start) <= today
+        for m in _published(settings, today, now).meetings
+    )
+
+
 def _published(settings: Settings, today: dt.date, now: dt.datetime) -> Published:
     with reading(settings) as session:
-        return load_published(
-            session, dt.date(today.year, 1, 1), dt.date(today.year + 1, 12, 31), now=now
-        )
+        return load_published(session, *publication_window(today), now=now)
 
 
 def _step(published: Published, meeting: PublishedMeeting, step: str) -> PublishedTask | None:

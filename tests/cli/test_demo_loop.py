@@ -46,7 +46,7 @@ def tryout_links(out: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "day",
-    ["2026-12-08", "2027-07-14", "2027-03-31"],  # before Christmas, in July, in spring
+    ["2026-12-08", "2027-07-14", "2027-03-31", "2027-01-04"],  # December, July, spring, January
 )
 def test_the_demo_opens_a_call_for_items_today_and_a_rerun_changes_nothing(
     day: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
