@@ -5,8 +5,10 @@ and a second run changes nothing, the demo mailbox included."""
 from __future__ import annotations
 
 import datetime as dt
+import email
 import io
 import os
+from email.policy import default
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,20 @@ def test_the_demo_opens_a_call_for_items_today_and_a_rerun_changes_nothing(
         assert "Markera som klar</button>" in klar
         record = client.get(links["Beslut och uppdrag"]).text
         assert "Registrerade beslut" in record  # held: decisions can be recorded
+        # a message in the mailbox, inside the site's frame: its inline styles (which
+        # the page's policy blocks) left out here, kept in the message as sent
+        shown = client.get("/_/post/0001").text
+        assert '<link rel="stylesheet" href="/_/arshjul.css">' in shown
+        assert 'class="mail"' in shown and "style=" not in shown and "<style" not in shown
+        sent = email.message_from_bytes((mail / "0001.eml").read_bytes(), policy=default)
+        html = sent.get_body(preferencelist=("html",))
+        assert html is not None and 'style="overflow-wrap:anywhere"' in html.get_content()
+        # an address that is not there: the site's error page for a browser, plain text
+        # for a calendar client
+        page = client.get("/o/finns-inte", headers={"accept": "text/html,*/*"})
+        assert page.status_code == 404 and "<h1>Sidan finns inte</h1>" in page.text
+        plain = client.get("/o/finns-inte.ics", headers={"accept": "text/calendar"})
+        assert plain.status_code == 404 and plain.text == "Hittades inte.\n"
 
     # the same demo again, a minute later: nothing new in the database, the export or
     # the mailbox, and the same meeting to try
