@@ -141,7 +141,9 @@ def test_every_page_kind_from_make_demo_in_a_browser(demo: Demo, driver) -> None
     links = demo.links
     (person,) = [k for k in links if k.endswith("s sida")]
     look(driver, demo, "personlig", links[person])
-    assert driver.find_elements(By.PARTIAL_LINK_TEXT, "Skicka in ett ärende")  # the call is open
+    call = driver.find_element(By.PARTIAL_LINK_TEXT, "Skicka in ett ärende")  # the call is open
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", call)
+    assert driver.save_screenshot(str(SHOTS / "personlig-moten-390.png"))  # its meetings
     look(driver, demo, "klar", links["Markera som klar"])
     assert driver.find_element(By.CSS_SELECTOR, "form button").text == "Markera som klar"
     # a heading of a long compound on a phone wraps inside the screen (it ran off)
