@@ -25,7 +25,7 @@ from .arguments import (
 )
 from .feeds import export_feeds
 from .progress import steps
-from .web import send_demo_mail, serve_web
+from .web import demo_has_held_meeting, demo_tryout, say_tryout, send_demo_mail, serve_web
 
 
 def plan(call: Invocation) -> int:
@@ -143,6 +143,8 @@ def demo(call: Invocation) -> int:
     with reading(call.settings) as session:
         fresh = not planned_years(session)
     _plan(call, [call.today.year, call.today.year + 1], None)
+    if not demo_has_held_meeting(call):  # early January: last year too, as history
+        _plan(call, [call.today.year - 1], None)
     if fresh:  # example decisions with assignments, marked as examples (never on live data)
         from services.decisions import record_example_decisions
 
@@ -154,11 +156,12 @@ def demo(call: Invocation) -> int:
                 for d in load_cycles(call.settings.cycles_dir)
             )
         )
+    tryout = demo_tryout(call)  # a meeting to try the whole loop on, today
     export_feeds(call)
     mail = call.settings.home / DEMO_MAIL
     sent, shown = send_demo_mail(call, mail)
     call.say(
-        f"E-post: {sent} meddelanden till demons lokala e-postmottagare och {shown} "
+        f"E-post: {sent} meddelanden till demons lokala e-postmottagare och {shown} nya "
         f"förhandsvisningar av vad exempelpersoner skulle få (de får aldrig e-post), sparade i "
         f"{mail}/"
         + ("" if call.args.no_serve else f" och att läsa på {call.settings.public_url}/_/post/")
@@ -169,6 +172,7 @@ def demo(call: Invocation) -> int:
             f"Belastning {call.today.year}, {d.organisation.name}: "
             f"{base}/o/{d.organisation.slug}/{call.today.year}/belastning"
         )
+    say_tryout(call, tryout)
     return 0 if call.args.no_serve else serve_web(call, mail_dir=mail)
 
 

@@ -22,10 +22,12 @@ from urllib.parse import parse_qs
 from anyio import CapacityLimiter
 from anyio.to_thread import run_sync
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calendars.assets import assets
 from calendars.server import CONTENT_TYPES
@@ -118,6 +120,36 @@ class Refused(Exception):
 
 KEEPERS_ONLY = "Sidan är till för den som sammankallar mötet eller skriver anteckningarna."
 COMING_WEEKS = 8  # the weeks of a person's own load their page shows
+
+
+def _page_when_missing(app: ASGIApp, page: bytes) -> ASGIApp:
+    """The exported folder's plain 404 as the site's error page for a browser (a request
+    that accepts HTML); calendar clients and scripts keep the plain one."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        accept = dict(scope.get("headers", ())).get(b"accept", b"")
+        if scope["type"] != "http" or b"text/html" not in accept:
+            await app(scope, receive, send)
+            return
+        replaced = False
+
+        async def answer(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and message["status"] == 404:
+                replaced = True
+                headers = [
+                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"content-length", str(len(page)).encode()),
+                ]
+                await send({"type": "http.response.start", "status": 404, "headers": headers})
+                body = b"" if scope["method"] == "HEAD" else page
+                await send({"type": "http.response.body", "body": body})
+            elif not replaced:
+                await send(message)
+
+        await app(scope, receive, answer)
+
+    return wrapped
 
 
 def create_app(
@@ -685,11 +717,16 @@ def create_app(
             path = folder / f"{name}.eml"
             if not name.isdigit() or not path.exists():
                 raise Refused(404, "Meddelandet finns inte.")
-            return HTMLResponse(read_message(path)[2])
+            subject, to, body = read_message(path)
+            return page("mail.html", subject=subject, to=to, body=Markup(body), number=name)
 
         routes += [Route("/_/post/", mailbox), Route("/_/post/{number}", mail)]
     if static_dir is not None:
-        routes.append(Mount("/", app=feed_app(static_dir)))
+        missing = ENV.get_template("message.html").render(
+            title="Sidan finns inte",
+            message="Adressen finns inte här. Börja på startsidan, Alla kalendrar.",
+        )
+        routes.append(Mount("/", app=_page_when_missing(feed_app(static_dir), missing.encode())))
 
     async def on_refused(_: Request, error: Exception) -> Response:
         assert isinstance(error, Refused)

@@ -46,11 +46,20 @@ def stored(tmp_path: Path, mini: Callable[..., CycleDefinition], calendar: WorkC
 
 @contextlib.contextmanager
 def pages_served(engine: Engine, root: Path) -> Iterator[int]:
-    """The stored pages exported to ``root`` and served by ``arshjul feeds serve`` until
-    the block ends; yields the port."""
+    """The stored pages exported to ``root`` and served as people get them – by
+    ``arshjul web``, under the site's policy – until the block ends; yields the port."""
     export(root, [], render_pages(publish(engine), today=TODAY, base_url=BASE))
+    with web_serving(engine, root) as port:
+        yield port
+
+
+@contextlib.contextmanager
+def web_serving(engine: Engine, root: Path) -> Iterator[int]:
+    """``arshjul web`` on a free port, over ``engine``'s database and the export in
+    ``root``, until the block ends; yields the port."""
     port = free_port()
-    argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
+    url = engine.url.render_as_string(hide_password=False)
+    argv = [str(BIN / "arshjul"), "web", "--db", url, "--out", str(root), "--port", str(port)]
     with listening(argv, port):
         yield port
 
@@ -66,7 +75,8 @@ def feeds_by_path(engine: Engine) -> dict[str, Feed]:
 
 @pytest.fixture
 def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
-    """An exported folder served by `arshjul feeds serve`; yields (port, root, tokens)."""
+    """An exported folder served by `arshjul feeds serve` (the feed server's own
+    tests); yields (port, root, tokens)."""
     root = tmp_path / "publicerat"
     published = publish(stored)
     feeds = build_feeds(published, base_url=BASE)
@@ -80,4 +90,22 @@ def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, 
     port = free_port()
     argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
     with listening(argv, port):
+        yield port, root, {p.key: p.token or "" for p in published.people}
+
+
+@pytest.fixture
+def web_site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
+    """The same export as :func:`site`, served by ``arshjul web`` as people meet it (the
+    browser tests); yields (port, root, tokens)."""
+    root = tmp_path / "publicerat"
+    published = publish(stored)
+    feeds = build_feeds(published, base_url=BASE)
+    pages = render_pages(published, today=TODAY, base_url=BASE)
+    years = years_with_meetings(published)
+    export(
+        root,
+        feeds,
+        {"index.html": render_index(feeds, published.organisations, BASE, years), **pages},
+    )
+    with web_serving(stored, root) as port:
         yield port, root, {p.key: p.token or "" for p in published.people}

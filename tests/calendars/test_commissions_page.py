@@ -16,7 +16,12 @@ from cycle.decisions import CommissionStatus
 from models.database import write_session
 from models.decisions import record_decision, report_commission
 from tests.calendars.conftest import BASE, TODAY, pages_served, publish
-from tests.calendars.test_wheel_browser import ARTIFACTS, browser, serious  # noqa: F401
+from tests.calendars.test_wheel_browser import (  # noqa: F401
+    ARTIFACTS,
+    browser,
+    console_errors,
+    serious,
+)
 from tests.conftest import HELD
 from tests.cycle.test_decisionfile import DECIDED
 
@@ -96,3 +101,4 @@ def test_the_filters_in_a_browser(served: int, browser) -> None:  # type: ignore
         # the filter holds in the phone's stacked layout too
         assert [r for r in rows if r.is_displayed()] == visible
     assert serious(browser) == []
+    assert console_errors(browser) == []  # nothing blocked, nothing failed

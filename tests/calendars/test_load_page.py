@@ -20,7 +20,12 @@ from models.definitions import save_definition
 from models.plan import save_plan
 from models.schema import upgrade_schema
 from tests.calendars.conftest import BASE, TODAY, pages_served, publish
-from tests.calendars.test_wheel_browser import ARTIFACTS, browser, serious  # noqa: F401
+from tests.calendars.test_wheel_browser import (  # noqa: F401
+    ARTIFACTS,
+    browser,
+    console_errors,
+    serious,
+)
 from tests.conftest import PLANNED, fresh_database_url
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
@@ -95,3 +100,4 @@ def test_the_load_page_in_a_browser(served: int, browser) -> None:  # type: igno
         assert browser.execute_script("return document.documentElement.scrollWidth") <= width
         assert browser.save_screenshot(str(ARTIFACTS / f"load-mini-2027-{width}.png"))
     assert serious(browser) == []
+    assert console_errors(browser) == []  # nothing blocked, nothing failed

@@ -1,6 +1,7 @@
 """The wheel in a real browser: headless Chromium (Debian's chromium + chromium-driver,
-driven by Selenium with the system driver – never a downloaded browser) against the real
-feed server, with an axe-core accessibility scan (axe-core from the npm registry)."""
+driven by Selenium with the system driver – never a downloaded browser) against the
+export served by `arshjul web` under the site's policy, with no console error and an
+axe-core accessibility scan (axe-core from the npm registry)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,8 @@ def chromium() -> Iterator[object]:
         "--window-size=1100,1500",
     ):
         options.add_argument(flag)
+    # the console's entries, for the tests that fail on any error in it
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
     try:
         yield driver
@@ -87,14 +90,26 @@ def chromium() -> Iterator[object]:
         driver.quit()
 
 
-def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser) -> None:  # type: ignore[no-untyped-def]
+def console_errors(driver, allowed: str | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The browser console's SEVERE entries since the last call (a blocked style or
+    script, a failed sub-resource, a JavaScript error); ``allowed`` is a URL whose own
+    404 is the page's point (the error page)."""
+    return [
+        e["message"]
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE"
+        and not (allowed and e["message"].startswith(allowed + " ") and " 404 " in e["message"])
+    ]
+
+
+def test_the_wheel_in_a_browser(web_site: tuple[int, Path, dict[str, str]], browser) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    port = site[0]
+    port = web_site[0]
     browser.get(f"http://127.0.0.1:{port}/o/mini/2027")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
     marks = browser.find_elements(By.CSS_SELECTOR, "svg.wheel a.meeting")
@@ -128,6 +143,7 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     browser.set_window_size(1100, 1500)
 
     assert serious(browser) == []  # the wheel page
+    assert console_errors(browser) == []
 
     active.send_keys(Keys.ENTER)  # the mark is a link to the meeting page
     # The key press returns before the new page is there: wait for it, never sleep.
@@ -139,10 +155,12 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     assert browser.find_elements(By.LINK_TEXT, "Lägg till i kalendern")
     assert len(browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 4  # the chain
     assert serious(browser) == []
+    assert console_errors(browser) == []
     browser.get(f"http://127.0.0.1:{port}/")  # the start page too
     assert browser.find_elements(By.PARTIAL_LINK_TEXT, "Prenumerera")
     assert browser.find_element(By.TAG_NAME, "h2").text == "Så prenumererar du"  # first
     assert serious(browser) == []
+    assert console_errors(browser) == []
 
     # a shared view: a quarter, rings switched off, all from the address
     browser.get(f"http://127.0.0.1:{port}/o/mini/2027?visa=k2&dolda=0")
@@ -153,6 +171,8 @@ def test_the_wheel_in_a_browser(site: tuple[int, Path, dict[str, str]], browser)
     assert "dolda" not in browser.current_url and "visa=k2" in browser.current_url
     assert browser.save_screenshot(str(ARTIFACTS / "wheel-mini-2027-kvartal2.png"))
     assert serious(browser) == []
+    assert console_errors(browser) == []
     browser.get(f"http://127.0.0.1:{port}/o/mini/2027/inbaddning")  # the embed view
     assert browser.find_elements(By.CSS_SELECTOR, "svg.wheel a.meeting")
     assert serious(browser) == []
+    assert console_errors(browser) == []

@@ -9,7 +9,12 @@ import pytest
 from cycle import CycleDefinition
 from models.tokens import live_token
 from services.storage import reading
-from tests.calendars.test_wheel_browser import ARTIFACTS, browser, serious  # noqa: F401
+from tests.calendars.test_wheel_browser import (  # noqa: F401
+    ARTIFACTS,
+    browser,
+    console_errors,
+    serious,
+)
 from tests.services.test_reminders import Sink
 from tests.web.test_answers import (  # noqa: F401
     LENA,
@@ -43,6 +48,7 @@ def test_done_from_the_message_in_a_browser(
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     assert task_row(site, title).status == "open"  # opening the link changed nothing
     assert serious(browser) == []
+    assert console_errors(browser) == []
     before = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "form button").click()
     # A click submits the form and returns at once; wait until the answer page replaced it.
@@ -53,6 +59,7 @@ def test_done_from_the_message_in_a_browser(
     assert "Klart!" in status.text
     assert task_row(site, title).status == "done"
     assert serious(browser) == []
+    assert console_errors(browser) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "klar.png"))
     with reading(site.settings) as s:
@@ -69,6 +76,7 @@ def test_done_from_the_message_in_a_browser(
             browser.get(site.url + path)
             assert browser.find_elements(By.TAG_NAME, "h1"), path
             assert serious(browser) == [], (path, width)
+            assert console_errors(browser) == []
             # nothing wider than the window: a phone must not scroll sideways
             assert browser.execute_script(
                 "return document.documentElement.scrollWidth <= window.innerWidth"
@@ -95,6 +103,7 @@ def report_in_browser(driver, commission: str, status: str, text: str) -> None: 
     )
     assert shown.text == "Din rapport om uppdraget är sparad."
     assert serious(driver) == []
+    assert console_errors(driver) == []
 
 
 def test_an_owner_reports_an_assignment_in_a_browser(site: Site, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -173,6 +182,7 @@ def test_a_coordinator_records_a_decision_in_a_browser(site: Site, browser) -> N
         browser.get(page)
         browser.find_element(By.CSS_SELECTOR, "details summary").click()  # the form open
         assert serious(browser) == [], width
+        assert console_errors(browser) == []
         assert browser.execute_script(
             "return document.documentElement.scrollWidth <= window.innerWidth"
         ), width
