@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,10 @@ def look(driver, demo: Demo, name: str, path: str, *, status_page: bool = False)
         ), (name, width, "scrolls sideways")
         assert serious(driver) == [], (name, width)
         assert console_errors(driver) == [], (name, width)  # axe itself broke nothing
+        # the whole page for the person who looks at it, not just its first screen
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(width, min(max(height, 600), 9000))
+        assert driver.save_screenshot(str(SHOTS / f"{name}-{width}-hel.png"))
 
 
 def first_href(driver, demo: Demo, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -141,6 +146,17 @@ def test_every_page_kind_from_make_demo_in_a_browser(demo: Demo, driver) -> None
     links = demo.links
     (person,) = [k for k in links if k.endswith("s sida")]
     look(driver, demo, "personlig", links[person])
+    # the group calendars of the person's bodies, behind their tokens, and they answer
+    groups = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "ul.groups code.url")]
+    assert groups and all("/g/" in g for g in groups), groups
+    for address in groups:
+        with urllib.request.urlopen(demo.url + address[address.index("/g/") :]) as answer:
+            assert answer.status == 200 and answer.headers["content-type"].startswith(
+                "text/calendar"
+            )
+            assert b"BEGIN:VCALENDAR" in answer.read()
+    driver.set_window_size(390, 1500)
+    driver.get(demo.url + links[person])
     call = driver.find_element(By.PARTIAL_LINK_TEXT, "Skicka in ett ärende")  # the call is open
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", call)
     assert driver.save_screenshot(str(SHOTS / "personlig-moten-390.png"))  # its meetings
