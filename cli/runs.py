@@ -88,7 +88,10 @@ def run(call: Invocation) -> int:
         call.say(f"Kör {info.name} lokalt (ingen PREFECT_API_URL satt) …")
     # the steps as they end, on stderr (stdout keeps the result), with a spinner at a
     # terminal; none with --json
+    from flows.runtime.local_server import local_server
+
     with (
+        local_server(os.environ, quiet=not call.args.verbose),
         steps(call.err, info.name) as step,
         reporting(step if not as_json else lambda _line: None),
         tags(tag),
