@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Any
 
 import prefect
@@ -53,12 +54,13 @@ class _TetheredServer(SubprocessASGIServer):
     tied to this process, and silent unless asked."""
 
     # a registry of its own: Prefect's ``SubprocessASGIServer()`` must never hand out this one
-    _instances: dict[int | None, SubprocessASGIServer] = {}
-    environ: Mapping[str, str] = {}
+    _instances: dict[int | None, SubprocessASGIServer] = {}  # noqa: RUF012
+    environ: Mapping[str, str] = MappingProxyType({})
     quiet: bool = True
 
     def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
         output = subprocess.DEVNULL if self.quiet else None
+        parent = os.getpid()
         return subprocess.Popen(
             args=[
                 sys.executable,
@@ -86,7 +88,7 @@ class _TetheredServer(SubprocessASGIServer):
             },
             stdout=output,
             stderr=output,
-            preexec_fn=lambda parent=os.getpid(): _tether(parent),  # noqa: PLW0108
+            preexec_fn=lambda: _tether(parent),
         )
 
 
