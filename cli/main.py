@@ -42,6 +42,10 @@ NO_TELEMETRY = {
 # with --verbose; without, an error is the one Swedish line below. An admin's
 # PREFECT_LOGGING_LEVEL wins over both.
 QUIET_PREFECT = {"PREFECT_LOGGING_LEVEL": "CRITICAL"}
+# `arshjul serve` is a service: the warnings and errors of the runs it starts belong in
+# its log and in Prefect's UI (the lost-connection tracebacks of a stopped server are
+# left out: flows.runtime.server_watch says that in Swedish)
+SERVICE_PREFECT = {"PREFECT_LOGGING_LEVEL": "WARNING"}
 VERBOSE_PREFECT = {"PREFECT_LOGGING_LEVEL": "INFO"}
 # Prefect gives its temporary server 20 s to start; a first run on a loaded 2-core machine
 # (a fresh Prefect database, migrations) takes longer. An admin's value wins.
@@ -72,7 +76,13 @@ def main(
         os.environ.setdefault(name, value)  # before anything imports Prefect
     # the log level holds for this command only: a process that calls main() again (a
     # test) or starts others afterwards (a worker) gets its own
-    logging = VERBOSE_PREFECT if args.verbose else QUIET_PREFECT
+    logging = (
+        VERBOSE_PREFECT
+        if args.verbose
+        else SERVICE_PREFECT
+        if args.command == "serve"
+        else QUIET_PREFECT
+    )
     prefect = logging | STARTUP_LIMIT
     added = [name for name in prefect if name not in os.environ]
     os.environ.update({name: prefect[name] for name in added})
