@@ -55,7 +55,7 @@ class _TetheredServer(SubprocessASGIServer):
 
     # a registry of its own: Prefect's ``SubprocessASGIServer()`` must never hand out this one
     _instances: dict[int | None, SubprocessASGIServer] = {}  # noqa: RUF012
-    environ: Mapping[str, str] = MappingProxyType({})
+    inherited: Mapping[str, str] = MappingProxyType({})  # the command's environment
     quiet: bool = True
 
     def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
@@ -80,7 +80,7 @@ class _TetheredServer(SubprocessASGIServer):
                 "on",
             ],
             env={
-                **self.environ,
+                **self.inherited,
                 "PREFECT_UI_ENABLED": "0",
                 "PREFECT__SERVER_EPHEMERAL": "1",
                 "PREFECT__SERVER_FINAL": "1",
@@ -93,7 +93,7 @@ class _TetheredServer(SubprocessASGIServer):
 
 
 @contextmanager
-def local_server(environ: Mapping[str, str], *, quiet: bool) -> Iterator[str | None]:
+def local_server(environment: Mapping[str, str], *, quiet: bool) -> Iterator[str | None]:
     """Prefect's temporary server for the flows called inside, when Prefect would start
     one (no API named, temporary servers allowed); yields its API address, or None when
     a server is named already or none may be started (Prefect then refuses, as before).
@@ -101,7 +101,7 @@ def local_server(environ: Mapping[str, str], *, quiet: bool) -> Iterator[str | N
     Start it from the main thread: the kernel's tie is to the thread that starts it.
 
     Args:
-        environ: the environment the server gets (the command's, read at its edge).
+        environment: the environment the server gets (the command's, read at its edge).
         quiet: send the server's own output nowhere (without ``--verbose``).
 
     Raises:
@@ -112,7 +112,7 @@ def local_server(environ: Mapping[str, str], *, quiet: bool) -> Iterator[str | N
         yield PREFECT_API_URL.value() or None
         return
     server = _TetheredServer()
-    server.environ, server.quiet = dict(environ), quiet
+    server.inherited, server.quiet = dict(environment), quiet
     try:
         server.start()
     except Exception as error:
