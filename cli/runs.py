@@ -88,7 +88,10 @@ def run(call: Invocation) -> int:
         call.say(f"Kör {info.name} lokalt (ingen PREFECT_API_URL satt) …")
     # the steps as they end, on stderr (stdout keeps the result), with a spinner at a
     # terminal; none with --json
+    from flows.runtime.local_server import local_server
+
     with (
+        local_server(os.environ, quiet=not call.args.verbose),
         steps(call.err, info.name) as step,
         reporting(step if not as_json else lambda _line: None),
         tags(tag),
@@ -128,12 +131,22 @@ def serve(call: Invocation) -> int:
     os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", RUNNER_POLL_SECONDS)
     os.environ.update(call.settings.environment())
     from flows.runtime.deployments import serve_deployments
+    from flows.runtime.server_watch import watching
 
     call.say("Startar Årshjuls deployments (avsluta med Ctrl-C). Scheman i svensk tid:")
     for name, info in CATALOGUE.items():
         if info.schedule is not None:
             call.say(f"  {name}: {info.schedule.text}")
-    serve_deployments()
+    api = os.environ.get("PREFECT_API_URL")
+    if not api:
+        serve_deployments()
+        return 0
+
+    def say(line: str) -> None:
+        print(line, file=call.err, flush=True)
+
+    with watching(api, say, quiet=not call.args.verbose):
+        serve_deployments()
     return 0
 
 

@@ -39,7 +39,7 @@ def status(call: Invocation) -> int:
     """Print the installation's state."""
     # loads the export's renderers (through the export stamp): only when status runs,
     # not with every command
-    from services.status import read_status
+    from services.status import elsewhere, read_status
 
     schedules = {
         name: (info.schedule.cron, info.schedule.text)
@@ -51,6 +51,8 @@ def status(call: Invocation) -> int:
     call.say(f"Databas:      {s.database}")
     files = ", ".join(s.cycle_files) or "inga"
     call.say(f"Cykelfiler:   {len(s.cycle_files)} i {s.cycles_dir} ({files})")
+    for folder, names in elsewhere(s).items():
+        call.say(f"  planen kom från en annan mapp: {folder} ({', '.join(names)})")
     if s.planned:
         years: dict[str, list[str]] = {}
         for org, year, count in s.planned:

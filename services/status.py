@@ -15,7 +15,7 @@ from cycle.times import STOCKHOLM
 from models.audit import FlowRunLog, recent_runs
 from models.database import describe_url
 from models.outbox import OutboxMessage, OutboxStatus
-from models.tables import Meeting
+from models.tables import Meeting, Organisation
 
 from .feeds import STAMP
 from .settings import Settings
@@ -37,6 +37,9 @@ class Status:
     database: str  # the URL, password hidden
     cycle_files: tuple[str, ...]
     cycles_dir: Path
+    # the cycle file each planned organisation was last saved from, which need not be in
+    # cycles_dir (a plan with --cycles elsewhere)
+    plan_sources: tuple[tuple[str, Path], ...]
     planned: tuple[tuple[str, int, int], ...]  # organisation, year, meetings
     runs: tuple[FlowRunLog, ...]
     next_runs: tuple[NextRun, ...]
@@ -62,6 +65,25 @@ def next_runs(schedules: dict[str, tuple[str, str]], now: dt.datetime) -> tuple[
     return tuple(sorted(found, key=lambda r: (r.at, r.flow)))
 
 
+def elsewhere(status: Status) -> dict[Path, tuple[str, ...]]:
+    """The folders, other than the configured cycles folder, that planned organisations
+    came from, with the cycle files each gave.
+
+    Example:
+        >>> s = Status(Path("/d"), "", (), Path("/c"),
+        ...            (("a", Path("/c/a.toml")), ("b", Path("/x/b.toml"))),
+        ...            (), (), (), {}, Path("/p"), None)
+        >>> {str(k): v for k, v in elsewhere(s).items()}
+        {'/x': ('b.toml',)}
+    """
+    here = status.cycles_dir.resolve()
+    found: dict[Path, list[str]] = {}
+    for _, source in status.plan_sources:
+        if source.parent.resolve() != here:
+            found.setdefault(source.parent, []).append(source.name)
+    return {folder: tuple(names) for folder, names in found.items()}
+
+
 def read_status(
     settings: Settings, schedules: dict[str, tuple[str, str]], *, now: dt.datetime
 ) -> Status:
@@ -74,6 +96,14 @@ def read_status(
                 .group_by(col(Meeting.organisation), col(Meeting.year))
                 .order_by(col(Meeting.organisation), col(Meeting.year))
             )
+        )
+        planned_orgs = {org for org, _, _ in planned}
+        plan_sources = tuple(
+            (slug, Path(source))
+            for slug, source in session.exec(
+                select(Organisation.slug, Organisation.source).order_by(col(Organisation.slug))
+            )
+            if slug in planned_orgs and source
         )
         runs = tuple(recent_runs(session, limit=RECENT_RUNS))
         outbox = Counter(
@@ -93,6 +123,7 @@ def read_status(
         database=describe_url(settings.database_url),
         cycle_files=tuple(sorted(p.name for p in settings.cycles_dir.glob("*.toml"))),
         cycles_dir=settings.cycles_dir,
+        plan_sources=plan_sources,
         planned=planned,
         runs=runs,
         next_runs=next_runs(schedules, now),

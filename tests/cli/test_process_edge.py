@@ -1,7 +1,9 @@
 """The CLI as a process: a closed output pipe ends it quietly, SIGTERM and Ctrl-C stop
-what it started (the temporary Prefect server of a local run), and its output is quiet
-Swedish – Prefect's English log lines only with --verbose. Real processes, found and
-checked by PID in /proc."""
+what it started (the temporary Prefect server of a local run), even SIGKILL leaves
+nothing behind, and its output is quiet Swedish – Prefect's English log lines and
+tracebacks only with --verbose, an error (a flow's refusal, a server that does not
+start) one Swedish line. Prefect keeps its files in the data folder. Real processes,
+found and checked by PID, parent, process group and session in /proc."""
 
 from __future__ import annotations
 
@@ -33,19 +35,39 @@ def _env(settings: Settings) -> dict[str, str]:
     return env | settings.environment() | {"PREFECT_SERVER_EPHEMERAL_ENABLED": "true"}
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (read from /proc)."""
-    found = []
+def _processes() -> dict[int, tuple[int, int, int]]:
+    """Every live process: its parent, process group and session (from /proc)."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # ended while we looked
             continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
+        if fields[0] != "Z":
+            found[int(entry.name)] = (int(fields[1]), int(fields[2]), int(fields[3]))
     return found
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    return [child for child, (parent, _, _) in _processes().items() if parent == pid]
+
+
+def _left_of(pid: int, known: set[int]) -> set[int]:
+    """What is still alive of the process ``pid`` (started as the leader of a session
+    of its own): anything in its session or process group, anything descended from
+    it, and any of ``known`` (its descendants seen earlier, wherever they are now)."""
+    table = _processes()
+    mine = {p for p, (_, group, session) in table.items() if pid in (group, session)}
+    mine |= known & table.keys()
+    grew = True
+    while grew:
+        more = {p for p, (parent, _, _) in table.items() if parent in mine | {pid}} - mine
+        mine |= more
+        grew = bool(more)
+    return mine - {os.getpid()}
 
 
 def _alive(pid: int) -> bool:
@@ -142,3 +164,103 @@ def test_a_local_run_is_quiet_and_swedish_unless_asked(workspace: Path, settings
     assert loud.returncode == 0, loud.stderr
     assert "arshjul: databas sqlite:///" in loud.stderr or "postgresql" in loud.stderr
     assert "Finished in state Completed()" in loud.stderr  # Prefect's own lines
+
+
+def test_a_killed_run_leaves_no_process_behind(workspace: Path, settings: Settings) -> None:
+    """``kill -9`` mid-flow: no ``finally`` runs in the command, and still its temporary
+    Prefect server ends (the kernel's parent-death signal), with nothing else left."""
+    proc = subprocess.Popen(
+        [ARSHJUL, "run", "plan-year", "--param", "org=varmland", "--param", "year=2027"],
+        env=_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stderr is not None
+    try:
+        server = _wait_for_server_child(proc)
+        # mid-flow: the first step has ended, the flow runs on the server
+        assert proc.stderr.readline() == "  ✓ läs cykelfiler\n"
+        started = _left_of(proc.pid, set()) - {proc.pid}
+        assert server in started
+        proc.kill()
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 60
+        while (left := _left_of(proc.pid, started)) and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling: the server takes a moment to shut down
+        assert not left, {p: _cmdline(p) for p in left}
+    finally:
+        for pid in _left_of(proc.pid, set()):
+            os.kill(pid, signal.SIGKILL)
+        proc.stderr.close()
+
+
+def _without_prefect_home(settings: Settings, home: Path) -> dict[str, str]:
+    """A local run's environment with the user's home at ``home`` and no PREFECT_HOME."""
+    env = _env(settings) | {"HOME": str(home)}
+    env.pop("PREFECT_HOME", None)
+    return env
+
+
+def test_prefect_keeps_its_files_in_the_data_folder(
+    workspace: Path, settings: Settings, tmp_path: Path
+) -> None:
+    home = tmp_path / "hem"
+    home.mkdir()
+    done = subprocess.run(
+        [ARSHJUL, "run", "plan-year", "--param", "org=varmland", "--param", "year=2027"],
+        env=_without_prefect_home(settings, home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (home / ".prefect").exists()
+    assert (settings.home / "prefect" / "prefect.db").is_file()
+
+
+def test_a_server_that_does_not_start_is_one_swedish_line(
+    workspace: Path, settings: Settings
+) -> None:
+    """A start-up limit of 0 s: the server is never waited for, as when it starts more
+    slowly than the limit allows."""
+    env = _env(settings) | {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "0"}
+    proc = subprocess.Popen(
+        [ARSHJUL, "run", "plan-year", "--param", "org=varmland", "--param", "year=2027"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err.splitlines() == [
+        "arshjul: fel: Prefects tillfälliga server startade inte inom 0 s; försök igen, "
+        "eller höj gränsen med PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+    ]
+    assert not _left_of(proc.pid, set())
+
+
+def test_a_flows_refusal_is_one_swedish_line(workspace: Path, settings: Settings) -> None:
+    """A domain error raised inside a flow: Prefect logs it (in English, with the
+    traceback) – only with --verbose; without, the one Swedish line and exit 2."""
+    argv = [
+        ARSHJUL,
+        "run",
+        "reschedule-meeting",
+        "--param",
+        "meeting=finns-inte",
+        "--param",
+        "start=2027-03-03T10:00",
+        "--param",
+        "reason=prov",
+    ]
+    done = subprocess.run(argv, env=_env(settings), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "  ✗ läs möte",
+        "arshjul: fel: fält meeting: okänt möte; se `arshjul meetings` för id:n "
+        "(värde: 'finns-inte')",
+    ]

@@ -40,3 +40,38 @@ def test_status_before_and_after_a_plan(workspace: Path, settings: Settings) -> 
     # the flows' schedules, soonest first, in Swedish time
     reminders = next(line for line in after.splitlines() if "send-reminders" in line)
     assert reminders.strip().endswith("send-reminders  – varje morgon kl. 07.00")
+
+
+def test_status_names_the_folder_a_plan_came_from(
+    workspace: Path, settings: Settings, tmp_path: Path
+) -> None:
+    other = tmp_path / "andra-cykler"
+    other.mkdir()
+    (other / "mini.toml").write_bytes((settings.cycles_dir / "mini.toml").read_bytes())
+    code = main(
+        ["plan", "--year", "2027", "--org", "mini", "--cycles", str(other)],
+        today=TODAY,
+        now=NOW,
+        out=io.StringIO(),
+        err=io.StringIO(),
+    )
+    assert code == 0
+    lines = status().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Cykelfiler:"))
+    shipped = ", ".join(sorted(p.name for p in settings.cycles_dir.glob("*.toml")))
+    assert lines[at].endswith(f" i {settings.cycles_dir} ({shipped})")
+    assert lines[at + 1] == f"  planen kom från en annan mapp: {other} (mini.toml)"
+
+
+def test_status_names_no_other_folder_when_the_plan_came_from_the_configured_one(
+    workspace: Path, settings: Settings
+) -> None:
+    code = main(
+        ["plan", "--year", "2027", "--org", "mini"],
+        today=TODAY,
+        now=NOW,
+        out=io.StringIO(),
+        err=io.StringIO(),
+    )
+    assert code == 0
+    assert "annan mapp" not in status()

@@ -1,6 +1,7 @@
 """End to end as an admin would do it: a real `prefect server start` on 127.0.0.1, the
 deployments served by `arshjul serve`, plan-year triggered with `arshjul run`, and the
-result read back with `arshjul history`. Everything started here is stopped by PID."""
+result read back with `arshjul history`; the server stopped under `arshjul serve`.
+Everything started here is stopped by PID."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +81,15 @@ def _stop(proc: subprocess.Popen[str]) -> None:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    with _prefect_server(tmp_path) as (_, api, env):
+        yield api, env
+
+
+@contextmanager
+def _prefect_server(
+    tmp_path: Path,
+) -> Iterator[tuple[subprocess.Popen[str], str, dict[str, str]]]:
+    """A real Prefect server on a free port: its process, API address and environment."""
     port = _free_port()
     env = {
         k: v
@@ -102,7 +113,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     api = f"http://127.0.0.1:{port}/api"
     try:
         _wait_for("prefect server", lambda: _get(f"{api}/health")[0] == 200, proc)
-        yield api, {**env, "PREFECT_API_URL": api}
+        yield proc, api, {**env, "PREFECT_API_URL": api}
     finally:
         _stop(proc)
         log.close()
@@ -178,3 +189,41 @@ def test_admin_triggers_plan_year_on_a_served_deployment(
         _stop(serve)
         log.close()
     assert serve.returncode is not None
+
+
+@pytest.mark.slow
+def test_a_server_that_stops_under_serve_is_one_swedish_line(tmp_path: Path) -> None:
+    with _prefect_server(tmp_path) as (server, api, env):
+        env = {
+            **env,
+            "ARSHJUL_DATABASE_URL": fresh_database_url(tmp_path),
+            "ARSHJUL_CYCLES_DIR": str(SHIPPED_CYCLES),
+            "ARSHJUL_PUBLISH_DIR": str(tmp_path / "publicerat"),
+        }
+        out_path, err_path = tmp_path / "serve.out", tmp_path / "serve.err"
+        with out_path.open("w") as out, err_path.open("w") as err:
+            serve = subprocess.Popen(
+                [str(BIN / "arshjul"), "serve"],
+                env=env,
+                cwd=tmp_path,
+                stdout=out,
+                stderr=err,
+                text=True,
+                start_new_session=True,
+            )
+        try:
+            # Prefect's runner says so once it polls and watches for cancellations
+            _wait_for("serving", lambda: "being served" in out_path.read_text(), serve)
+            _stop(server)
+            address = api.removesuffix("/api")
+            gone = (
+                f"arshjul serve: Prefect-servern på {address} svarar inte; "
+                "inga körningar startar förrän den svarar igen"
+            )
+            # the runner's websocket closes with the server, before the next health
+            # check: its traceback (logged before this line, unfiltered) would be in
+            _wait_for("the Swedish line", lambda: gone in err_path.read_text(), serve)
+        finally:
+            _stop(serve)
+    said = err_path.read_text()
+    assert said.splitlines() == [gone], said
