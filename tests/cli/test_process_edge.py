@@ -134,16 +134,19 @@ def test_a_closed_pipe_ends_quietly(workspace: Path, settings: Settings) -> None
         timeout=120,
     )
     assert planned.returncode == 0, planned.stderr
-    # as `arshjul meetings … | head -1`: the reader goes away after the first line
+    # as `arshjul meetings … | head -1`, made certain: the reader is gone before the
+    # listing is written (a reader that left after one line could lose the race with a
+    # listing small enough to fit in the pipe)
+    reader, writer = os.pipe()
+    os.close(reader)
     proc = subprocess.Popen(
         [ARSHJUL, "meetings", "--org", "varmland", "--year", "2027"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=writer,
         stderr=subprocess.PIPE,
     )
-    assert proc.stdout is not None and proc.stderr is not None
-    assert proc.stdout.readline()
-    proc.stdout.close()
+    os.close(writer)
+    assert proc.stderr is not None
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == EXIT_CLOSED_PIPE
     assert err == ""
