@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -103,10 +103,12 @@ def archive_year(
         follow_up_of(settings, organisation, year, now=now), year
     ).items():
         files[path], described[path] = data, "årsuppföljningen"
-    group_paths = {f"g/{b.token}.ics": f"grupp/{b.slug}.ics" for b in published.bodies if b.token}
-    for feed in build_feeds(published, base_url=settings.public_url):
+    # a group feed is kept under its body's name, tokens or not: a token is no record
+    # (and an archive imported into an empty database has none)
+    named = replace(published, bodies=tuple(replace(b, token=b.slug) for b in published.bodies))
+    group_paths = {f"g/{b.slug}.ics": f"grupp/{b.slug}.ics" for b in published.bodies}
+    for feed in build_feeds(named, base_url=settings.public_url):
         if feed.organisation == organisation and feed.audience is not Audience.PERSONAL:
-            # a group feed is kept under its body's name: a token is no record
             path = "kalendrar/" + group_paths.get(feed.path, feed.path.removeprefix("feeds/"))
             assert feed.content is not None  # rendered without a cache: always bytes
             files[path], described[path] = feed.content, f"kalender: {feed.name}"
