@@ -10,8 +10,7 @@ import datetime as dt
 import getpass
 
 from cycle import DefinitionError
-from cycle.swedish import counted, format_date, format_time
-from cycle.times import STOCKHOLM
+from cycle.swedish import counted, format_moment
 
 from .arguments import BODY, PERSON, PUBLISHING, SERVING, STORED, Command, Invocation, option
 from .progress import steps
@@ -117,8 +116,7 @@ def status(call: Invocation) -> int:
 
 
 def _moment(at: dt.datetime) -> str:
-    local = at.astimezone(STOCKHOLM)
-    return f"{format_date(local.date())} kl. {format_time(local)}"
+    return format_moment(at)
 
 
 def rotate(call: Invocation) -> int:
