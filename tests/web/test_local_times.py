@@ -31,6 +31,7 @@ from models.tables import Meeting
 from models.tokens import live_token
 from services.minutes import record_decision_on_page
 from services.reminders import draft_reminders
+from services.secret import link_key
 from services.settings import Settings
 from services.storage import engine_for, reading, writing
 from tests.conftest import PLANNED
@@ -105,6 +106,21 @@ def test_the_pages_behind_a_token_show_stockholm_time_in_winter_and_summer(
         agenda = c.get(f"/p/{lena}/moten/{winter.id}/dagordning")
         assert agenda.status_code == 200
         shows_local(agenda.text, WINTER, where="dagordningssidan")
+        # the page a "Markera som klar" link in an e-mail opens names the meeting's time
+        drafts, _ = draft_reminders(
+            engine_for(site.settings.database_url),
+            [planned],
+            today=site.clock[0].date(),
+            sender=Sender(FROM),
+            base_url=BASE,
+            now=site.clock[0],
+            link_key=link_key(site.settings),
+        )
+        links = [u for d in drafts for u in re.findall(rf"{BASE}(/klar/\S+)", d.text)]
+        assert links
+        done = c.get(links[0])
+        assert done.status_code == 200 and "Markera som klar" in done.text
+        assert " kl. 08.30" in done.text and not UTC_SHOWN.search(done.text)
     site.clock[0] = local("2027-05-20T10:00")  # June's call is open
     with site.client() as c:
         agenda = c.get(f"/p/{lena}/moten/{summer.id}/dagordning")
