@@ -123,7 +123,9 @@ def rotate(call: Invocation) -> int:
     """Give a person a new private address; the old one stops working."""
     from services.feeds import personal_feed_url, replace_token
 
-    token = replace_token(call.settings, call.args.person, now=call.now)
+    token = replace_token(
+        call.settings, call.args.person, now=call.now, by=f"CLI ({getpass.getuser()})"
+    )
     call.say("Ny nyckel utfärdad; den gamla adressen slutar fungera vid nästa export.")
     export_feeds(call)
     call.say(f"Privat flöde: {personal_feed_url(call.settings, token)}")
