@@ -88,8 +88,6 @@ ENV = Environment(
 )
 ENV.globals.update(private=True, body_class="form")  # pages behind a person's token
 ENV.filters["datum"] = format_date
-
-
 ENV.filters["tid"] = format_moment
 
 
