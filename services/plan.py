@@ -90,8 +90,6 @@ def saved_line(outcome: YearOutcome) -> str:
         f"{'möte' if meetings == 1 else 'möten'} och {tasks} "
         f"{'uppgift' if tasks == 1 else 'uppgifter'}"
     )
-    if not r.changed:
-        return f"{line}; inget ändrades"
     line += (
         f"; möten: {r.meetings_added} nya, {r.meetings_changed} ändrade, "
         f"{r.meetings_cancelled} inställda; uppgifter: {r.tasks_added} nya, "
@@ -214,8 +212,9 @@ def plan_and_store(
         context: the other organisations and the calendars avoided (:func:`plan_context`).
         planned: the plans already made (by :func:`plan_years`, of these organisations
             or more): those of ``definitions`` are stored, none is made again.
-        act: who saves, for the audit log: each organisation-year saved is one act in
-            ``arshjul history``, in the save's transaction (a flow logs its own run).
+        act: who saves, for the audit log: each organisation-year whose save changed
+            rows is one act in ``arshjul history``, in the save's transaction (a save that
+            changes nothing writes nothing, not even a log row; a flow logs its own run).
 
     Returns:
         One outcome per organisation and year, in the order planned.
@@ -250,8 +249,8 @@ def store_plans(
             outcomes = _store(session, plans, definitions, now, progress, dry_run=dry_run)
             if dry_run:
                 raise _DryRun(outcomes)
-            if act is not None:
-                for outcome in outcomes:
+            if act is not None:  # a save that changed nothing wrote nothing: no act
+                for outcome in (o for o in outcomes if o.result.changed):
                     log_act(
                         session,
                         flow=act.command,

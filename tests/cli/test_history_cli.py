@@ -368,8 +368,9 @@ def logged_acts(now: dt.datetime = NOW) -> list[tuple[str, str]]:
 
 
 def test_a_plan_save_is_an_act_in_history_with_who_and_what_changed(workspace: Path) -> None:
-    """An admin reading the history sees every save of a plan: by whom, for which
-    organisation and year, and what it changed; a dry run saved nothing and is not there."""
+    """An admin reading the history sees every save of a plan that changed something: by
+    whom, for which organisation and year, and what it changed; a dry run saved nothing
+    and is not there, nor is a save that found nothing to change."""
     assert run("plan", "--year", "2027", "--org", "mini", "--dry-run")[0] == 0
     assert run("history")[1] == "Inga körningar loggade ännu.\n"
     code, out, _ = run("plan", "--year", "2027", "--org", "mini")
@@ -387,14 +388,17 @@ def test_a_plan_save_is_an_act_in_history_with_who_and_what_changed(workspace: P
         f"möten: {meetings} nya, 0 ändrade, 0 inställda; "
         f"uppgifter: {tasks} nya, 0 ändrade, 0 inställda; "
     ), message
-    # the same plan saved again a day later: an act that changed nothing
+    # the same plan saved again a day later changes nothing and writes nothing: no act
     later = NOW + dt.timedelta(days=1)
     assert run("plan", "--year", "2027", "--org", "mini", now=later)[0] == 0
+    assert len(logged_acts(later)) == 1
+    # an edited start time is an act that says what it changed
+    set_start(workspace, "09:00")
+    code, out, _ = run("plan", "--year", "2027", "--org", "mini", now=later)
+    assert code == 0
     (line, message), _ = logged_acts(later)
-    assert "  0 rader  " in line
-    assert message == (
-        f"Plan sparad: Testregionen 2027 – {meetings} möten och {tasks} uppgifter; inget ändrades"
-    )
+    assert "  plan(organisation=mini, year=2027)  " in line
+    assert f"möten: 0 nya, {meetings} ändrade, 0 inställda" in message, message
 
 
 def test_reports_corrections_and_ticked_off_tasks_from_the_cli_are_acts_in_history(
