@@ -50,6 +50,7 @@ def report(call: Invocation) -> int:
         a.text or "",
         by=f"admin:{getpass.getuser()}",
         now=call.now,
+        triggered_by=f"CLI ({getpass.getuser()})",
     )
     call.say("Rapporten är sparad." if changed else "Samma status som senast; inget ändrat.")
     return 0
@@ -72,7 +73,7 @@ def remove(call: Invocation) -> int:
 
     try:
         title = remove_recorded(
-            call.settings, call.args.id, by=f"admin:{getpass.getuser()}", now=call.now
+            call.settings, call.args.id, by=f"CLI ({getpass.getuser()})", now=call.now
         )
     except LookupError:
         raise PlanError(

@@ -10,8 +10,7 @@ import datetime as dt
 import getpass
 
 from cycle import DefinitionError
-from cycle.swedish import counted, format_date, format_time
-from cycle.times import STOCKHOLM
+from cycle.swedish import counted, format_moment
 
 from .arguments import BODY, PERSON, PUBLISHING, SERVING, STORED, Command, Invocation, option
 from .progress import steps
@@ -117,15 +116,16 @@ def status(call: Invocation) -> int:
 
 
 def _moment(at: dt.datetime) -> str:
-    local = at.astimezone(STOCKHOLM)
-    return f"{format_date(local.date())} kl. {format_time(local)}"
+    return format_moment(at)
 
 
 def rotate(call: Invocation) -> int:
     """Give a person a new private address; the old one stops working."""
     from services.feeds import personal_feed_url, replace_token
 
-    token = replace_token(call.settings, call.args.person, now=call.now)
+    token = replace_token(
+        call.settings, call.args.person, now=call.now, by=f"CLI ({getpass.getuser()})"
+    )
     call.say("Ny nyckel utfärdad; den gamla adressen slutar fungera vid nästa export.")
     export_feeds(call)
     call.say(f"Privat flöde: {personal_feed_url(call.settings, token)}")

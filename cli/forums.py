@@ -44,6 +44,7 @@ def register(call: Invocation) -> int:
         participants=a.antal,
         by=f"admin:{getpass.getuser()}",
         now=call.now,
+        triggered_by=f"CLI ({getpass.getuser()})",
     )
     call.say("Anmälan är sparad." if changed else "Samma anmälan som förut; inget ändrat.")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Sequence
 
 from cycle.conflicts import Conflict
@@ -10,7 +11,14 @@ from models.database import describe_url
 from models.plan import planned_years
 from services.conflicts import added, double_bookings_in, stored_double_bookings
 from services.cyclefiles import load_cycles
-from services.plan import PlanContext, YearOutcome, plan_and_store, plan_context, plan_years
+from services.plan import (
+    PlanContext,
+    SaveAct,
+    YearOutcome,
+    plan_and_store,
+    plan_context,
+    plan_years,
+)
 from services.storage import engine_for, reading
 
 from .arguments import (
@@ -31,7 +39,7 @@ from .web import demo_has_held_meeting, demo_tryout, say_tryout, send_demo_mail,
 def plan(call: Invocation) -> int:
     """Plan one year and say what the save does – then save it and publish the feeds, or,
     with ``--dry-run``, write nothing."""
-    _plan(call, [call.args.year], call.args.org, dry_run=call.args.dry_run)
+    _plan(call, [call.args.year], call.args.org, dry_run=call.args.dry_run, command="plan")
     if call.args.dry_run:
         call.say("Provkörning: inget sparades och inga meddelanden köades.")
         return 0
@@ -44,6 +52,7 @@ def _plan(
     organisation: str | None,
     *,
     dry_run: bool = False,
+    command: str,
 ) -> None:
     definitions = load_cycles(call.settings.cycles_dir, organisation)
     context = plan_context(call.settings, years)
@@ -66,6 +75,7 @@ def _plan(
             progress=progress,
             dry_run=dry_run,
             planned=planned,
+            act=SaveAct(command, f"CLI ({getpass.getuser()})"),
         )
     for outcome in outcomes:
         call.say(render_summary(outcome))
@@ -142,9 +152,9 @@ def demo(call: Invocation) -> int:
     """
     with reading(call.settings) as session:
         fresh = not planned_years(session)
-    _plan(call, [call.today.year, call.today.year + 1], None)
+    _plan(call, [call.today.year, call.today.year + 1], None, command="demo")
     if not demo_has_held_meeting(call):  # early January: last year too, as history
-        _plan(call, [call.today.year - 1], None)
+        _plan(call, [call.today.year - 1], None, command="demo")
     if fresh:  # example decisions with assignments, marked as examples (never on live data)
         from services.decisions import record_example_decisions
 

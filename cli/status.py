@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cycle.swedish import counted, format_date, format_time
-from cycle.times import STOCKHOLM
+from cycle.swedish import counted, format_moment
 from flows.runtime.catalogue import CATALOGUE
 from models.outbox import OutboxStatus
 
@@ -31,8 +30,7 @@ def ago(seconds: float) -> str:
 
 
 def _when(moment: dt.datetime) -> str:
-    local = moment.astimezone(STOCKHOLM)
-    return f"{format_date(local.date())} kl. {format_time(local)}"
+    return format_moment(moment)
 
 
 def status(call: Invocation) -> int:

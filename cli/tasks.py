@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
+
 from cycle import DefinitionError
 from cycle.status import TaskGroup, task_group
 from cycle.swedish import format_date
 from cycle.times import local_date
+from models.audit import log_act
 from models.published import person_tasks
 from models.tasks import complete_task
 from services.people import known_person
@@ -23,6 +26,16 @@ def tasks(call: Invocation) -> int:
             raise DefinitionError("ange uppgiftens id: arshjul tasks done ID", field="ID")
         with writing(call.settings) as session:
             title = complete_task(session, a.task, now=call.now)
+            if title is not None:  # the act is in history, whoever ticks it off
+                log_act(
+                    session,
+                    flow="task-done",
+                    parameters={"task": a.task},
+                    triggered_by=f"CLI ({getpass.getuser()})",
+                    rows_changed=1,
+                    message=f"Klar: {title}",
+                    now=call.now,
+                )
         if title is None:
             raise DefinitionError("okänd uppgift", field="ID", value=a.task)
         call.say(f"Klar: {title}. Inga fler påminnelser om den.")

@@ -3,6 +3,7 @@ the yearly processes decide (docs/decisions.md)."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 from cycle.decisionfile import (
@@ -20,7 +21,9 @@ from .arguments import ORG, STORED, YEAR, Command, Invocation, option
 
 
 def _store(call: Invocation, decisions: Decisions) -> int:
-    changed = store_decisions(call.settings, decisions, now=call.now)
+    changed = store_decisions(
+        call.settings, decisions, now=call.now, by=f"CLI ({getpass.getuser()})"
+    )
     call.say(
         f"Sparat för {decisions.organisation} {decisions.year}: "
         f"{counted(changed, 'ny eller ändrad rad', 'nya eller ändrade rader')}."

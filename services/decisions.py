@@ -58,14 +58,34 @@ def report(
     *,
     by: str,
     now: dt.datetime,
+    triggered_by: str | None = None,
 ) -> bool:
-    """Record a status report in one transaction; False when it repeats the last one.
+    """Record a status report and log the act, in one transaction; False when it
+    repeats the last one (nothing is written, nothing logged).
+
+    Args:
+        by: the reporter the report keeps (a person key, or ``admin:NAME``).
+        triggered_by: who did it, as ``arshjul history`` shows it (default: ``by``).
 
     Raises:
         PlanError: an unknown or cancelled assignment.
     """
     with writing(settings) as session:
-        return report_commission(session, commission, status, text, by=by, now=now)
+        if not report_commission(session, commission, status, text, by=by, now=now):
+            return False
+        row = session.get(Commission, commission)
+        title = row.title if row is not None else commission
+        log_act(
+            session,
+            flow="assignment-reported",
+            parameters={"commission": commission, "status": status.value},
+            triggered_by=triggered_by or by,
+            rows_changed=1,
+            message=f"Rapport om uppdraget {title}: {status.value}"
+            + (f" – {text.strip()}" if text.strip() else ""),
+            now=now,
+        )
+        return True
 
 
 def commissions_to_follow_up(
@@ -110,7 +130,15 @@ def report_as_owner(
     """
     if commission not in {v.id for v in commissions_of_person(settings, person, now=now)}:
         raise LookupError(commission)
-    return report(settings, commission, status, text, by=person, now=now)
+    return report(
+        settings,
+        commission,
+        status,
+        text,
+        by=person,
+        now=now,
+        triggered_by=f"via webben ({person})",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +271,7 @@ def record_example_decisions(settings: Settings, today: dt.date, *, now: dt.date
                     "Exempel: enkäten är ute, svaren dröjer.",
                     by=f"{slug}/{chosen}",
                     now=now,
+                    triggered_by="demo (exempeldata)",
                 )
     return written
 

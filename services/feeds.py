@@ -223,9 +223,14 @@ def feed_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
     return token
 
 
-def replace_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
+def replace_token(
+    settings: Settings, person: str, *, now: dt.datetime, by: str | None = None
+) -> str:
     """Revoke the person's token and issue a new one; the old address stops working at
     the next export.
+
+    Args:
+        by: who asked (e.g. ``CLI (sara)``): the act is then in ``arshjul history``.
 
     Raises:
         DefinitionError: no such person.
@@ -233,7 +238,18 @@ def replace_token(settings: Settings, person: str, *, now: dt.datetime) -> str:
     with writing(settings) as session:
         known_person(session, person)
         ensure_tokens(session, now=now)
-        return rotate_token(session, person=person, now=now)
+        token = rotate_token(session, person=person, now=now)
+        if by is not None:
+            log_act(
+                session,
+                flow="token-rotated",
+                parameters={"person": person},
+                triggered_by=by,
+                rows_changed=1,
+                message=f"Ny personlig länk för {person}",
+                now=now,
+            )
+        return token
 
 
 def group_feed_url(settings: Settings, token: str) -> str:

@@ -11,6 +11,7 @@ from cycle.errors import PlanError
 from cycle.forums import InvitedOrganisation, invited_by_organisation
 from cycle.published import PublishedMeeting
 from cycle.times import local_date
+from models.audit import log_act
 from models.published import load_published, meeting_by_id
 from models.registrations import register
 
@@ -69,14 +70,17 @@ def record_registration(
     participants: int,
     by: str,
     now: dt.datetime,
+    triggered_by: str | None = None,
 ) -> bool:
-    """Record a registration in one transaction; False when nothing changed.
+    """Record a registration and log the act, in one transaction; False when nothing
+    changed (nothing is logged then). ``by`` is kept with the registration;
+    ``triggered_by`` is who did it as ``arshjul history`` shows it (default: ``by``).
 
     Raises:
         PlanError: see :func:`models.registrations.register`.
     """
     with writing(settings) as session:
-        return register(
+        changed = register(
             session,
             meeting,
             person=person,
@@ -85,3 +89,15 @@ def record_registration(
             by=by,
             now=now,
         )
+        if changed:
+            who = person or guest
+            log_act(
+                session,
+                flow="registration",
+                parameters={"meeting": meeting, "person": person, "guest": guest},
+                triggered_by=triggered_by or by,
+                rows_changed=1,
+                message=f"Anmälan: {who}, {participants} deltagare",
+                now=now,
+            )
+        return changed

@@ -31,7 +31,7 @@ from cycle.decisions import (
 from cycle.errors import InputError
 from cycle.published import PublishedMeeting
 from cycle.status import ItemStatus, MeetingStatus
-from cycle.swedish import format_date, format_time
+from cycle.swedish import format_moment
 from cycle.times import local_date
 from models.agenda import items_of
 from models.audit import log_act
@@ -202,7 +202,7 @@ def _report_meetings(session: Session, meeting: PublishedMeeting) -> tuple[Repor
         ReportMeeting(
             m.id,
             local_date(m.start),
-            f"{m.title} {format_date(local_date(m.start))} kl. {format_time(m.start)}",
+            f"{m.title} {format_moment(m.start)}",
         )
         for m in rows
     )

@@ -22,6 +22,7 @@ from cycle.definitions import ConflictPolicy, ReminderPolicy
 from cycle.reminders import notice_day
 from cycle.swedish import counted
 from cycle.times import local_date
+from models.audit import log_act
 from models.database import write_session
 from models.definitions import new_dated_edits, save_definition
 from models.plan import SaveResult, addressees, refuse_dated_edits_elsewhere, save_plan
@@ -56,6 +57,49 @@ class YearOutcome:
     result: SaveResult
     summary: tuple[BodySummary, ...]
     notices: Notices = Notices()
+
+
+@dataclass(frozen=True, slots=True)
+class SaveAct:
+    """Who saves a plan, and with which command (``plan``, ``demo``), for the audit log."""
+
+    command: str
+    by: str  # e.g. "CLI (sara)"
+
+
+def saved_line(outcome: YearOutcome) -> str:
+    """The audit log's line for one organisation-year saved: the year's totals and what
+    the save changed.
+
+    Example:
+        >>> from models.summary import BodySummary
+        >>> line = saved_line(YearOutcome("varmland", "Region Värmland", 2027,
+        ...     SaveResult(meetings_added=12, meetings_changed=3, tasks_added=94),
+        ...     (BodySummary("Rådet", 12, 94, 1, 0),)))
+        >>> for part in line.split("; "):
+        ...     print(part)
+        Plan sparad: Region Värmland 2027 – 12 möten och 94 uppgifter
+        möten: 12 nya, 3 ändrade, 0 inställda
+        uppgifter: 94 nya, 0 ändrade, 0 inställda
+    """
+    r = outcome.result
+    meetings = sum(s.meetings for s in outcome.summary)
+    tasks = sum(s.tasks for s in outcome.summary)
+    line = (
+        f"Plan sparad: {outcome.name} {outcome.year} – {meetings} "
+        f"{'möte' if meetings == 1 else 'möten'} och {tasks} "
+        f"{'uppgift' if tasks == 1 else 'uppgifter'}"
+    )
+    line += (
+        f"; möten: {r.meetings_added} nya, {r.meetings_changed} ändrade, "
+        f"{r.meetings_cancelled} inställda; uppgifter: {r.tasks_added} nya, "
+        f"{r.tasks_changed} ändrade, {r.tasks_cancelled} inställda"
+    )
+    if r.definitions_changed:
+        line += f"; {r.definitions_changed} nya eller ändrade definitionsrader"
+    if r.history_kept:
+        line += f"; {r.history_kept} ändringar i det förflutna lämnades"
+    return line
 
 
 class _DryRun(Exception):
@@ -153,6 +197,7 @@ def plan_and_store(
     dry_run: bool = False,
     context: PlanContext = NO_CONTEXT,
     planned: Sequence[tuple[CycleDefinition, YearPlan]] | None = None,
+    act: SaveAct | None = None,
 ) -> list[YearOutcome]:
     """Plan ``years`` for ``definitions`` and upsert the result in one transaction.
 
@@ -167,6 +212,9 @@ def plan_and_store(
         context: the other organisations and the calendars avoided (:func:`plan_context`).
         planned: the plans already made (by :func:`plan_years`, of these organisations
             or more): those of ``definitions`` are stored, none is made again.
+        act: who saves, for the audit log: each organisation-year whose save changed
+            rows is one act in ``arshjul history``, in the save's transaction (a save that
+            changes nothing writes nothing, not even a log row; a flow logs its own run).
 
     Returns:
         One outcome per organisation and year, in the order planned.
@@ -178,7 +226,7 @@ def plan_and_store(
     else:
         wanted = {d.organisation.slug for d in definitions}
         plans = [(d, plan) for d, plan in planned if d.organisation.slug in wanted]
-    return store_plans(engine, plans, now=now, progress=progress, dry_run=dry_run)
+    return store_plans(engine, plans, now=now, progress=progress, dry_run=dry_run, act=act)
 
 
 def store_plans(
@@ -188,6 +236,7 @@ def store_plans(
     now: dt.datetime,
     progress: Progress = lambda _message: None,
     dry_run: bool = False,
+    act: SaveAct | None = None,
 ) -> list[YearOutcome]:
     """Upsert computed plans (and their definitions) in one transaction; see plan_and_store.
 
@@ -200,6 +249,17 @@ def store_plans(
             outcomes = _store(session, plans, definitions, now, progress, dry_run=dry_run)
             if dry_run:
                 raise _DryRun(outcomes)
+            if act is not None:  # a save that changed nothing wrote nothing: no act
+                for outcome in (o for o in outcomes if o.result.changed):
+                    log_act(
+                        session,
+                        flow=act.command,
+                        parameters={"organisation": outcome.organisation, "year": outcome.year},
+                        triggered_by=act.by,
+                        rows_changed=outcome.result.changed,
+                        message=saved_line(outcome),
+                        now=now,
+                    )
     except _DryRun as rolled_back:
         return rolled_back.outcomes
     return outcomes

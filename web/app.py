@@ -39,7 +39,7 @@ from cycle.decisions import MINUTES_STEPS, REPORTABLE, reportable
 from cycle.links import LinkError, verify_link
 from cycle.load import DEFAULT_DEADLINE_LIMIT, coming_weeks, week_label
 from cycle.status import ItemStatus, TaskGroup, task_group
-from cycle.swedish import format_date, format_time
+from cycle.swedish import format_date, format_moment
 from cycle.times import STOCKHOLM, local_date
 from services.answers import (
     Decision,
@@ -88,14 +88,7 @@ ENV = Environment(
 )
 ENV.globals.update(private=True, body_class="form")  # pages behind a person's token
 ENV.filters["datum"] = format_date
-
-
-def _local(moment: dt.datetime) -> str:
-    local = moment.astimezone(STOCKHOLM)
-    return f"{format_date(local.date())} kl. {format_time(local)}"
-
-
-ENV.filters["tid"] = _local
+ENV.filters["tid"] = format_moment
 
 
 def _last(closes: dt.datetime) -> str:
@@ -104,7 +97,7 @@ def _last(closes: dt.datetime) -> str:
     local = closes.astimezone(STOCKHOLM)
     if local.time() == dt.time(0):
         return format_date(local.date() - dt.timedelta(days=1))
-    return _local(closes)
+    return format_moment(closes)
 
 
 ENV.filters["sista"] = _last

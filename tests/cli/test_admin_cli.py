@@ -169,15 +169,16 @@ def test_a_bad_decisions_file_names_its_line_and_writes_nothing(workspace: Path)
         assert s.exec(select(func.count()).select_from(Priority)).one() == 0
 
 
-def test_meetings_lists_ids_and_history_starts_empty(workspace: Path) -> None:
+def test_meetings_lists_ids_and_history_starts_with_the_plan_save(workspace: Path) -> None:
+    assert run("history")[1] == "Inga körningar loggade ännu.\n"
     assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
     code, out, _ = run("meetings", "--org", "mini", "--year", "2027")
     assert code == 0 and len(out.splitlines()) == 11
     assert "torsdag 7 januari 2027 kl. 13.00  Samverkansrådet  [planerat, sekvens 0]" in out
-    assert run("history")[1] == "Inga körningar loggade ännu.\n"
+    # listing is no act; the save was one
     engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
     with read_session(engine) as s:
-        assert s.exec(select(func.count()).select_from(FlowRunLog)).one() == 0
+        assert [r.flow for r in s.exec(select(FlowRunLog))] == ["plan"]
 
 
 def _at(day: str) -> tuple[dt.date, dt.datetime]:

@@ -89,6 +89,17 @@ def test_demo_plans_this_year_and_next_and_exports_the_feeds(
     page = (out_dir / "o" / "mini" / "uppdrag.html").read_text(encoding="utf-8")
     assert "Exempel: föreslå gemensamma insatser" in page
     assert "Exempel: kartlägg kommunernas behov" in page and "försenat" in page
+    # its saves and its example report are acts in the history, said to be the demo's
+    code, out, _ = run("history", "--limit", "50", "--db", db)
+    lines = out.splitlines()
+    for year in (TODAY.year, TODAY.year + 1):
+        (saved,) = [x for x in lines if f"  demo(organisation=mini, year={year})  " in x]
+        assert "  utlöst av: CLI (" in saved
+        message = lines[lines.index(saved) + 1]
+        assert message.startswith(f"    Plan sparad: Testregionen {year} – ")
+    assert any(
+        "assignment-reported(" in x and x.endswith("utlöst av: demo (exempeldata)") for x in lines
+    )
 
 
 def test_check_reads_files_and_never_the_database(

@@ -57,6 +57,10 @@ def test_export_link_and_rotate(workspace: Path, monkeypatch: pytest.MonkeyPatch
     new = rotated.strip().splitlines()[-1].rsplit("/", 1)[1]
     assert code == 0 and new != old
     assert (out_dir / "p" / new).exists() and not (out_dir / "p" / old).exists()
+    # the act is in the history, with who did it (never the token itself)
+    (rotation,) = [x for x in run("history")[1].splitlines() if "token-rotated(" in x]
+    assert "person=mini/lena-sjo" in rotation and "utlöst av: CLI (" in rotation
+    assert old not in run("history")[1] and new not in run("history")[1]
 
 
 def test_export_if_changed_skips_until_something_is_saved(

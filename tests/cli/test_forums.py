@@ -121,6 +121,14 @@ def test_registrations_are_recorded_and_the_page_lists_who_is_invited(workspace:
     assert "  Mittuniversitetet (inbjuden organisation): 0 anmälda" in out
     assert "  Övriga: 3 kallade, 1 anmäld" in out  # Lena, Anna, Karin: no employer named
     assert "  Anna Berg: anmäld" in out and "  Karin Ek: inte anmäld" in out
+    # the two registrations are acts in the history; the repeat and the refusals are not
+    logged = run_on("2027-02-03", "history")[1].splitlines()
+    acts = [x for x in logged if "  registration(" in x]
+    assert len(acts) == 2 and all("utlöst av: CLI (" in x for x in acts)
+    assert {
+        "    Anmälan: mini/anna-berg, 1 deltagare",
+        "    Anmälan: Almi Mitt, 2 deltagare",
+    } <= set(logged)
     # the public page: organisations with counts, no names
     assert run_on("2027-02-03", "feeds", "export")[0] == 0
     page = (workspace / "publicerat" / "m" / f"{forum.id}.html").read_text(encoding="utf-8")

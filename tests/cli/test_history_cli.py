@@ -272,7 +272,8 @@ def test_correcting_a_held_meeting_changes_it_and_logs_the_reason(workspace: Pat
     code, out, _ = run("history", now=SPRING)
     assert code == 0
     logged = [line for line in out.splitlines() if line.startswith("20")]
-    assert len(logged) == 1 and "correct-meeting(" in logged[0]
+    assert len(logged) == 2  # newest first: the correction, then the plan's save
+    assert "correct-meeting(" in logged[0] and "plan(" in logged[1]
     assert "Mötet hölls i sal B" in out
 
 
@@ -312,7 +313,8 @@ def test_a_correction_without_reason_of_a_future_or_unknown_meeting_is_refused(
         assert code == 2, (fragment, out)
         assert fragment in the_error(err), err
     assert meeting_rows() == before
-    assert run("history", now=SPRING)[1] == "Inga körningar loggade ännu.\n"
+    logged = [line for line in run("history", now=SPRING)[1].splitlines() if line[:2] == "20"]
+    assert len(logged) == 1 and "plan(" in logged[0]  # only the plan's save
 
 
 def test_tasks_list_late_ones_first(workspace: Path) -> None:
@@ -350,3 +352,100 @@ def test_mail_is_not_sent_for_a_morning_that_has_passed(workspace: Path) -> None
     assert code == 2 and "använd --dry-run" in err
     code, out, _ = run("remind", "--dry-run", "--now", "2026-11-20T07:00")
     assert code == 0 and out.startswith("Skulle skicka")
+
+
+def logged_acts(now: dt.datetime = NOW) -> list[tuple[str, str]]:
+    """``arshjul history`` as (the run's line, its message), newest first."""
+    code, out, err = run("history", "--limit", "50", now=now)
+    assert code == 0, err
+    acts: list[tuple[str, str]] = []
+    for line in out.splitlines():
+        if line.startswith("    ") and acts:
+            acts[-1] = (acts[-1][0], line.strip())
+        else:
+            acts.append((line, ""))
+    return acts
+
+
+def test_a_plan_save_is_an_act_in_history_with_who_and_what_changed(workspace: Path) -> None:
+    """An admin reading the history sees every save of a plan that changed something: by
+    whom, for which organisation and year, and what it changed; a dry run saved nothing
+    and is not there, nor is a save that found nothing to change."""
+    assert run("plan", "--year", "2027", "--org", "mini", "--dry-run")[0] == 0
+    assert run("history")[1] == "Inga körningar loggade ännu.\n"
+    code, out, _ = run("plan", "--year", "2027", "--org", "mini")
+    assert code == 0
+    total = next(line for line in out.splitlines() if line.startswith("Summa")).split()
+    meetings, tasks = int(total[1]), int(total[2])
+    ((line, message),) = logged_acts()
+    assert re.search(
+        r"  plan\(organisation=mini, year=2027\)  lyckades  0\.0 s  \d+ rader  "
+        r"utlöst av: CLI \(.+\)$",
+        line,
+    ), line
+    assert message.startswith(
+        f"Plan sparad: Testregionen 2027 – {meetings} möten och {tasks} uppgifter; "
+        f"möten: {meetings} nya, 0 ändrade, 0 inställda; "
+        f"uppgifter: {tasks} nya, 0 ändrade, 0 inställda; "
+    ), message
+    # the same plan saved again a day later changes nothing and writes nothing: no act
+    later = NOW + dt.timedelta(days=1)
+    assert run("plan", "--year", "2027", "--org", "mini", now=later)[0] == 0
+    assert len(logged_acts(later)) == 1
+    # an edited start time is an act that says what it changed
+    set_start(workspace, "09:00")
+    code, out, _ = run("plan", "--year", "2027", "--org", "mini", now=later)
+    assert code == 0
+    (line, message), _ = logged_acts(later)
+    assert "  plan(organisation=mini, year=2027)  " in line
+    assert f"möten: 0 nya, {meetings} ändrade, 0 inställda" in message, message
+
+
+def test_reports_corrections_and_ticked_off_tasks_from_the_cli_are_acts_in_history(
+    workspace: Path,
+) -> None:
+    """Decisions imported, an assignment reported on, another taken back as recorded by
+    mistake, a task ticked off: each is a line of ``arshjul history``."""
+    from tests.cycle.test_decisionfile import DECIDED
+
+    assert run("plan", "--year", "2027", "--org", "mini")[0] == 0
+    file = workspace / "beslut.toml"
+    file.write_text(DECIDED.replace("report_to = 2027-05-06", "report_to = 2027-05-10"))
+    january = dt.datetime(2027, 1, 8, 9, 0, tzinfo=dt.UTC)
+    assert run("decisions", "import", str(file), now=january)[0] == 0
+    out = run("assignments", "--org", "mini", now=january)[1]
+    ids = {
+        title: next(line.split()[0] for line in out.splitlines() if title in line)
+        for title in ("Ta fram underlag", "Samordna remissvaren")
+    }
+    steps = [
+        ("report-assignment", ids["Ta fram underlag"], "--status", "pågår", "--text", "Enkät ute"),
+        ("decisions", "remove", ids["Samordna remissvaren"]),
+    ]
+    for n, argv in enumerate(steps, start=1):
+        code, _, err = run(*argv, now=january + dt.timedelta(minutes=n))
+        assert code == 0, err
+    task = next(m for m in meetings_by_start() if m.start.month == 2)
+    engine = make_engine(os.environ["ARSHJUL_DATABASE_URL"])
+    try:
+        with read_session(engine) as s:
+            chosen = s.exec(select(Task).where(Task.meeting == task.id)).first()
+            assert chosen is not None
+            task_id, title = chosen.id, chosen.title
+    finally:
+        engine.dispose()
+    assert run("tasks", "done", task_id, now=january + dt.timedelta(minutes=3))[0] == 0
+    acts = logged_acts(january + dt.timedelta(minutes=3))
+    assert [line.split("  ")[1].partition("(")[0] for line, _ in acts] == [
+        "task-done",
+        "record-corrected",
+        "assignment-reported",
+        "decisions-stored",
+        "plan",
+    ]
+    messages = [m for _, m in acts]
+    assert messages[0] == f"Klar: {title}"
+    assert messages[1] == "Borttaget ur besluten: Samordna remissvaren"
+    assert messages[2] == "Rapport om uppdraget Ta fram underlag: pågår – Enkät ute"
+    assert messages[3].startswith("Sparat för Testregionen 2027: 1 beslut; ")
+    assert all(re.search(r"utlöst av: CLI \(.+\)$", line) for line, _ in acts), acts

@@ -11,6 +11,7 @@ the call is open from then until the kallelse step's day, Thursday 17 December.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import threading
 import time
@@ -162,6 +163,18 @@ def web_log(site: Site) -> list[FlowRunLog]:
         return list(
             s.exec(select(FlowRunLog).where(FlowRunLog.triggered_by.startswith("via webben")))
         )  # type: ignore[attr-defined]
+
+
+def history(settings: Settings, now: dt.datetime) -> list[str]:
+    """The lines ``arshjul history`` prints for the site's database."""
+    from cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["history", "--limit", "50", "--db", settings.database_url], now=now, out=out, err=err
+    )
+    assert code == 0, err.getvalue()
+    return out.getvalue().splitlines()
 
 
 def post_form(
@@ -529,3 +542,8 @@ def test_owners_report_on_their_assignments_from_their_page(site: Site) -> None:
     with reading(site.settings) as s:
         reports = s.exec(select(CommissionReport)).all()
     assert [(r.by, r.status, r.text) for r in reports] == [(LENA, "pågår", "Enkät skickad")]
+    # the report is an act in the history, by her, from the web; the repeat is not
+    logged = history(site.settings, site.clock[0])
+    reported = [line for line in logged if "assignment-reported(" in line]
+    assert len(reported) == 1 and reported[0].endswith(f"utlöst av: via webben ({LENA})")
+    assert "    Rapport om uppdraget Ta fram underlag: pågår – Enkät skickad" in logged

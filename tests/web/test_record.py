@@ -18,7 +18,7 @@ from models.tokens import live_token
 from services.minutes import record_decision_on_page
 from services.storage import reading
 from tests.services.test_reminders import local
-from tests.web.test_answers import ANNA, LENA, Site, post_form
+from tests.web.test_answers import ANNA, LENA, Site, history, post_form
 
 pytestmark = pytest.mark.slow
 KARIN = "mini/karin-ek"
@@ -158,6 +158,21 @@ def test_a_coordinator_records_decisions_and_assignments_on_the_meetings_page(
         refused = post_form(c, page, atgard="ta-bort", id=decision.id)
         assert refused.status_code == 422 and "är historia" in refused.text
         assert counts(site) == (1, 1)
+    # each act is in the history, the correction too, by Lena from the web
+    logged = history(site.settings, site.clock[0])
+    acts = [line.split("  ")[1].partition("(")[0] for line in logged if line[:2] == "20"]
+    assert sorted(acts) == [  # one moment on the test's clock: sorted, not in order
+        "assignment-recorded",
+        "assignment-recorded",
+        "assignment-reported",
+        "decision-recorded",
+        "decision-recorded",
+        "record-corrected",
+    ], logged
+    assert "    Borttaget ur mötets beslut via webben: Kartlägg behoven" in logged
+    assert all(
+        line.endswith(f"utlöst av: via webben ({LENA})") for line in logged if line[:2] == "20"
+    )
 
 
 def test_only_those_who_keep_the_record_see_its_page(site: Site) -> None:
