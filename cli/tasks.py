@@ -8,11 +8,10 @@ from cycle import DefinitionError
 from cycle.status import TaskGroup, task_group
 from cycle.swedish import format_date
 from cycle.times import local_date
-from models.audit import log_act
 from models.published import person_tasks
-from models.tasks import complete_task
 from services.people import known_person
-from services.storage import reading, writing
+from services.storage import reading
+from services.tasks import tick_off
 
 from .arguments import PUBLISHING, STORED, Command, Invocation, option
 from .feeds import export_feeds
@@ -24,20 +23,10 @@ def tasks(call: Invocation) -> int:
     if a.done:
         if not a.task:
             raise DefinitionError("ange uppgiftens id: arshjul tasks done ID", field="ID")
-        with writing(call.settings) as session:
-            title = complete_task(session, a.task, now=call.now)
-            if title is not None:  # the act is in history, whoever ticks it off
-                log_act(
-                    session,
-                    flow="task-done",
-                    parameters={"task": a.task},
-                    triggered_by=f"CLI ({getpass.getuser()})",
-                    rows_changed=1,
-                    message=f"Klar: {title}",
-                    now=call.now,
-                )
-        if title is None:
-            raise DefinitionError("okänd uppgift", field="ID", value=a.task)
+        title, changed = tick_off(call.settings, a.task, by=getpass.getuser(), now=call.now)
+        if not changed:
+            call.say(f"{title} var redan klar; inget ändrades.")
+            return 0
         call.say(f"Klar: {title}. Inga fler påminnelser om den.")
         return export_feeds(call)  # the feeds show it done at once
     if not a.person:

@@ -435,7 +435,10 @@ def test_reports_corrections_and_ticked_off_tasks_from_the_cli_are_acts_in_histo
     finally:
         engine.dispose()
     assert run("tasks", "done", task_id, now=january + dt.timedelta(minutes=3))[0] == 0
-    acts = logged_acts(january + dt.timedelta(minutes=3))
+    # ticked off again: nothing changes, and history does not say it twice
+    code, again, _ = run("tasks", "done", task_id, now=january + dt.timedelta(minutes=4))
+    assert code == 0 and again == f"{title} var redan klar; inget ändrades.\n"
+    acts = logged_acts(january + dt.timedelta(minutes=4))
     assert [line.split("  ")[1].partition("(")[0] for line, _ in acts] == [
         "task-done",
         "record-corrected",
