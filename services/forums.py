@@ -14,6 +14,7 @@ from cycle.times import local_date
 from models.audit import log_act
 from models.published import load_published, meeting_by_id
 from models.registrations import register
+from models.tables import Person
 
 from .settings import Settings
 from .storage import reading, writing
@@ -90,7 +91,8 @@ def record_registration(
             now=now,
         )
         if changed:
-            who = person or guest
+            row = session.get(Person, person) if person else None
+            who = row.name if row is not None else person or guest  # by name, as people read it
             log_act(
                 session,
                 flow="registration",

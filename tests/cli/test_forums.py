@@ -126,7 +126,7 @@ def test_registrations_are_recorded_and_the_page_lists_who_is_invited(workspace:
     acts = [x for x in logged if "  registration(" in x]
     assert len(acts) == 2 and all("utlöst av: CLI (" in x for x in acts)
     assert {
-        "    Anmälan: mini/anna-berg, 1 deltagare",
+        "    Anmälan: Anna Berg, 1 deltagare",
         "    Anmälan: Almi Mitt, 2 deltagare",
     } <= set(logged)
     # the public page: organisations with counts, no names
