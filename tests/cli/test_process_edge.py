@@ -152,17 +152,26 @@ def test_a_closed_pipe_ends_quietly(workspace: Path, settings: Settings) -> None
     assert err == ""
 
 
-def test_a_local_run_is_quiet_and_swedish_unless_asked(workspace: Path, settings: Settings) -> None:
+def test_a_local_run_is_quiet_swedish_and_keeps_prefect_in_the_data_folder(
+    workspace: Path, settings: Settings, tmp_path: Path
+) -> None:
+    """An admin's local run, PREFECT_HOME unset: Prefect's files go to the data folder,
+    never to ~/.prefect, and Prefect's own lines show only with --verbose."""
+    home = tmp_path / "hem"
+    home.mkdir()
     argv = [ARSHJUL, "run", "plan-year", "--param", "org=varmland", "--param", "year=2027"]
-    quiet = subprocess.run(argv, env=_env(settings), capture_output=True, text=True, timeout=180)
+    env = _without_prefect_home(settings, home)
+    quiet = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     assert quiet.returncode == 0, quiet.stderr
+    assert not (home / ".prefect").exists()
+    assert (settings.home / "prefect" / "prefect.db").is_file()
     # one Swedish line per step of the flow, as it ends, and nothing else on stderr
     assert quiet.stderr == (
         "  ✓ läs cykelfiler\n  ✓ läs kalendrar\n  ✓ spara årsplan\n  ✓ publicera flöden\n"
     )
     assert "varmland 2027: " in quiet.stdout and "INFO" not in quiet.stdout
     loud = subprocess.run(
-        [*argv, "--verbose"], env=_env(settings), capture_output=True, text=True, timeout=180
+        [*argv, "--verbose"], env=env, capture_output=True, text=True, timeout=300
     )
     assert loud.returncode == 0, loud.stderr
     assert "arshjul: databas sqlite:///" in loud.stderr or "postgresql" in loud.stderr
@@ -204,23 +213,6 @@ def _without_prefect_home(settings: Settings, home: Path) -> dict[str, str]:
     env = _env(settings) | {"HOME": str(home)}
     env.pop("PREFECT_HOME", None)
     return env
-
-
-def test_prefect_keeps_its_files_in_the_data_folder(
-    workspace: Path, settings: Settings, tmp_path: Path
-) -> None:
-    home = tmp_path / "hem"
-    home.mkdir()
-    done = subprocess.run(
-        [ARSHJUL, "run", "plan-year", "--param", "org=varmland", "--param", "year=2027"],
-        env=_without_prefect_home(settings, home),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert not (home / ".prefect").exists()
-    assert (settings.home / "prefect" / "prefect.db").is_file()
 
 
 def test_a_server_that_does_not_start_is_one_swedish_line(
