@@ -33,9 +33,14 @@ BASE = "https://arshjul.example.se"
 
 @pytest.fixture
 def stored(tmp_path: Path, mini: Callable[..., CycleDefinition], calendar: WorkCalendar) -> Engine:
-    engine = make_engine(fresh_database_url(tmp_path))
+    return store_mini(tmp_path, mini(), calendar)
+
+
+def store_mini(folder: Path, d: CycleDefinition, calendar: WorkCalendar) -> Engine:
+    """A fresh database in ``folder`` with ``d`` planned for 2026 and 2027 and every
+    token issued."""
+    engine = make_engine(fresh_database_url(folder))
     upgrade_schema(engine)
-    d = mini()
     with write_session(engine) as s:
         save_definition(s, d, now=PLANNED)
         for year in (2026, 2027):
@@ -77,7 +82,14 @@ def feeds_by_path(engine: Engine) -> dict[str, Feed]:
 def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
     """An exported folder served by `arshjul feeds serve` (the feed server's own
     tests); yields (port, root, tokens)."""
-    root = tmp_path / "publicerat"
+    with feeds_served(stored, tmp_path / "publicerat") as served:
+        yield served
+
+
+@contextlib.contextmanager
+def feeds_served(stored: Engine, root: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
+    """Everything ``stored`` publishes, exported to ``root`` and served by `arshjul
+    feeds serve` until the block ends; yields (port, root, tokens)."""
     published = publish(stored)
     feeds = build_feeds(published, base_url=BASE)
     pages = render_pages(published, today=TODAY, base_url=BASE)

@@ -8,6 +8,7 @@ import http.client
 import signal
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,29 @@ from calendars.export import write_atomically as export_file
 from calendars.feeds import build_feeds
 from calendars.server import FeedStore
 from calendars.site import render_index
-from tests.calendars.conftest import BASE, BIN, publish
+from cycle import WorkCalendar, parse_cycle
+from tests.calendars.conftest import BASE, BIN, feeds_served, publish, store_mini
+from tests.conftest import MINI
 from tests.servers import free_port, listening
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def shared(
+    tmp_path_factory: pytest.TempPathFactory, calendar: WorkCalendar
+) -> Iterator[tuple[int, Path, dict[str, str]]]:
+    """One served export for the tests that only read it (each other test gets a site of
+    its own): starting a server and exporting for each of them cost a minute."""
+    folder = tmp_path_factory.mktemp("delad")
+    engine = store_mini(
+        folder, parse_cycle(MINI.read_text(encoding="utf-8"), "mini.toml"), calendar
+    )
+    try:
+        with feeds_served(engine, folder / "publicerat") as served:
+            yield served
+    finally:
+        engine.dispose()
 
 
 def get(
@@ -38,8 +58,8 @@ def get(
     return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
-def test_a_feed_is_served_with_caching_headers(site: tuple[int, Path, dict[str, str]]) -> None:
-    port, root, _ = site
+def test_a_feed_is_served_with_caching_headers(shared: tuple[int, Path, dict[str, str]]) -> None:
+    port, root, _ = shared
     status, headers, body = get(port, "/feeds/mini/radet.ics")
     assert status == 200
     assert body == (root / "feeds" / "mini" / "radet.ics").read_bytes()
@@ -70,11 +90,11 @@ def test_a_feed_is_served_with_caching_headers(site: tuple[int, Path, dict[str, 
     ],
 )
 def test_conditional_requests(
-    site: tuple[int, Path, dict[str, str]],
+    shared: tuple[int, Path, dict[str, str]],
     make_headers,  # type: ignore[no-untyped-def]
     expected: int,
 ) -> None:
-    port, _, _ = site
+    port, _, _ = shared
     _, headers, _ = get(port, "/feeds/mini.ics")
     status, response_headers, body = get(
         port, "/feeds/mini.ics", make_headers(headers["etag"], headers["last-modified"])
@@ -84,8 +104,8 @@ def test_conditional_requests(
         assert body == b"" and response_headers["etag"] == headers["etag"]
 
 
-def test_personal_feeds_need_the_exact_token(site: tuple[int, Path, dict[str, str]]) -> None:
-    port, _, tokens = site
+def test_personal_feeds_need_the_exact_token(shared: tuple[int, Path, dict[str, str]]) -> None:
+    port, _, tokens = shared
     token = tokens["mini/lena-sjo"]
     status, headers, body = get(port, f"/p/{token}.ics")
     assert status == 200 and b"Sista dag: " in body
@@ -102,8 +122,8 @@ def test_personal_feeds_need_the_exact_token(site: tuple[int, Path, dict[str, st
         assert (status, body) == (404, missing[2])  # no hint that a token is close
 
 
-def test_group_feeds_need_the_exact_token(site: tuple[int, Path, dict[str, str]]) -> None:
-    port, root, _ = site
+def test_group_feeds_need_the_exact_token(shared: tuple[int, Path, dict[str, str]]) -> None:
+    port, root, _ = shared
     (feed,) = [p for p in (root / "g").glob("*.ics") if b"Beredningsgruppen" in p.read_bytes()]
     token = feed.stem
     status, headers, body = get(port, f"/g/{token}.ics")
@@ -126,14 +146,14 @@ def test_group_feeds_need_the_exact_token(site: tuple[int, Path, dict[str, str]]
         "/feeds/mini/../../../etc/hosts",
     ],
 )
-def test_path_traversal_finds_nothing(site: tuple[int, Path, dict[str, str]], path: str) -> None:
-    port, _, _ = site
+def test_path_traversal_finds_nothing(shared: tuple[int, Path, dict[str, str]], path: str) -> None:
+    port, _, _ = shared
     status, _, body = get(port, path)
     assert status in (400, 404) and b"root:" not in body
 
 
-def test_other_methods_are_refused(site: tuple[int, Path, dict[str, str]]) -> None:
-    status, headers, _ = get(site[0], "/feeds/mini.ics", method="POST")
+def test_other_methods_are_refused(shared: tuple[int, Path, dict[str, str]]) -> None:
+    status, headers, _ = get(shared[0], "/feeds/mini.ics", method="POST")
     assert status == 405 and headers["allow"] == "GET, HEAD"
 
 
@@ -160,18 +180,18 @@ def _raw(port: int, payload: bytes) -> bytes:
     ids=["huge-header", "tls-bytes", "malformed-header", "huge-path"],
 )
 def test_garbage_is_refused_and_the_server_keeps_serving(
-    site: tuple[int, Path, dict[str, str]], payload: bytes
+    shared: tuple[int, Path, dict[str, str]], payload: bytes
 ) -> None:
-    port, _, _ = site
+    port, _, _ = shared
     answer = _raw(port, payload)
     assert answer == b"" or answer.split(b" ", 2)[1] in (b"400", b"404", b"413", b"414", b"431")
     assert get(port, "/feeds/mini.ics")[0] == 200
 
 
 def test_start_page_lists_public_feeds_with_subscribe_links(
-    site: tuple[int, Path, dict[str, str]],
+    shared: tuple[int, Path, dict[str, str]],
 ) -> None:
-    status, headers, body = get(site[0], "/")
+    status, headers, body = get(shared[0], "/")
     page = body.decode()
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert '<html lang="sv">' in page
@@ -206,10 +226,10 @@ def test_a_new_export_is_picked_up_and_a_rotated_token_stops_working(
     assert get(port, f"/p/{old}.ics")[0] == 404
 
 
-def test_gzip_is_sent_to_clients_that_ask_for_it(site: tuple[int, Path, dict[str, str]]) -> None:
+def test_gzip_is_sent_to_clients_that_ask_for_it(shared: tuple[int, Path, dict[str, str]]) -> None:
     import gzip
 
-    port, root, _ = site
+    port, root, _ = shared
     plain_status, plain, body = get(port, "/feeds/mini/radet.ics")
     status, packed, packed_body = get(
         port, "/feeds/mini/radet.ics", {"Accept-Encoding": "gzip, deflate, br"}
@@ -233,8 +253,8 @@ def test_gzip_is_sent_to_clients_that_ask_for_it(site: tuple[int, Path, dict[str
     assert status == 200 and empty == b"" and int(headers["content-length"]) == len(packed_body)
 
 
-def test_each_encoding_has_its_own_304(site: tuple[int, Path, dict[str, str]]) -> None:
-    port, _, tokens = site
+def test_each_encoding_has_its_own_304(shared: tuple[int, Path, dict[str, str]]) -> None:
+    port, _, tokens = shared
     path = f"/p/{next(t for t in tokens.values() if t)}.ics"  # private, and compressed
     _, plain, _ = get(port, path)
     _, packed, _ = get(port, path, {"Accept-Encoding": "gzip"})
@@ -335,14 +355,14 @@ def test_a_request_that_never_finishes_is_closed_and_others_are_served(
         assert time.monotonic() - started < IDLE_SECONDS + 10
 
 
-def test_the_embed_view_is_the_wheel_alone(site: tuple[int, Path, dict[str, str]]) -> None:
-    status, headers, body = get(site[0], "/o/mini/2027/inbaddning")
+def test_the_embed_view_is_the_wheel_alone(shared: tuple[int, Path, dict[str, str]]) -> None:
+    status, headers, body = get(shared[0], "/o/mini/2027/inbaddning")
     page = body.decode()
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert "x-frame-options" not in headers  # an intranet may frame it
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and 'class="legend"' in page
     assert "<nav" not in page and 'target="_top"' in page
-    year_page = get(site[0], "/o/mini/2027")[2].decode()
+    year_page = get(shared[0], "/o/mini/2027")[2].decode()
     assert "/o/mini/2027/inbaddning" in year_page  # the snippet to paste
 
 
