@@ -64,13 +64,6 @@ BIN = Path(sys.executable).parent
 GZIP = "Accept-Encoding: gzip"
 
 
-def timed(label: str, action: Callable[[], T]) -> T:
-    start = time.perf_counter()
-    result = action()
-    print(f"{label:<52} {time.perf_counter() - start:8.2f} s")
-    return result
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -404,19 +404,6 @@ def feed_meta(feed: Feed) -> dict[str, str]:
     }
 
 
-def person_feed(published: Published, person: str, *, base_url: str = "") -> Feed:
-    """One person's feed alone (what a single subscription costs to render).
-
-    Raises:
-        StopIteration: no such person, or no token issued.
-    """
-    p = next(x for x in published.people if x.key == person and x.token)
-    meetings = [m for m in published.meetings if any(k == person for k, _ in m.invitations)]
-    tasks = [t for t in published.tasks if person in t.assignees]
-    owned = _owned(published)[person]
-    return _personal(_Renderer(published, base_url), p, meetings, tasks, owned)
-
-
 def _role_feeds(
     r: _Renderer, org: str, name: str, public: list[PublishedMeeting]
 ) -> Iterable[Feed]:

@@ -123,8 +123,8 @@ class RenderCache:
 
     One export uses one cache: :meth:`piece` and :meth:`kept` while rendering,
     :meth:`written` as files are written, and :meth:`save` at the end, which stores what
-    this export rendered and forgets what it no longer uses. Counts of what was rendered
-    again (``rendered``) and reused (``reused``) are for the export's report.
+    this export rendered and forgets what it no longer uses. The count of what was
+    rendered again (``rendered``) is for the export's report.
     """
 
     def __init__(self, root: Path, *, salt: str = "", scope: Collection[str] | None = None) -> None:
@@ -161,7 +161,6 @@ class RenderCache:
         self._new_files: dict[str, _File] = {}
         self._new_years: dict[str, list[int]] = {}
         self.rendered = 0
-        self.reused = 0
 
     def fingerprint(self, *inputs: object) -> str:
         """:func:`fingerprint` with this cache's salt (renderer version, address); each
@@ -195,7 +194,6 @@ class RenderCache:
                 "SELECT fingerprint, content FROM piece WHERE key = ?", (key,)
             ).fetchone()
             if row is not None and row[0] == print_:
-                self.reused += 1
                 return bytes(row[1])
         content = render()
         self.rendered += 1
@@ -219,7 +217,6 @@ class RenderCache:
         if not _as_written(self._root, path, known.size, known.mtime_ns):
             return None
         self._new_files[path] = known
-        self.reused += 1
         return Kept(known.digest)
 
     def written(self, path: str, content_digest: str, meta: dict[str, str] | None = None) -> None:

@@ -72,12 +72,11 @@ class Ring:
 
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """A meeting's mark: its ring, the angle of its date and the angle it is drawn at
-    (moved along the ring when marks would touch)."""
+    """A meeting's mark: its ring and the angle it is drawn at (its date's, moved along
+    the ring when marks would touch)."""
 
     meeting: PublishedMeeting
     ring: Ring
-    date_angle: float
     angle: float
 
     @property
@@ -223,9 +222,7 @@ def place_marks(rings: Sequence[Ring], meetings: Sequence[PublishedMeeting]) -> 
         dates = [angle_of(m.start.astimezone(STOCKHOLM).date()) for m in mine]
         gap = 2 * ring.mark_radius + GAP
         moved = spread([a * scale for a in dates], gap, 359.5 * scale)
-        placed += [
-            Placed(m, ring, a, s / scale) for m, a, s in zip(mine, dates, moved, strict=True)
-        ]
+        placed += [Placed(m, ring, s / scale) for m, s in zip(mine, moved, strict=True)]
     return placed
 
 

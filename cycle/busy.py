@@ -64,7 +64,3 @@ class BusyTime:
 
 NO_BUSY_TIME = BusyTime()
 
-
-def busy_time(names: Mapping[str, str], periods: Iterable[BusyPeriod]) -> BusyTime:
-    """One organisation's busy time from its calendars' names and periods."""
-    return BusyTime(dict(names), tuple(periods))

@@ -67,17 +67,6 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def generate(engine: Engine, message: str) -> None:
-    """Write a new migration from the difference between the models and ``engine``
-    (a developer's tool: run it against a database at head)."""
-    from alembic import command
-
-    config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.revision(config, message=message, autogenerate=True)
-
-
 def open_database(url: str) -> Engine:
     """An engine for ``url`` with the schema at the newest migration: what every command
     and flow uses before its first query.
