@@ -35,6 +35,10 @@ class LinkError(ValueError):
     """A link that may not be used; the message is Swedish and shown as is."""
 
 
+class LinkExpired(LinkError):
+    """A genuine link past its last day: gone for good (HTTP 410), not unknown."""
+
+
 @dataclass(frozen=True, slots=True)
 class SignedLink:
     action: Action
@@ -70,7 +74,8 @@ def verify_link(key: bytes, token: str, *, today: dt.date) -> SignedLink:
     """The link's content if its signature holds and it has not expired.
 
     Raises:
-        LinkError: a malformed, forged or expired link (Swedish message).
+        LinkError: a malformed or forged link (Swedish message).
+        LinkExpired: a genuine link past its last day.
 
     Example:
         >>> key = b"k" * 32
@@ -96,7 +101,7 @@ def verify_link(key: bytes, token: str, *, today: dt.date) -> SignedLink:
     except ValueError:
         raise invalid from None
     if today > link.expires:
-        raise LinkError(
+        raise LinkExpired(
             "Länken har gått ut. Markera uppgiften som klar från din personliga sida "
             "eller från ett senare e-brev."
         )

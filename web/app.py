@@ -36,7 +36,7 @@ from calendars.site import subscribe_links
 from cycle import CycleError
 from cycle.agenda import check_item
 from cycle.decisions import MINUTES_STEPS, REPORTABLE, reportable
-from cycle.links import LinkError, verify_link
+from cycle.links import LinkError, LinkExpired, verify_link
 from cycle.load import DEFAULT_DEADLINE_LIMIT, coming_weeks, week_label
 from cycle.status import ItemStatus, TaskGroup, task_group
 from cycle.swedish import format_date, format_moment
@@ -213,7 +213,8 @@ def create_app(
             link = verify_link(key, request.path_params["link"], today=local_date(now()))
         except LinkError as error:
             guesses.allow(who)
-            raise Refused(404 if "giltig" in str(error) else 410, str(error)) from None
+            status = 410 if isinstance(error, LinkExpired) else 404
+            raise Refused(status, str(error)) from None
         found = visitor(settings, link.person)
         if found is None:
             raise Refused(404, "Personen finns inte längre i årshjulet.")
