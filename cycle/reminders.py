@@ -67,7 +67,19 @@ class Reminder:
 
 def reminder_key(kind: Kind, subject: str, recipient: str, sequence: int) -> str:
     """The idempotency key: subject (task, meeting or week) + kind + recipient + sequence."""
-    return f"{kind.name.lower()}:{subject}:{recipient}:{sequence}"
+    return f"{reminder_key_prefix(kind, subject)}{recipient}:{sequence}"
+
+
+def reminder_key_prefix(kind: Kind, subject: str) -> str:
+    """What every key of ``kind`` about ``subject`` starts with, whoever it went to.
+
+    Example:
+        >>> reminder_key(Kind.NOTICE, "m1", "mini/anna", 0).startswith(
+        ...     reminder_key_prefix(Kind.NOTICE, "m1")
+        ... )
+        True
+    """
+    return f"{kind.name.lower()}:{subject}:"
 
 
 def _local_day(moment: dt.datetime) -> dt.date:

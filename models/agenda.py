@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from cycle.agenda import ItemDraft
 from cycle.history import meeting_has_begun
-from cycle.reminders import Kind
+from cycle.reminders import Kind, reminder_key_prefix
 from cycle.status import ItemStatus
 
 from .outbox import OutboxMessage, OutboxStatus
@@ -89,7 +89,7 @@ def submit_item(
 
 def notice_sent(session: Session, meeting: str) -> bool:
     """Whether a kallelse for ``meeting`` has gone out to anyone."""
-    prefix = f"{Kind.NOTICE.name.lower()}:{meeting}:"
+    prefix = reminder_key_prefix(Kind.NOTICE, meeting)
     return (
         session.exec(
             select(OutboxMessage.key).where(
