@@ -259,7 +259,7 @@ def render_draft(
             ]
         if page:
             lines += ["", Link("Din sida", page)]
-    else:
+    elif r.kind in (Kind.NOTICE, Kind.UPDATE, Kind.CANCEL):
         m = look.meetings[r.meeting or ""]
         body = look.bodies[m.body]
         example = m.organisation in look.examples
@@ -300,6 +300,8 @@ def render_draft(
                 lines += ["", "Dagordning:", *(f"{n}. {a}" for n, a in enumerate(m.agenda, 1))]
         if base_url:
             lines += ["", Link("Mötet", f"{base_url}/m/{m.id}")]
+    else:  # a kind without its wording is a mistake here, never a kallelse by default
+        raise ValueError(f"{r.key}: no message is worded for a {r.kind.name} without its subject")
     if feed:
         lines += ["", Link("Din kalender med alla möten och uppgifter", feed)]
     lines += ["", "Det här är ett automatiskt meddelande från Årshjul."]
