@@ -34,12 +34,16 @@ from prefect.settings import (
 from .errors import EngineError
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# what ends a command (cli.main turns them into SystemExit / KeyboardInterrupt); held back
+# while the server is being forked, so the command always knows the process it made
+ENDING = frozenset({signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
 
 
 def _tether(parent: int) -> None:
     """In the server's process, before it runs: a process group of its own, and
     SIGTERM when ``parent`` dies (the kernel's doing, so even ``kill -9`` of the command
     ends the server)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING)  # the fork inherited the block
     os.setpgid(0, 0)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
@@ -57,10 +61,27 @@ class _TetheredServer(SubprocessASGIServer):
     _instances: dict[int | None, SubprocessASGIServer] = {}  # noqa: RUF012
     inherited: Mapping[str, str] = MappingProxyType({})  # the command's environment
     quiet: bool = True
+    made: subprocess.Popen[Any] | None = None  # the last process started, known at once
+
+    def stop(self) -> None:
+        """Prefect's stop, and the process it may not know yet: a command stopped while
+        the server was starting ends it here, before the command itself ends."""
+        made, self.made = self.made, None
+        if self.server_process is None and made is not None and made.poll() is None:
+            self.server_process = made
+        super().stop()
 
     def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
         output = subprocess.DEVNULL if self.quiet else None
         parent = os.getpid()
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, ENDING)
+        try:
+            self.made = self._popen(output, parent)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held lands here
+        return self.made
+
+    def _popen(self, output: int | None, parent: int) -> subprocess.Popen[Any]:
         return subprocess.Popen(
             args=[
                 sys.executable,
@@ -115,8 +136,12 @@ def local_server(environment: Mapping[str, str], *, quiet: bool) -> Iterator[str
     server.inherited, server.quiet = dict(environment), quiet
     try:
         server.start()
-    except Exception as error:
+    except BaseException as error:
+        # stopped while it starts too (Ctrl-C, SIGTERM): ended and waited for here, not
+        # left to the kernel's tie, which ends it only after the command is gone
         server.stop()
+        if not isinstance(error, Exception):
+            raise
         limit = get_current_settings().server.ephemeral.startup_timeout_seconds
         raise EngineError(
             "Prefects tillfälliga server startade inte inom "
