@@ -17,13 +17,7 @@ def known_person(session: Session, person: str, *, field: str = "--person") -> s
     Raises:
         DefinitionError: nobody has that key; names the nearest key, else a real example.
     """
-    if session.get(Person, person) is not None:
-        return person
-    keys = list(session.exec(select(Person.key).order_by(col(Person.key))))
-    hint = did_you_mean(person, keys)
-    if not hint:
-        hint = f"; ange ORG/ID, t.ex. {keys[0]}" if keys else "; inga personer är sparade än"
-    raise DefinitionError(f"okänd person{hint}", field=field, value=person)
+    return _known(session, Person, person, field, ("okänd person", "ORG/ID", "personer"))
 
 
 def known_body(session: Session, body: str, *, field: str = "--body") -> str:
@@ -32,10 +26,23 @@ def known_body(session: Session, body: str, *, field: str = "--body") -> str:
     Raises:
         DefinitionError: no body has that key; names the nearest key, else a real example.
     """
-    if session.get(Body, body) is not None:
-        return body
-    keys = list(session.exec(select(Body.key).order_by(col(Body.key))))
-    hint = did_you_mean(body, keys)
+    return _known(session, Body, body, field, ("okänt organ", "ORG/ORGAN", "organ"))
+
+
+def _known(
+    session: Session,
+    model: type[Person] | type[Body],
+    key: str,
+    field: str,
+    words: tuple[str, str, str],
+) -> str:
+    """``key`` when a ``model`` row has it; ``words`` are the refusal's (what is
+    unknown, the key's form, what none are stored of)."""
+    if session.get(model, key) is not None:
+        return key
+    unknown, form, plural = words
+    keys = list(session.exec(select(model.key).order_by(col(model.key))))
+    hint = did_you_mean(key, keys)
     if not hint:
-        hint = f"; ange ORG/ORGAN, t.ex. {keys[0]}" if keys else "; inga organ är sparade än"
-    raise DefinitionError(f"okänt organ{hint}", field=field, value=body)
+        hint = f"; ange {form}, t.ex. {keys[0]}" if keys else f"; inga {plural} är sparade än"
+    raise DefinitionError(f"{unknown}{hint}", field=field, value=key)

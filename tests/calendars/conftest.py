@@ -86,10 +86,9 @@ def site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[str, 
         yield served
 
 
-@contextlib.contextmanager
-def feeds_served(stored: Engine, root: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
-    """Everything ``stored`` publishes, exported to ``root`` and served by `arshjul
-    feeds serve` until the block ends; yields (port, root, tokens)."""
+def export_all(stored: Engine, root: Path) -> Published:
+    """Every feed and page ``stored`` publishes, with the start page, written to
+    ``root`` as an export does; returns what was published."""
     published = publish(stored)
     feeds = build_feeds(published, base_url=BASE)
     pages = render_pages(published, today=TODAY, base_url=BASE)
@@ -99,6 +98,14 @@ def feeds_served(stored: Engine, root: Path) -> Iterator[tuple[int, Path, dict[s
         feeds,
         {"index.html": render_index(feeds, published.organisations, BASE, years), **pages},
     )
+    return published
+
+
+@contextlib.contextmanager
+def feeds_served(stored: Engine, root: Path) -> Iterator[tuple[int, Path, dict[str, str]]]:
+    """Everything ``stored`` publishes, exported to ``root`` and served by `arshjul
+    feeds serve` until the block ends; yields (port, root, tokens)."""
+    published = export_all(stored, root)
     port = free_port()
     argv = [str(BIN / "arshjul"), "feeds", "serve", "--out", str(root), "--port", str(port)]
     with listening(argv, port):
@@ -110,14 +117,6 @@ def web_site(stored: Engine, tmp_path: Path) -> Iterator[tuple[int, Path, dict[s
     """The same export as :func:`site`, served by ``arshjul web`` as people meet it (the
     browser tests); yields (port, root, tokens)."""
     root = tmp_path / "publicerat"
-    published = publish(stored)
-    feeds = build_feeds(published, base_url=BASE)
-    pages = render_pages(published, today=TODAY, base_url=BASE)
-    years = years_with_meetings(published)
-    export(
-        root,
-        feeds,
-        {"index.html": render_index(feeds, published.organisations, BASE, years), **pages},
-    )
+    published = export_all(stored, root)
     with web_serving(stored, root) as port:
         yield port, root, {p.key: p.token or "" for p in published.people}
