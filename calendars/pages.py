@@ -33,13 +33,13 @@ from cycle.published import (
 )
 from cycle.status import TaskStatus
 from cycle.swedish import format_date, format_time
-from cycle.times import STOCKHOLM
+from cycle.times import MONTHS, STOCKHOLM
 
 from .ical import MeetingContext, calendar_frame, compose, render_meeting
 from .poster import render_poster
 from .rendercache import Kept, RenderCache
 from .site import ENV
-from .wheel import HIGHLIGHT, MONTHS, legend_for, render_wheel, symbol
+from .wheel import HIGHLIGHT, legend_for, render_wheel, symbol
 from .wheellayout import MONTH_RADIUS, periods_for, rings_for
 
 

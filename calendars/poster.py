@@ -22,9 +22,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from cycle.published import PublishedBody, PublishedMeeting
-from cycle.times import STOCKHOLM
+from cycle.times import MONTHS, STOCKHOLM
 
-from .wheel import HIGHLIGHT, MONTHS, PERIOD_COLOURS, LegendEntry, legend_for
+from .wheel import HIGHLIGHT, PERIOD_COLOURS, LegendEntry, legend_for
 from .wheellayout import (
     HUB,
     MONTH_RADIUS,

@@ -19,7 +19,7 @@ from cycle.definitions import SeriesKind
 from cycle.published import PublishedBody, PublishedMeeting
 from cycle.status import MeetingStatus
 from cycle.swedish import format_date, format_time
-from cycle.times import STOCKHOLM
+from cycle.times import MONTHS, STOCKHOLM
 
 from .wheellayout import (
     HUB,
@@ -39,20 +39,6 @@ from .wheellayout import (
     today_segments,
 )
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 HIGHLIGHT = {
     SeriesKind.PRIORITERING: "Januariprioritering",
     SeriesKind.UPPFOLJNING: "Årsuppföljning",

@@ -114,11 +114,11 @@ def missing_date(year: int, month: int, day: int) -> str | None:
         return "det datumet finns inte: månaden ska vara 01–12"
     days = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
     if not 1 <= day <= days:
-        return f"det datumet finns inte: {_MONTHS[month - 1]} {year} har {days} dagar"
+        return f"det datumet finns inte: {MONTHS[month - 1]} {year} har {days} dagar"
     return None
 
 
-_MONTHS = (
+MONTHS = (  # the Swedish month names, January first (the wheel and the poster too)
     "januari",
     "februari",
     "mars",
