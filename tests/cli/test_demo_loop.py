@@ -51,7 +51,9 @@ class Client:
         return anyio.run(fetch)
 
 
-def tryout_links(out: str) -> dict[str, str]:
+def tryout_links(out: str, base: str = "http://127.0.0.1:8000") -> dict[str, str]:
+    """The tryout lines `arshjul demo` prints ("Prova hela kedjan"), as paths on the
+    site at ``base``."""
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Prova hela kedjan: "))
     found = {}
@@ -59,7 +61,7 @@ def tryout_links(out: str) -> dict[str, str]:
         if not line.startswith("  "):
             break
         what, _, url = line.strip().rpartition(": ")
-        found[what.split(":")[0]] = url.removeprefix("http://127.0.0.1:8000")
+        found[what.split(":")[0]] = url.removeprefix(base)
     return found
 
 

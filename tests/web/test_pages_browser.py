@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.calendars.test_wheel_browser import ARTIFACTS, chromium, console_errors, serious
+from tests.cli.test_demo_loop import tryout_links
 from tests.servers import free_port, listening
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,19 +40,6 @@ class Demo:
     output: str
 
 
-def printed_links(output: str, base: str) -> dict[str, str]:
-    """The tryout lines `arshjul demo` prints, as paths on the served site."""
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("Prova hela kedjan: "))
-    found = {}
-    for line in lines[start + 1 :]:
-        if not line.startswith("  "):
-            break
-        what, _, url = line.strip().rpartition(": ")
-        found[what.split(":")[0]] = url.removeprefix(base)
-    return found
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """`arshjul demo --no-serve` into a new data folder, then `arshjul demo` itself –
@@ -66,7 +54,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     )
     assert first.returncode == 0, first.stderr
     with listening(argv, port, env=env):
-        yield Demo(base, home, printed_links(first.stdout, base), first.stdout)
+        yield Demo(base, home, tryout_links(first.stdout, base), first.stdout)
 
 
 @pytest.fixture(scope="module")
